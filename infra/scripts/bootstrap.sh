@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
+# On a fresh machine it provisions Node 24 and pnpm from the npm registry (the machine's Node
+# is older), installs dependencies, makes sure PostgreSQL and NATS answer, builds, and then
+# starts the system or runs the tests. Every step is skipped when already done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+cmd="${1:-start}"; shift || true
+
+log() { printf '\033[1m[finance]\033[0m %s\n' "$*" >&2; }
+
+ensure_toolchain() {
+  local want_node want_pnpm
+  want_node="$(sed -n 's/.*"node": "\(.*\)".*/\1/p' .tools/package.json)"
+  want_pnpm="$(sed -n 's/.*"pnpm": "\(.*\)".*/\1/p' .tools/package.json)"
+  if [[ "$(.tools/node_modules/.bin/node --version 2>/dev/null)" != "v$want_node" ]] \
+    || [[ "$(.tools/node_modules/.bin/pnpm --version 2>/dev/null)" != "$want_pnpm" ]]; then
+    log "installing Node $want_node and pnpm $want_pnpm from the npm registry into .tools/"
+    (cd .tools && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  export PATH="$ROOT/.tools/node_modules/.bin:$ROOT/node_modules/.bin:$PATH"
+  [[ "$(node --version)" == "v$want_node" ]] || { log "Node $want_node is not first on PATH"; exit 1; }
+}
+
+ensure_deps() {
+  # pnpm is quick when nothing changed; --frozen-lockfile keeps CI and users on the lockfile.
+  pnpm install --frozen-lockfile --prefer-offline --reporter=silent
+}
+
+ensure_build() {
+  log "building"
+  TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 turbo run build --output-logs=errors-only
+}
+
+run() {
+  ensure_toolchain
+  ensure_deps
+  node infra/scripts/infra.mjs ensure
+  ensure_build
+}
+
+case "$cmd" in
+  start)
+    run
+    exec node infra/scripts/run-all.mjs "$@"
+    ;;
+  test)
+    run
+    NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" exec node node_modules/jest/bin/jest.js "$@"
+    ;;
+  build)
+    ensure_toolchain; ensure_deps; ensure_build
+    ;;
+  bench)
+    run
+    exec node bench/run.mjs "$@"
+    ;;
+  *)
+    echo "usage: bootstrap.sh start|test|build|bench" >&2; exit 2
+    ;;
+esac

@@ -1,0 +1,1 @@
+export const MAX_INTEGER_DIGITS = 15;

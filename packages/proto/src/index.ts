@@ -1,0 +1,2 @@
+export * as authV1 from './gen/finance/auth/v1/auth.js';
+export * as commonV1 from './gen/finance/common/v1/common.js';
