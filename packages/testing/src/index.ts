@@ -1,1 +1,4 @@
-export {};
+export { createTestDatabase, DEFAULT_TEST_DATABASE_URL, type TestDatabase } from './database.js';
+export { DEFAULT_TEST_NATS_URL, deleteNamespaceStreams, inspector, randomNamespace, streamMessages, testNatsUrl } from './nats.js';
+export { TcpProxy } from './tcp-proxy.js';
+export { waitFor, type Truthy, type WaitForOptions } from './wait-for.js';

@@ -1,0 +1,159 @@
+import type { EntityClass, EntitySchema, MigrationObject } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, SqlSchemaGenerator } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { PinoOrmLogger } from './orm-logger.js';
+
+export { MikroORM };
+export type { EntityManager } from '@mikro-orm/postgresql';
+/** Base class of the hand-written migrations: `up()` calls `this.addSql(...)`. */
+export { Migration } from '@mikro-orm/migrations';
+
+/** A migration class, or `{ name, class }` when the class name is not a stable migration name. */
+export type MigrationEntry = MigrationObject['class'] | MigrationObject;
+
+export interface DatabaseOptions {
+  /** DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/finance */
+  url: string;
+  /** The service's own schema ('auth', 'ledger', ...); every table, and the migrations table, lives there. */
+  schema: string;
+  /** MikroORM entity schemas (`defineEntity` results) or classes. */
+  entities: ReadonlyArray<EntitySchema<any, any> | EntityClass<any>>;
+  /** Every migration of the service, in the order they must run (no file discovery: it breaks between src and dist). */
+  migrations: ReadonlyArray<MigrationEntry>;
+  poolMax?: number;
+  logger?: Logger;
+}
+
+/** The bookkeeping table of applied migrations, inside the service's schema. */
+export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens (and connects) the ORM of one service. Entities without an explicit schema land in
+ * `opts.schema`; connections get `search_path = <schema>, public`, so unqualified raw SQL hits the
+ * service's own tables. The schema generator is fenced off (see `fenceSchemaGenerator`).
+ */
+export async function openDatabase(opts: DatabaseOptions): Promise<MikroORM> {
+  if (!SCHEMA_NAME.test(opts.schema)) {
+    throw new Error(`invalid schema name ${JSON.stringify(opts.schema)}: use lower-case letters, digits and _`);
+  }
+  const ormLogger = new PinoOrmLogger(opts.logger);
+  const orm = await MikroORM.init({
+    clientUrl: opts.url,
+    schema: opts.schema,
+    entities: [...opts.entities],
+    extensions: [Migrator],
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    // Applied to every pooled connection at start-up; RESET (which the migration runner issues) returns to it.
+    driverOptions: { options: `-c search_path=${opts.schema},public` },
+    // Connecting must never create databases; provisioning is not the service's job.
+    ensureDatabase: false,
+    loggerFactory: () => ormLogger,
+    debug: ormLogger.isEnabled('query') ? ['query', 'query-params'] : false,
+    migrations: {
+      migrationsList: [...opts.migrations],
+      tableName: MIGRATIONS_TABLE,
+      // Runs every migration with `search_path` = the service schema, so shared migrations
+      // (e.g. the outbox tables of @finance/events) need not know which schema they land in.
+      schema: opts.schema,
+      transactional: true,
+      allOrNothing: true,
+      // No snapshot: a snapshot means introspecting the database and writing files next to the code.
+      snapshot: false,
+      snapshotOnMigrate: false,
+      silent: !opts.logger,
+    },
+  });
+  fenceSchemaGenerator(orm);
+  await orm.connect();
+  return orm as MikroORM;
+}
+
+/**
+ * Applies the pending migrations of `orm` inside its schema. Safe when several replicas start at
+ * once: every step that creates something runs under a transaction-scoped advisory lock keyed by the
+ * schema name, and the migrations themselves run in one transaction that holds it (all or nothing).
+ * Returns the names of the migrations it applied.
+ */
+export async function migrateDatabase(orm: MikroORM): Promise<string[]> {
+  // One ORM instance runs one migration at a time: the migrator keeps its transaction in fields.
+  const previous = running.get(orm) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => migrate(orm));
+  running.set(orm, current);
+  return current;
+}
+
+const running = new WeakMap<MikroORM, Promise<string[]>>();
+
+async function migrate(orm: MikroORM): Promise<string[]> {
+  const schema = schemaOf(orm);
+  const connection = orm.em.getConnection();
+  const lock = (trx: unknown) =>
+    connection.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`finance.migrate.${schema}`], 'all', trx as never);
+
+  // 1. The schema and the bookkeeping table, created under the lock: MikroORM would otherwise create
+  //    them outside any transaction, and two replicas racing there fail on a duplicate key.
+  await connection.transactional(async (trx) => {
+    await lock(trx);
+    await connection.execute(`create schema if not exists ${quoteIdent(schema)}`, [], 'run', trx);
+    await connection.execute(
+      `create table if not exists ${quoteIdent(schema)}.${quoteIdent(MIGRATIONS_TABLE)} (` +
+        'id serial primary key, name varchar(255) not null, executed_at timestamptz not null default current_timestamp)',
+      [],
+      'run',
+      trx,
+    );
+  });
+  // 2. Let the migrator initialise (it checks the database) before step 3 pins a pooled connection.
+  await orm.migrator.getPending();
+  // 3. Read what is applied and apply the rest, all under the lock: a second replica waits here and
+  //    then finds nothing pending.
+  const applied = await connection.transactional(async (trx) => {
+    await lock(trx);
+    return orm.migrator.up({ transaction: trx });
+  });
+  return applied.map((m) => m.name);
+}
+
+/** The schema a service's ORM was opened with. */
+export function schemaOf(orm: MikroORM): string {
+  const schema = orm.config.get('schema');
+  if (!schema) throw new Error('the ORM was not opened with openDatabase (no schema configured)');
+  return schema;
+}
+
+/** Double-quotes a PostgreSQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+// Schema-generator methods that stay usable: existence checks and truncating the service's own
+// tables (test clean-up). Everything else diffs or drops by looking at the whole database.
+const ALLOWED_SCHEMA_GENERATOR_METHODS = new Set(['ensureDatabase', 'ensureIndexes', 'clear', 'clearIdentityMap', 'constructor']);
+
+/**
+ * Replaces `orm.schema` with a fence. A schema diff (`orm.schema.update()`, `migration:create`,
+ * `refresh`, `drop`) compares the metadata of one service with the whole database and would drop
+ * every other service's schema, so it is refused with an explanation instead.
+ */
+function fenceSchemaGenerator(orm: MikroORM): void {
+  const generator = new SqlSchemaGenerator(orm.em);
+  const fence = new Proxy(generator, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string' || ALLOWED_SCHEMA_GENERATOR_METHODS.has(prop)) {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return () => {
+        throw new Error(
+          `orm.schema.${prop}() is disabled: it diffs the whole database and would touch other services' schemas. ` +
+            'Write the SQL in a migration class instead.',
+        );
+      };
+    },
+  });
+  orm.config.registerExtension('@mikro-orm/schema-generator', () => fence);
+  if (orm.schema !== fence) throw new Error('could not fence the MikroORM schema generator (was it used before?)');
+}
