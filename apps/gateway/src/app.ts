@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { createGrpcClient, createHealthChecker, createLogger, type Logger } from '@finance/platform';
+import { authV1 } from '@finance/proto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AuthClient } from './clients.js';
+import type { GatewayConfig } from './config.js';
+import { registerAuthentication } from './plugins/authentication.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
+import { registerRateLimits } from './plugins/rate-limits.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
+import { usersRoutes } from './routes/users.routes.js';
+import { createAccessTokenVerifier } from './security/access-token-verifier.js';
+import { PublicKeyCache } from './security/public-key-cache.js';
+import { RevocationList } from './security/revocation-list.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const CLOCK_TOLERANCE_SECONDS = 30;
+const API_VERSION = '1.0.0';
+
+export interface BuildGatewayOptions {
+  /** Parsed configuration (`loadGatewayConfig()` or `gatewayConfigSchema.parse({...})`). */
+  config: GatewayConfig;
+  /** Default: a pino logger named `gateway` at `config.LOG_LEVEL`. */
+  logger?: Logger;
+  /**
+   * The auth service client. Default: a gRPC client to `config.AUTH_GRPC_ADDR` with
+   * `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
+   */
+  authClient?: AuthClient;
+  /** Default: a fresh list. Pass one to feed it from elsewhere (e.g. a `user.deleted` subscription). */
+  revocations?: RevocationList;
+  /**
+   * What `/health` asks, by service name. Default: `{ auth: grpc.health.v1 at config.AUTH_GRPC_ADDR }`.
+   */
+  healthChecks?: Record<string, HealthCheck>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Subjects whose tokens this replica refuses (see RevocationList). */
+    revocations: RevocationList;
+    /** Auth's verification keys, as this replica caches them. */
+    publicKeys: PublicKeyCache;
+  }
+}
+
+// A caller's request id is reused when it is plainly an id; anything else is replaced.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The whole gateway as a ready (not listening) fastify instance: validation, authentication,
+ * forwarding to services over gRPC, problem+json errors, rate limits, OpenAPI docs.
+ */
+export async function buildGateway(options: BuildGatewayOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const closers: (() => void)[] = [];
+
+  let auth = options.authClient;
+  if (!auth) {
+    const client = createGrpcClient(authV1.AuthServiceService, config.AUTH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+    closers.push(() => client.$channel.close());
+    auth = client;
+  }
+  let healthChecks = options.healthChecks;
+  if (!healthChecks) {
+    const checker = createHealthChecker(config.AUTH_GRPC_ADDR);
+    closers.push(() => checker.close());
+    healthChecks = { auth: (timeoutMs) => checker.check(timeoutMs) };
+  }
+  const maxAgeSeconds = config.ACCESS_TOKEN_MAX_AGE_SECONDS;
+  const revocations = options.revocations ?? new RevocationList({ ttlMs: (maxAgeSeconds + CLOCK_TOLERANCE_SECONDS) * 1000 });
+  const authClient = auth;
+  const publicKeys = new PublicKeyCache({
+    fetchKeys: async () => (await authClient.listPublicKeys({}, { deadlineMs: Math.min(config.GRPC_DEADLINE_MS, 2000) })).keys,
+    refetchCooldownMs: config.JWKS_REFETCH_COOLDOWN_MS,
+    onError: (err) => logger.warn({ err }, 'could not load auth public keys'),
+  });
+  const verifyAccessToken = createAccessTokenVerifier({
+    keys: publicKeys,
+    revocations,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    maxAgeSeconds,
+    clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+  });
+
+  try {
+    const app = Fastify({
+      // pino's Logger is a FastifyBaseLogger; typing the instance with the narrower base keeps plugins' types aligned.
+      loggerInstance: logger as FastifyBaseLogger,
+      logController: new LogController({ requestIdLogLabel: 'request_id' }),
+      genReqId: requestId,
+      bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy: config.TRUST_PROXY,
+      // Errors raised before routing (a malformed URL) are problems like any other.
+      frameworkErrors: (error, request, reply) => {
+        sendProblem(request, reply, toProblemParts(error));
+      },
+    });
+    app.decorate('revocations', revocations);
+    app.decorate('publicKeys', publicKeys);
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+      reply.header('x-content-type-options', 'nosniff');
+    });
+
+    // Bodies are JSON (login also takes a form, in its own scope). Without the text/plain parser a
+    // text body is a 415, not a string that fails validation. An empty JSON body counts as no body,
+    // so DELETE with a stray Content-Type works and routes that need a body answer 400. `__proto__`
+    // keys are dropped while parsing (zod strips unknown keys anyway; this keeps them out of logs too).
+    app.removeContentTypeParser(['application/json', 'text/plain']);
+    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)));
+      } catch {
+        done(new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'), undefined);
+      }
+    });
+
+    registerProblemHandling(app);
+    const { authLimiter } = await registerRateLimits(app, {
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      authPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    });
+    registerAuthentication(app, verifyAccessToken);
+    await registerOpenApi(app, API_VERSION);
+
+    await app.register(authRoutes, { auth: authClient, rateLimit: authLimiter, bodyLimit: BODY_LIMIT_BYTES });
+    await app.register(usersRoutes, { auth: authClient, revocations });
+    await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
+
+    // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
+      sendProblem(request, reply, { status: 404, code: 'ROUTE_NOT_FOUND', detail: `No route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.` }),
+    );
+
+    app.addHook('onClose', async () => {
+      for (const close of closers) close();
+    });
+
+    await app.ready();
+    return app;
+  } catch (err) {
+    // A gateway that failed to build must not leave gRPC channels open.
+    for (const close of closers) close();
+    throw err;
+  }
+}

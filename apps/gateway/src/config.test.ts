@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadGatewayConfig } from './config.js';
+
+describe('gateway config', () => {
+  it('has the documented defaults', () => {
+    expect(loadGatewayConfig({})).toEqual({
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      EVENT_NAMESPACE: '',
+      AUTH_GRPC_ADDR: '127.0.0.1:50051',
+      GRPC_DEADLINE_MS: 5000,
+      HEALTH_CHECK_TIMEOUT_MS: 1000,
+      TRUST_PROXY: false,
+      JWT_ISSUER: 'finance-tracker/auth',
+      JWT_AUDIENCE: 'finance-tracker/api',
+      ACCESS_TOKEN_MAX_AGE_SECONDS: 900,
+      JWKS_REFETCH_COOLDOWN_MS: 10000,
+      RATE_LIMIT_PER_MINUTE: 600,
+      AUTH_RATE_LIMIT_PER_MINUTE: 300,
+    });
+  });
+
+  it('reads numbers, flags and proxy lists from strings', () => {
+    const config = loadGatewayConfig({ PORT: '9090', TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', AUTH_GRPC_ADDR: 'auth:50051' });
+    expect(config).toMatchObject({ PORT: 9090, TRUST_PROXY: true, RATE_LIMIT_PER_MINUTE: 5, AUTH_GRPC_ADDR: 'auth:50051' });
+    expect(loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadGatewayConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+  });
+
+  it('fails fast naming every bad variable', () => {
+    expect(() => loadGatewayConfig({ PORT: 'eighty', RATE_LIMIT_PER_MINUTE: '0', AUTH_GRPC_ADDR: 'no-port', PORT_EXTRA: 'x' })).toThrow(
+      /PORT[\s\S]*RATE_LIMIT_PER_MINUTE|RATE_LIMIT_PER_MINUTE[\s\S]*PORT/,
+    );
+    expect(() => loadGatewayConfig({ AUTH_GRPC_ADDR: 'no-port' })).toThrow(/AUTH_GRPC_ADDR/);
+    expect(() => loadGatewayConfig({ PORT: '' })).toThrow(/PORT/);
+    expect(() => loadGatewayConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});

@@ -1,0 +1,59 @@
+import { baseEnv, env, loadConfig } from '@finance/platform';
+import { z } from 'zod';
+
+/** A whole number read from an environment variable, within [min, max]. */
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/**
+ * `TRUST_PROXY`: `false` (default) uses the socket address as the client address; `true` trusts every
+ * `X-Forwarded-For` hop; a comma-separated list of addresses/CIDRs trusts only those proxies.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value): boolean | string[] => {
+    const lower = value.toLowerCase();
+    if (lower === 'true' || lower === '1') return true;
+    if (lower === 'false' || lower === '0') return false;
+    return value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+  });
+
+/** Every environment variable the gateway reads, with the defaults of a local machine. */
+export const gatewayConfigSchema = z.object({
+  PORT: integer(0, 65535).default(8080),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  LOG_LEVEL: baseEnv.LOG_LEVEL,
+  // Only read by the revocation feed (auth.user.deleted.v1); the gateway publishes nothing.
+  NATS_URL: baseEnv.NATS_URL,
+  EVENT_NAMESPACE: baseEnv.EVENT_NAMESPACE,
+  AUTH_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50051'),
+  GRPC_DEADLINE_MS: integer(1, 120_000).default(5000),
+  HEALTH_CHECK_TIMEOUT_MS: integer(1, 30_000).default(1000),
+  TRUST_PROXY: trustProxy.default(false),
+  JWT_ISSUER: z.string().min(1).default('finance-tracker/auth'),
+  JWT_AUDIENCE: z.string().min(1).default('finance-tracker/api'),
+  // Tokens older than this (by `iat`) are refused whatever their `exp`; revocations last this long.
+  ACCESS_TOKEN_MAX_AGE_SECONDS: integer(1, 86_400).default(900),
+  // After a refetch of auth's public keys, an unknown `kid` waits this long before the next refetch.
+  JWKS_REFETCH_COOLDOWN_MS: integer(0, 3_600_000).default(10_000),
+  RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** Reads the gateway's configuration from `env` (default `process.env`); throws a ConfigError naming every bad variable. */
+export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, source);
+}

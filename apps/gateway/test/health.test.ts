@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { startTestGateway } from './support/gateway.js';
+
+describe('GET /health', () => {
+  it('200 ok while auth serves; 503 unavailable once it is stopped; no token needed', async () => {
+    const gw = await startTestGateway({ HEALTH_CHECK_TIMEOUT_MS: '300' });
+    try {
+      const up = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(up.statusCode).toBe(200);
+      expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING' } });
+
+      await gw.fake.stop();
+      const started = Date.now();
+      const down = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/) } });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await gw.app.close();
+    }
+  });
+
+  it('503 when a service reports NOT_SERVING (e.g. while it drains)', async () => {
+    const gw = await startTestGateway();
+    try {
+      gw.fake.server.health.setStatus('', 'NOT_SERVING');
+      const res = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING' } });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('reports every configured service by name', async () => {
+    const gw = await startTestGateway({}, { healthChecks: { auth: async () => 'SERVING', ledger: async () => 'UNREACHABLE' } });
+    try {
+      const res = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'UNREACHABLE' } });
+    } finally {
+      await gw.close();
+    }
+  });
+});
