@@ -11,6 +11,7 @@ export {
   MIN_STORED_MINOR,
   MAX_STORED_MINOR,
   parseMoney,
+  amountToDecimalString,
   formatMoney,
   money,
   minorToDb,

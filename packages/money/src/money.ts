@@ -60,31 +60,19 @@ function make(minor: bigint, currency: string): Money {
 export function parseMoney(input: unknown, currency: string, opts: ParseMoneyOptions = {}): Money {
   const cur = requireCurrency(currency);
   let text: string;
-  if (typeof input === 'string') {
-    text = input;
-  } else if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new MoneyError('format', 'Amount must be a finite number, like "12.50"');
-    text = String(input);
-    if (/e/i.test(text)) {
-      throw Math.abs(input) >= 1
-        ? tooLarge()
-        : new MoneyError('precision', precisionMessage(cur.code, cur.minorUnits));
+  try {
+    text = amountToDecimalString(input);
+  } catch (err) {
+    // A tiny JSON number (printed with an exponent) is, for a currency, too many decimals.
+    if (err instanceof MoneyError && err.reason === 'precision' && typeof input === 'number' && Math.abs(input) < 1 && /e/i.test(String(input))) {
+      throw new MoneyError('precision', precisionMessage(cur.code, cur.minorUnits));
     }
-  } else {
-    throw new MoneyError('format', 'Amount must be a decimal string like "12.50" or a number');
+    throw err;
   }
 
   const { negative, int, frac } = parseDecimal(text, 'Amount');
   if (int.length > MAX_INTEGER_DIGITS) throw tooLarge();
   if (frac.length > cur.minorUnits) throw new MoneyError('precision', precisionMessage(cur.code, cur.minorUnits));
-  if (typeof input === 'number' && (int + frac).replace(/^0+/, '').length > JSON_NUMBER_DIGITS) {
-    // Past 15 significant digits a double no longer holds every decimal: 70368744177664.01
-    // arrives as 70368744177664.02. Refuse rather than book a different amount.
-    throw new MoneyError(
-      'precision',
-      `Amount has more than ${JSON_NUMBER_DIGITS} significant digits, too many for a JSON number to carry exactly: send it as a decimal string, like "12.50"`,
-    );
-  }
 
   const magnitude = BigInt(int + frac.padEnd(cur.minorUnits, '0'));
   const minor = negative ? -magnitude : magnitude; // "-0.00" is zero, not negative
@@ -95,6 +83,33 @@ export function parseMoney(input: unknown, currency: string, opts: ParseMoneyOpt
     throw new MoneyError('negative', 'Amount must not be negative');
   }
   return make(minor, cur.code);
+}
+
+/**
+ * An amount as the API receives it (a decimal string or a JSON number) → the exact decimal
+ * string it stands for, before any currency is known (a gateway forwards this; the service that
+ * knows the currency then applies its precision with parseMoney). Strings pass through as they
+ * are; numbers are refused where a double cannot carry them exactly (see parseMoney).
+ */
+export function amountToDecimalString(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (typeof input !== 'number') throw new MoneyError('format', 'Amount must be a decimal string like "12.50" or a number');
+  if (!Number.isFinite(input)) throw new MoneyError('format', 'Amount must be a finite number, like "12.50"');
+  const text = String(input);
+  if (/e/i.test(text)) {
+    throw Math.abs(input) >= 1 ? tooLarge() : new MoneyError('precision', 'Amount has too many decimal places');
+  }
+  const { int, frac } = parseDecimal(text, 'Amount');
+  if (int.length > MAX_INTEGER_DIGITS) throw tooLarge();
+  if ((int + frac).replace(/^0+/, '').length > JSON_NUMBER_DIGITS) {
+    // Past 15 significant digits a double no longer holds every decimal: 70368744177664.01
+    // arrives as 70368744177664.02. Refuse rather than book a different amount.
+    throw new MoneyError(
+      'precision',
+      `Amount has more than ${JSON_NUMBER_DIGITS} significant digits, too many for a JSON number to carry exactly: send it as a decimal string, like "12.50"`,
+    );
+  }
+  return text;
 }
 
 function tooLarge(): MoneyError {
