@@ -12,6 +12,7 @@ const port = process.env.PORT ?? '8080';
 // Services in start order; the gateway comes last and is told where each one listens.
 export const SERVICES = [
   { name: 'auth', addrVar: 'AUTH_GRPC_ADDR', defaultAddr: '127.0.0.1:50051' },
+  { name: 'ledger', addrVar: 'LEDGER_GRPC_ADDR', defaultAddr: '127.0.0.1:50052' },
 ];
 
 const log = (msg) => process.stderr.write(`\x1b[1m[finance]\x1b[0m ${msg}\n`);
@@ -70,7 +71,8 @@ const addresses = {};
 for (const svc of SERVICES) {
   const address = process.env[svc.addrVar] ?? svc.defaultAddr;
   addresses[svc.addrVar] = address;
-  run(svc.name, { [svc.addrVar]: address });
+  // Each service learns the addresses of those started before it (ledger asks auth).
+  run(svc.name, { ...addresses });
   await waitFor(svc.name, address);
   log(`${svc.name} is up on ${address}`);
 }

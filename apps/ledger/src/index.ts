@@ -1,1 +1,72 @@
-export {};
+import { connectNats, OutboxRelay } from '@finance/events';
+import { ledgerEventStreams } from '@finance/events/contracts/ledger';
+import { createLogger, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { ledgerV1 } from '@finance/proto';
+import type { LedgerContext } from './application/context.js';
+import { pruneExpiredIdempotencyKeys } from './application/idempotency.js';
+import { ledgerConfigSchema, type LedgerConfig } from './config.js';
+import { openLedgerDatabase } from './persistence/database.js';
+import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
+import { authUserDirectory, createAuthClient } from './transport/grpc/auth.client.js';
+import { ledgerGrpcService } from './transport/grpc/ledger.grpc.js';
+
+export { ledgerConfigSchema, type LedgerConfig };
+
+export interface RunningLedgerService {
+  /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
+  address: string;
+  stop(): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 15 * 60 * 1000;
+
+/** Composition: database + migrations, outbox relay, auth client, user-deleted consumer, gRPC server. */
+export async function startLedgerService(config: LedgerConfig, logger: Logger = createLogger('ledger', config.LOG_LEVEL)): Promise<RunningLedgerService> {
+  const orm = await openLedgerDatabase(config.DATABASE_URL, logger);
+  await migrateDatabase(orm);
+
+  const nats = connectNats({ url: config.NATS_URL, name: 'ledger', logger });
+  const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: ledgerEventStreams });
+  relay.start();
+  const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger });
+
+  const auth = createAuthClient(config.AUTH_GRPC_ADDR);
+  const ctx: LedgerContext = {
+    orm,
+    users: authUserDirectory(auth),
+    eventsWritten: () => relay.wake(),
+    now: () => new Date(),
+  };
+
+  const prune = () =>
+    pruneExpiredIdempotencyKeys(orm, ctx.now()).then(
+      (n) => n && logger.debug({ pruned: n }, 'expired idempotency keys pruned'),
+      (err: unknown) => logger.warn({ err }, 'pruning idempotency keys failed'),
+    );
+  let pruning = prune();
+  const pruneTimer = setInterval(() => {
+    pruning = prune();
+  }, PRUNE_EVERY_MS);
+  pruneTimer.unref();
+
+  const grpcServer = await startGrpcServer({
+    address: config.LEDGER_GRPC_ADDR,
+    services: [{ definition: ledgerV1.LedgerServiceService, implementation: ledgerGrpcService(ctx) }],
+    logger,
+  });
+  logger.info({ address: grpcServer.address }, 'ledger service listening');
+
+  return {
+    address: grpcServer.address,
+    async stop() {
+      clearInterval(pruneTimer);
+      await grpcServer.stop();
+      await pruning;
+      await onUserDeleted.stop();
+      await relay.stop();
+      await nats.close();
+      auth.$channel.close();
+      await orm.close();
+    },
+  };
+}

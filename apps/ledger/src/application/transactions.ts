@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { enqueueEvent } from '@finance/events';
+import { transactionCreated, transactionDeleted, transactionUpdated, type TransactionSnapshot } from '@finance/events/contracts/ledger';
+import { money } from '@finance/money';
+import { errors } from '../domain/errors.js';
+import { canonicalUuid } from '../domain/ids.js';
+import { IDEMPOTENCY_TTL_MS, requestFingerprint, validateIdempotencyKey } from '../domain/idempotency.js';
+import { decodeTransactionCursor, encodeTransactionCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
+import {
+  amountInBaseCurrency,
+  applyTransactionChanges,
+  validateNewTransaction,
+  validateTransactionFilter,
+  type NewTransactionInput,
+  type TransactionChangesInput,
+  type TransactionFilterInput,
+  type TransactionState,
+} from '../domain/transaction.js';
+import { CategoryEntity, IdempotencyKeyEntity, TransactionEntity, type Transaction } from '../persistence/ledger.entities.js';
+import { findTransactionView, selectTransactionPage } from '../persistence/transaction.queries.js';
+import type { LedgerContext } from './context.js';
+import { claimIdempotencyKey, findStoredResponse } from './idempotency.js';
+import { requireUserId } from './users.js';
+import { transactionViewToJson, type CategoryRefView, type TransactionView } from './views.js';
+
+function snapshotOf(t: Transaction): TransactionSnapshot {
+  return {
+    transaction_id: t.id,
+    amount_minor: t.amountMinor.toString(),
+    currency: t.currency,
+    transaction_type: t.transactionType,
+    date: t.date,
+    category_id: t.categoryId ?? null,
+  };
+}
+
+function stateOf(t: Transaction): TransactionState {
+  return {
+    amount: money(t.amountMinor, t.currency),
+    type: t.transactionType,
+    date: t.date,
+    description: t.description,
+    categoryId: t.categoryId ?? null,
+  };
+}
+
+function viewOf(t: Transaction, category: CategoryRefView | null): TransactionView {
+  return {
+    id: t.id,
+    userId: t.userId,
+    amountMinor: t.amountMinor.toString(),
+    currency: t.currency,
+    type: t.transactionType,
+    date: t.date,
+    description: t.description,
+    categoryId: t.categoryId ?? null,
+    category,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+/** The user's category as a transaction embeds it; INVALID_ARGUMENT on `category_id` when it is not theirs. */
+async function requireOwnCategory(em: EntityManager, userId: string, categoryId: string): Promise<CategoryRefView> {
+  const category = await em.findOne(CategoryEntity, { id: categoryId, userId });
+  if (!category) throw errors.unknownCategory('category_id');
+  return { id: category.id, name: category.name, color: category.color, icon: category.icon ?? null };
+}
+
+/** A category deleted between our check and the insert fails the composite foreign key: the same answer as an unknown category. */
+async function categoryRaceToDomain<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ForeignKeyConstraintViolationException) throw errors.unknownCategory('category_id');
+    throw err;
+  }
+}
+
+export interface CreateTransactionInput extends NewTransactionInput {
+  userId: string;
+  idempotencyKey?: string | undefined;
+}
+
+export interface CreatedTransaction {
+  transaction: TransactionView;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * Records a transaction and its `ledger.transaction.created.v1` event in one database
+ * transaction. Without a currency, the user's base currency is asked from auth — only then,
+ * and not for a replay. With an Idempotency-Key, see domain/idempotency.ts for the semantics.
+ */
+export async function createTransaction(ctx: LedgerContext, input: CreateTransactionInput): Promise<CreatedTransaction> {
+  const userId = requireUserId(input.userId);
+  const valid = validateNewTransaction(input);
+  const key = input.idempotencyKey === undefined ? undefined : validateIdempotencyKey(input.idempotencyKey);
+  const fingerprint =
+    key === undefined
+      ? ''
+      : requestFingerprint({
+          amount: valid.amountText,
+          transaction_type: valid.type,
+          date: valid.date,
+          description: valid.description,
+          category_id: valid.categoryId,
+          currency: valid.currency,
+        });
+  const em = ctx.orm.em.fork();
+
+  if (key !== undefined) {
+    // A replay is answered before anything else happens (no call to auth).
+    const earlier = await findStoredResponse(em, userId, key, fingerprint, ctx.now());
+    if (earlier) return { transaction: earlier, replayed: true };
+  }
+
+  const amount = valid.amount ?? amountInBaseCurrency(valid.amountText, await ctx.users.baseCurrencyOf(userId));
+
+  const result = await categoryRaceToDomain(() =>
+    em.transactional(async (tx): Promise<CreatedTransaction> => {
+      const now = ctx.now();
+      if (key !== undefined) {
+        await claimIdempotencyKey(tx, userId, key, now);
+        const earlier = await findStoredResponse(tx, userId, key, fingerprint, now);
+        if (earlier) return { transaction: earlier, replayed: true };
+      }
+      const category = valid.categoryId ? await requireOwnCategory(tx, userId, valid.categoryId) : null;
+      const row = tx.create(TransactionEntity, {
+        id: randomUUID(),
+        userId,
+        amountMinor: amount.minor,
+        currency: amount.currency,
+        transactionType: valid.type,
+        date: valid.date,
+        description: valid.description,
+        categoryId: valid.categoryId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      // Flushed now: a foreign-key failure belongs to this statement, and the rows below reference it only by value.
+      await tx.flush();
+      enqueueEvent(tx, transactionCreated, { user_id: userId, transaction: snapshotOf(row) });
+      const view = viewOf(row, category);
+      if (key !== undefined) {
+        tx.create(IdempotencyKeyEntity, {
+          userId,
+          key,
+          requestHash: fingerprint,
+          response: transactionViewToJson(view),
+          transactionId: row.id,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        });
+      }
+      return { transaction: view, replayed: false };
+    }),
+  );
+  if (!result.replayed) ctx.eventsWritten();
+  return result;
+}
+
+/** Another user's, unknown and malformed ids are all simply "not found". */
+function requireTransactionId(id: string): string {
+  const canonical = canonicalUuid(id);
+  if (!canonical) throw errors.transactionNotFound();
+  return canonical;
+}
+
+export async function getTransaction(ctx: LedgerContext, userId: string, id: string): Promise<TransactionView> {
+  const view = await findTransactionView(ctx.orm.em.fork(), requireUserId(userId), requireTransactionId(id));
+  if (!view) throw errors.transactionNotFound();
+  return view;
+}
+
+export interface ListTransactionsInput extends TransactionFilterInput {
+  userId: string;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export async function listTransactions(ctx: LedgerContext, input: ListTransactionsInput): Promise<Page<TransactionView>> {
+  const userId = requireUserId(input.userId);
+  const limit = resolvePageSize(input.limit);
+  const after = decodeTransactionCursor(input.cursor);
+  const filter = validateTransactionFilter(input);
+  const rows = await selectTransactionPage(ctx.orm.em.fork(), userId, filter, after, limit + 1);
+  return toPage(rows, limit, (last) => encodeTransactionCursor({ date: last.date, id: last.id }));
+}
+
+export interface UpdateTransactionInput extends TransactionChangesInput {
+  userId: string;
+  id: string;
+}
+
+/**
+ * Changes the fields given. When anything changed, `ledger.transaction.updated.v1` carries the
+ * transaction before and after, in the same database transaction; an update that changes
+ * nothing writes nothing.
+ */
+export async function updateTransaction(ctx: LedgerContext, input: UpdateTransactionInput): Promise<TransactionView> {
+  const userId = requireUserId(input.userId);
+  const id = requireTransactionId(input.id);
+  let changed = false;
+  const view = await categoryRaceToDomain(() =>
+    ctx.orm.em.fork().transactional(async (tx) => {
+      const row = await tx.findOne(TransactionEntity, { id, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) throw errors.transactionNotFound();
+      const applied = applyTransactionChanges(stateOf(row), input);
+      if (applied.newCategoryId) await requireOwnCategory(tx, userId, applied.newCategoryId);
+      if (applied.changed) {
+        const before = snapshotOf(row);
+        const { next } = applied;
+        row.amountMinor = next.amount.minor;
+        row.currency = next.amount.currency;
+        row.transactionType = next.type;
+        row.date = next.date;
+        row.description = next.description;
+        row.categoryId = next.categoryId;
+        row.updatedAt = ctx.now();
+        await tx.flush();
+        enqueueEvent(tx, transactionUpdated, { user_id: userId, before, after: snapshotOf(row) });
+        changed = true;
+      }
+      return (await findTransactionView(tx, userId, id))!;
+    }),
+  );
+  if (changed) ctx.eventsWritten();
+  return view;
+}
+
+/** Deletes the transaction and writes `ledger.transaction.deleted.v1` with what it was. */
+export async function deleteTransaction(ctx: LedgerContext, userId: string, id: string): Promise<void> {
+  const owner = requireUserId(userId);
+  const txId = requireTransactionId(id);
+  await ctx.orm.em.fork().transactional(async (tx) => {
+    const row = await tx.findOne(TransactionEntity, { id: txId, userId: owner }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!row) throw errors.transactionNotFound();
+    const snapshot = snapshotOf(row);
+    tx.remove(row);
+    await tx.flush();
+    enqueueEvent(tx, transactionDeleted, { user_id: owner, transaction: snapshot });
+  });
+  ctx.eventsWritten();
+}

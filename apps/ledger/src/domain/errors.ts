@@ -1,0 +1,65 @@
+import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
+
+/**
+ * Every error code the ledger answers with. Stable: the gateway and clients key on them.
+ * Field errors carry REST (snake_case) paths, so the gateway forwards them unchanged.
+ */
+export const LedgerErrorCode = {
+  invalidFields: 'LEDGER_INVALID_FIELDS',
+  invalidCursor: 'LEDGER_INVALID_CURSOR',
+  unknownCategory: 'LEDGER_UNKNOWN_CATEGORY',
+  transactionNotFound: 'LEDGER_TRANSACTION_NOT_FOUND',
+  categoryNotFound: 'LEDGER_CATEGORY_NOT_FOUND',
+  categoryNameTaken: 'LEDGER_CATEGORY_NAME_TAKEN',
+  idempotencyKeyReused: 'LEDGER_IDEMPOTENCY_KEY_REUSED',
+  idempotencyInProgress: 'LEDGER_IDEMPOTENCY_IN_PROGRESS',
+  sumTooLarge: 'LEDGER_SUM_TOO_LARGE',
+  userNotFound: 'LEDGER_USER_NOT_FOUND',
+  authUnavailable: 'LEDGER_AUTH_UNAVAILABLE',
+} as const;
+
+/** Collects field errors so that one answer names every invalid field at once. */
+export class FieldErrors {
+  readonly list: FieldError[] = [];
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  check(ok: boolean, path: string, message: string): void {
+    if (!ok) this.add(path, message);
+  }
+
+  has(path: string): boolean {
+    return this.list.some((e) => e.path === path);
+  }
+
+  throwIfAny(): void {
+    if (this.list.length) throw invalidFields(this.list);
+  }
+}
+
+export function invalidFields(errors: FieldError[]): DomainError {
+  return new DomainError('invalid_argument', LedgerErrorCode.invalidFields, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
+
+export const errors = {
+  invalidField: (path: string, message: string) => invalidField(LedgerErrorCode.invalidFields, path, message),
+  invalidCursor: () => invalidField(LedgerErrorCode.invalidCursor, 'cursor', 'is not a cursor this list returned'),
+  /** A category id in a request body that is not one of the user's categories (malformed, unknown or someone else's). */
+  unknownCategory: (path: 'category_id' | 'reassign_to' | 'category_ids') => invalidField(LedgerErrorCode.unknownCategory, path, 'is not one of your categories'),
+  transactionNotFound: () => new DomainError('not_found', LedgerErrorCode.transactionNotFound, 'Transaction not found.'),
+  categoryNotFound: () => new DomainError('not_found', LedgerErrorCode.categoryNotFound, 'Category not found.'),
+  categoryNameTaken: () =>
+    new DomainError('already_exists', LedgerErrorCode.categoryNameTaken, 'You already have a category with this name.', {
+      errors: [{ path: 'name', message: 'is already used by another of your categories' }],
+    }),
+  idempotencyKeyReused: () =>
+    invalidField(LedgerErrorCode.idempotencyKeyReused, 'Idempotency-Key', 'was already used with a different request; use a new key for a new request'),
+  idempotencyInProgress: () =>
+    new DomainError('already_exists', LedgerErrorCode.idempotencyInProgress, 'A request with this Idempotency-Key is still being processed; retry shortly.'),
+  sumTooLarge: () => new DomainError('failed_precondition', LedgerErrorCode.sumTooLarge, 'A total is too large to report; narrow the date range or the categories.'),
+  userNotFound: () => new DomainError('unauthenticated', LedgerErrorCode.userNotFound, 'The account of this request no longer exists.'),
+  authUnavailable: (cause: unknown) =>
+    new DomainError('unavailable', LedgerErrorCode.authUnavailable, 'The account service did not answer; try again shortly.', { cause }),
+};

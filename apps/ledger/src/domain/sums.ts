@@ -1,0 +1,55 @@
+import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
+import { FieldErrors } from './errors.js';
+import { canonicalUuid } from './ids.js';
+import type { TransactionType } from './transaction.js';
+
+export type SumGrouping = 'category' | 'day' | 'week' | 'month' | 'year';
+export const MAX_SUM_CATEGORIES = 200;
+
+export interface SumRequestInput {
+  from: CalendarDate | undefined;
+  to: CalendarDate | undefined;
+  type: TransactionType | undefined;
+  grouping: SumGrouping | undefined;
+  categoryIds: string[];
+}
+
+export interface SumRequest {
+  from: IsoDate;
+  to: IsoDate;
+  type: TransactionType | undefined;
+  grouping: SumGrouping;
+  /** Empty = every category, uncategorized included. */
+  categoryIds: string[];
+}
+
+export function validateSumRequest(input: SumRequestInput): SumRequest {
+  const errors = new FieldErrors();
+  const date = (d: CalendarDate | undefined, path: string) => {
+    if (!d) {
+      errors.add(path, 'is required (YYYY-MM-DD)');
+      return undefined;
+    }
+    const iso = toIsoDate(d);
+    if (!iso) errors.add(path, 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
+    return iso;
+  };
+  const from = date(input.from, 'from');
+  const to = date(input.to, 'to');
+  if (from && to && from > to) errors.add('from', 'must not be after to');
+  if (!input.grouping) errors.add('grouping', 'must be one of category, day, week, month, year');
+  const categoryIds: string[] = [];
+  if (input.categoryIds.length > MAX_SUM_CATEGORIES) errors.add('category_ids', `must name at most ${MAX_SUM_CATEGORIES} categories`);
+  else {
+    for (const raw of input.categoryIds) {
+      const id = canonicalUuid(raw);
+      if (!id) {
+        errors.add('category_ids', `${JSON.stringify(raw.slice(0, 64))} is not a category id`);
+        break;
+      }
+      if (!categoryIds.includes(id)) categoryIds.push(id);
+    }
+  }
+  errors.throwIfAny();
+  return { from: from!, to: to!, type: input.type, grouping: input.grouping!, categoryIds };
+}

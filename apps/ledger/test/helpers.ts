@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type MikroORM } from '@finance/platform';
+import { authV1, ledgerV1 } from '@finance/proto';
+import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
+import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
+import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
+import { openLedgerDatabase } from '../src/persistence/database.js';
+
+export const { TransactionType, SumGrouping } = ledgerV1;
+export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
+export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
+
+const logLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
+
+export interface LedgerHarness {
+  db: TestDatabase;
+  config: LedgerConfig;
+  namespace: string;
+  auth: RunningAuthService;
+  ledger: RunningLedgerService;
+  authClient: GrpcClient<typeof authV1.AuthServiceService>;
+  client: GrpcClient<typeof ledgerV1.LedgerServiceService>;
+  /** The ledger schema seen directly, for assertions and for holding locks. */
+  orm: MikroORM;
+  /** Present when started with `authProxy`: the ledger reaches auth only through it. */
+  authProxy?: TcpProxy;
+  close(): Promise<void>;
+}
+
+/**
+ * A real auth service and the ledger service in-process, on one fresh database and one event
+ * namespace, with real gRPC clients. Users are registered through auth; the ledger asks auth
+ * for base currencies and hears auth.user.deleted.v1 on NATS.
+ */
+export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Promise<LedgerHarness> {
+  const db = await createTestDatabase();
+  const namespace = randomNamespace();
+  const common = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel };
+  const auth = await startAuthService(authConfigSchema.parse({ ...common, AUTH_GRPC_ADDR: '127.0.0.1:0' }), createLogger('auth-test', logLevel));
+  const authPort = Number(auth.address.slice(auth.address.lastIndexOf(':') + 1));
+  const authProxy = opts.authProxy ? await TcpProxy.start('127.0.0.1', authPort) : undefined;
+  const config = ledgerConfigSchema.parse({
+    ...common,
+    LEDGER_GRPC_ADDR: '127.0.0.1:0',
+    AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
+  });
+  const ledger = await startLedgerService(config, createLogger('ledger-test', logLevel));
+  const authClient = createGrpcClient(authV1.AuthServiceService, auth.address);
+  const client = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
+  const orm = await openLedgerDatabase(db.url, createLogger('ledger-test-db', logLevel));
+  return {
+    db,
+    config,
+    namespace,
+    auth,
+    ledger,
+    authClient,
+    client,
+    orm,
+    ...(authProxy ? { authProxy } : {}),
+    async close() {
+      client.$channel.close();
+      authClient.$channel.close();
+      await ledger.stop();
+      await auth.stop();
+      await authProxy?.close();
+      await orm.close();
+      await db.drop();
+      await deleteNamespaceStreams(testNatsUrl(), namespace);
+    },
+  };
+}
+
+let counter = 0;
+
+/** Registers a new user through auth; returns its id. */
+export async function registerUser(h: LedgerHarness, prefix = 'user'): Promise<string> {
+  const tag = `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const { user } = await h.authClient.registerUser({ email: `${tag}@example.com`, username: tag, password: 'correct horse 1' });
+  return user!.id;
+}
+
+/** What a caller of the ledger learns from a failed call (as the gateway renders it). */
+export async function rejected(promise: Promise<unknown>) {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isServiceError(err)) throw new Error(`expected a gRPC error, got ${err === undefined ? 'success' : String(err)}`);
+  return { status: err.code, ...fromGrpcError(err) };
+}
+
+export const date = (iso: string) => {
+  const [year, month, day] = iso.split('-').map(Number);
+  return { year: year!, month: month!, day: day! };
+};
+
+export const iso = (d: { year: number; month: number; day: number } | undefined) =>
+  d ? `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : undefined;
+
+export function newTransaction(userId: string, overrides: Partial<ledgerV1.CreateTransactionRequest> = {}): ledgerV1.CreateTransactionRequest {
+  return {
+    userId,
+    amount: '12.50',
+    transactionType: EXPENSE,
+    date: date('2026-03-15'),
+    description: 'Lunch',
+    currency: 'USD',
+    ...overrides,
+  };
+}
+
+export async function createCategory(h: LedgerHarness, userId: string, name = `Cat ${randomUUID().slice(0, 8)}`, color = '#336699') {
+  const { category } = await h.client.createCategory({ userId, name, color });
+  return category!;
+}
+
+/** Every transaction of a list, following next_cursor with the given page size. */
+export async function listAll(h: LedgerHarness, request: Omit<ledgerV1.ListTransactionsRequest, 'page'>, limit = 200) {
+  const items: ledgerV1.Transaction[] = [];
+  let cursor = '';
+  for (;;) {
+    const { items: page, page: info } = await h.client.listTransactions({ ...request, page: { limit, cursor } });
+    items.push(...page);
+    cursor = info!.nextCursor;
+    if (!cursor) return items;
+  }
+}
+
+export async function countRows(h: LedgerHarness, table: 'transaction' | 'category' | 'idempotency_key', userId: string): Promise<number> {
+  const [row] = await h.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from ledger.${table} where user_id = ?`, [userId]);
+  return row!.n;
+}
