@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createGrpcClient, createHealthChecker, createLogger, type Logger } from '@finance/platform';
-import { authV1 } from '@finance/proto';
+import { authV1, ledgerV1 } from '@finance/proto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AuthClient } from './clients.js';
+import type { AuthClient, LedgerClient } from './clients.js';
 import type { GatewayConfig } from './config.js';
+import { parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { categoriesRoutes } from './routes/categories.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
+import { transactionsRoutes } from './routes/transactions.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import { createAccessTokenVerifier } from './security/access-token-verifier.js';
 import { PublicKeyCache } from './security/public-key-cache.js';
@@ -31,10 +34,16 @@ export interface BuildGatewayOptions {
    * `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
    */
   authClient?: AuthClient;
+  /**
+   * The ledger service client (transactions, categories). Default: a gRPC client to
+   * `config.LEDGER_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
+   */
+  ledgerClient?: LedgerClient;
   /** Default: a fresh list. Pass one to feed it from elsewhere (e.g. a `user.deleted` subscription). */
   revocations?: RevocationList;
   /**
-   * What `/health` asks, by service name. Default: `{ auth: grpc.health.v1 at config.AUTH_GRPC_ADDR }`.
+   * What `/health` asks, by service name. Default: grpc.health.v1 of `auth` at config.AUTH_GRPC_ADDR and
+   * of `ledger` at config.LEDGER_GRPC_ADDR.
    */
   healthChecks?: Record<string, HealthCheck>;
 }
@@ -71,11 +80,23 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.$channel.close());
     auth = client;
   }
+  let ledger = options.ledgerClient;
+  if (!ledger) {
+    const client = createGrpcClient(ledgerV1.LedgerServiceService, config.LEDGER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+    closers.push(() => client.$channel.close());
+    ledger = client;
+  }
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
-    const checker = createHealthChecker(config.AUTH_GRPC_ADDR);
-    closers.push(() => checker.close());
-    healthChecks = { auth: (timeoutMs) => checker.check(timeoutMs) };
+    healthChecks = {};
+    for (const [name, address] of [
+      ['auth', config.AUTH_GRPC_ADDR],
+      ['ledger', config.LEDGER_GRPC_ADDR],
+    ] as const) {
+      const checker = createHealthChecker(address);
+      closers.push(() => checker.close());
+      healthChecks[name] = (timeoutMs) => checker.check(timeoutMs);
+    }
   }
   const maxAgeSeconds = config.ACCESS_TOKEN_MAX_AGE_SECONDS;
   const revocations = options.revocations ?? new RevocationList({ ttlMs: (maxAgeSeconds + CLOCK_TOLERANCE_SECONDS) * 1000 });
@@ -119,14 +140,13 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
 
     // Bodies are JSON (login also takes a form, in its own scope). Without the text/plain parser a
     // text body is a 415, not a string that fails validation. An empty JSON body counts as no body,
-    // so DELETE with a stray Content-Type works and routes that need a body answer 400. `__proto__`
-    // keys are dropped while parsing (zod strips unknown keys anyway; this keeps them out of logs too).
+    // so DELETE with a stray Content-Type works and routes that need a body answer 400.
     app.removeContentTypeParser(['application/json', 'text/plain']);
     app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
       try {
-        done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)));
+        done(null, parseJsonBody(text));
       } catch {
         done(new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'), undefined);
       }
@@ -142,6 +162,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
 
     await app.register(authRoutes, { auth: authClient, rateLimit: authLimiter, bodyLimit: BODY_LIMIT_BYTES });
     await app.register(usersRoutes, { auth: authClient, revocations });
+    await app.register(transactionsRoutes, { ledger });
+    await app.register(categoriesRoutes, { ledger });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

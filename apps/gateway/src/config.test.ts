@@ -10,6 +10,7 @@ describe('gateway config', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       EVENT_NAMESPACE: '',
       AUTH_GRPC_ADDR: '127.0.0.1:50051',
+      LEDGER_GRPC_ADDR: '127.0.0.1:50052',
       GRPC_DEADLINE_MS: 5000,
       HEALTH_CHECK_TIMEOUT_MS: 1000,
       TRUST_PROXY: false,
@@ -23,8 +24,8 @@ describe('gateway config', () => {
   });
 
   it('reads numbers, flags and proxy lists from strings', () => {
-    const config = loadGatewayConfig({ PORT: '9090', TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', AUTH_GRPC_ADDR: 'auth:50051' });
-    expect(config).toMatchObject({ PORT: 9090, TRUST_PROXY: true, RATE_LIMIT_PER_MINUTE: 5, AUTH_GRPC_ADDR: 'auth:50051' });
+    const config = loadGatewayConfig({ PORT: '9090', TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', AUTH_GRPC_ADDR: 'auth:50051', LEDGER_GRPC_ADDR: 'ledger:50052' });
+    expect(config).toMatchObject({ PORT: 9090, TRUST_PROXY: true, RATE_LIMIT_PER_MINUTE: 5, AUTH_GRPC_ADDR: 'auth:50051', LEDGER_GRPC_ADDR: 'ledger:50052' });
     expect(loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(loadGatewayConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
   });
@@ -34,6 +35,7 @@ describe('gateway config', () => {
       /PORT[\s\S]*RATE_LIMIT_PER_MINUTE|RATE_LIMIT_PER_MINUTE[\s\S]*PORT/,
     );
     expect(() => loadGatewayConfig({ AUTH_GRPC_ADDR: 'no-port' })).toThrow(/AUTH_GRPC_ADDR/);
+    expect(() => loadGatewayConfig({ LEDGER_GRPC_ADDR: 'ledger' })).toThrow(/LEDGER_GRPC_ADDR/);
     expect(() => loadGatewayConfig({ PORT: '' })).toThrow(/PORT/);
     expect(() => loadGatewayConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

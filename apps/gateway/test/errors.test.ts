@@ -133,7 +133,7 @@ describe('service failures', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     } finally {
-      await local.app.close();
+      await local.close();
     }
   });
 });

@@ -22,6 +22,16 @@ const OPERATIONS = [
   ['put', '/users/me', true],
   ['delete', '/users/me', true],
   ['get', '/health', false],
+  ['post', '/transactions', true],
+  ['get', '/transactions', true],
+  ['get', '/transactions/{id}', true],
+  ['put', '/transactions/{id}', true],
+  ['delete', '/transactions/{id}', true],
+  ['post', '/categories', true],
+  ['get', '/categories', true],
+  ['get', '/categories/{id}', true],
+  ['put', '/categories/{id}', true],
+  ['delete', '/categories/{id}', true],
 ] as const;
 
 describe('/docs', () => {
@@ -57,6 +67,48 @@ describe('/docs', () => {
     expect(register.requestBody.content['application/json'].schema.required.sort()).toEqual(['email', 'password', 'username']);
     expect(register.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/User');
     expect(document.paths['/users/me'].put.requestBody.content['application/json'].schema.properties).toHaveProperty('notification_preferences');
+  });
+
+  it('documents transactions and categories in snake_case, as API.md names them', () => {
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas.Transaction.properties).sort()).toEqual(
+      ['amount', 'category', 'category_id', 'created_at', 'currency', 'date', 'description', 'id', 'transaction_type', 'updated_at'],
+    );
+    expect(schemas.Transaction.properties.transaction_type.enum).toEqual(['income', 'expense']);
+    expect(schemas.Transaction.properties.amount.type).toBe('string');
+    expect(Object.keys(schemas.CategoryRef.properties).sort()).toEqual(['color', 'icon', 'id', 'name']);
+    expect(Object.keys(schemas.Category.properties).sort()).toEqual(['color', 'created_at', 'icon', 'id', 'name', 'updated_at']);
+    for (const page of [schemas.TransactionPage, schemas.CategoryPage]) expect(Object.keys(page.properties).sort()).toEqual(['items', 'next_cursor']);
+
+    const create = document.paths['/transactions'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.required.sort()).toEqual(['amount', 'date', 'transaction_type']);
+    expect(Object.keys(body.properties).sort()).toEqual(['amount', 'category_id', 'currency', 'date', 'description', 'transaction_type']);
+    expect(body.properties.amount.anyOf.map((s: { type: string }) => s.type).sort()).toEqual(['number', 'string']);
+    expect(create.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false })]));
+    expect(create.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Transaction');
+    expect(Object.keys(create.responses['201'].headers).sort()).toEqual(['Idempotent-Replayed', 'Location']);
+    expect(create.responses['422'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+
+    const list = document.paths['/transactions'].get;
+    expect(list.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(
+      ['query:category_id', 'query:cursor', 'query:from', 'query:limit', 'query:q', 'query:to', 'query:transaction_type'],
+    );
+    expect(list.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200 });
+    expect(list.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/TransactionPage');
+
+    for (const path of ['/transactions/{id}', '/categories/{id}']) {
+      for (const method of ['get', 'put', 'delete']) {
+        const op = document.paths[path][method];
+        expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'id', required: true })]));
+        expect(op.responses).toHaveProperty('404');
+      }
+      expect(document.paths[path].delete.responses).toHaveProperty('204');
+    }
+    expect(document.paths['/categories/{id}'].delete.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'query', name: 'reassign_to' })]));
+    expect(document.paths['/categories'].post.requestBody.content['application/json'].schema.required.sort()).toEqual(['color', 'name']);
+    expect(document.paths['/categories'].post.responses['409']).toBeDefined();
+    expect(document.tags.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['transactions', 'categories']));
   });
 
   it('every $ref resolves', () => {

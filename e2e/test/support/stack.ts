@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
 import { connectNats } from '@finance/events';
 import { buildGateway, gatewayConfigSchema, startRevocationFeed } from '@finance/gateway';
+import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
 import { createLogger } from '@finance/platform';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, testNatsUrl, type TestDatabase } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ export interface Stack {
   baseUrl: string;
   namespace: string;
   auth: RunningAuthService;
+  ledger: RunningLedgerService;
   gateway: FastifyInstance;
   /** Another gateway replica in front of the same services (closed with the stack). */
   startGatewayReplica(): Promise<{ baseUrl: string; close(): Promise<void> }>;
@@ -46,13 +48,31 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     authConfigSchema.parse({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, AUTH_GRPC_ADDR: '127.0.0.1:0', LOG_LEVEL: logLevel }),
     createLogger('auth', logLevel),
   );
-  const env = { AUTH_GRPC_ADDR: auth.address, EVENT_NAMESPACE: namespace, ...gatewayEnv };
+  // The ledger shares the database (its own schema) and the event namespace, and asks auth for base currencies.
+  const ledger = await startLedgerService(
+    ledgerConfigSchema.parse({
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      EVENT_NAMESPACE: namespace,
+      LEDGER_GRPC_ADDR: '127.0.0.1:0',
+      AUTH_GRPC_ADDR: auth.address,
+      LOG_LEVEL: logLevel,
+    }),
+    createLogger('ledger', logLevel),
+  ).catch(async (err: unknown) => {
+    // Leave nothing running behind a failed start (an open server makes jest hang).
+    await auth.stop();
+    await db.drop();
+    throw err;
+  });
+  const env = { AUTH_GRPC_ADDR: auth.address, LEDGER_GRPC_ADDR: ledger.address, EVENT_NAMESPACE: namespace, ...gatewayEnv };
   const gateway = await startGateway(env);
   const replicas: { close(): Promise<void> }[] = [];
   return {
     baseUrl: gateway.baseUrl,
     namespace,
     auth,
+    ledger,
     gateway: gateway.app,
     async startGatewayReplica() {
       const replica = await startGateway(env);
@@ -62,6 +82,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async close() {
       for (const replica of replicas) await replica.close();
       await gateway.close();
+      await ledger.stop();
       await auth.stop();
       await db.drop();
       await deleteNamespaceStreams(testNatsUrl(), namespace);

@@ -55,11 +55,28 @@ function pruneUnusedSchemas<D extends { paths?: unknown; components?: { schemas?
   return { ...document, components: { ...document.components, schemas: kept } };
 }
 
+type Transformed = ReturnType<SwaggerTransform>;
+
+/**
+ * The zod transform keeps only `description` and `content` of a response; response headers
+ * (`headers: { Name: { type, description } }`, plain JSON Schema) are carried over here.
+ */
+function withResponseHeaders(source: unknown, result: Transformed): Transformed {
+  const responses = (source as { response?: Record<string, { headers?: unknown }> } | undefined)?.response;
+  const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> } | undefined)?.response;
+  if (!responses || !transformed) return result;
+  for (const [status, response] of Object.entries(responses)) {
+    const target = transformed[status];
+    if (response?.headers && target) target.headers = response.headers;
+  }
+  return result;
+}
+
 /** `/docs` (Swagger UI) and `/docs/json` (OpenAPI 3.1), generated from the same zod schemas that validate. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   const zodTransform = createJsonSchemaTransform({ schemaRegistry: openApiRegistry });
   const transform: SwaggerTransform = (input) => {
-    const result = zodTransform(input);
+    const result = withResponseHeaders(input.schema, zodTransform(input));
     const schema = result.schema as Record<string, unknown>;
     // Security follows the same rule the authentication hook enforces, so docs and behaviour agree.
     if (!schema.hide && !isPublicRoute(input.url, input.route.config as { public?: boolean } | undefined)) {
@@ -78,6 +95,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'auth', description: 'Accounts and sessions' },
         { name: 'users', description: 'The caller’s account' },
+        { name: 'transactions', description: 'Income and expenses' },
+        { name: 'categories', description: 'The caller’s transaction categories' },
         { name: 'operations', description: 'Health' },
       ],
       components: { securitySchemes: SECURITY_SCHEMES as never },

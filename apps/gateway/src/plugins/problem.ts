@@ -65,6 +65,19 @@ export class HttpProblem extends Error {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The answer when a path parameter is malformed. Path parameters are ids: one that is not even
+     * well-formed cannot name anything, so it is the resource's 404 (the same as for an id that
+     * does not exist), not a 422.
+     */
+    notFound?: { code: string; detail: string };
+  }
+}
+
+const DEFAULT_NOT_FOUND = { code: 'NOT_FOUND', detail: 'No such resource.' };
+
 interface ProblemParts {
   status: number;
   code: string;
@@ -85,8 +98,16 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; detail: string }> = 
   FST_ERR_BAD_URL: { code: 'MALFORMED_REQUEST', detail: 'The request URL is malformed.' },
 };
 
-function validationProblem(err: { validation: { instancePath: string; message?: string }[]; validationContext?: string }): ProblemParts {
+function headerName(lowerCase: string): string {
+  return lowerCase.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+function validationProblem(
+  err: { validation: { instancePath: string; message?: string }[]; validationContext?: string },
+  notFound: { code: string; detail: string } = DEFAULT_NOT_FOUND,
+): ProblemParts {
   const context = err.validationContext ?? 'body';
+  if (context === 'params') return { status: 404, ...notFound };
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   for (const issue of err.validation) {
@@ -96,7 +117,8 @@ function validationProblem(err: { validation: { instancePath: string; message?: 
       return { status: 400, code: 'BODY_NOT_OBJECT', detail: 'The request body must be a JSON object.' };
     }
     // One entry per field: the first issue says what is wrong (zod may add follow-ups that mislead).
-    const field = path === '' ? context : path;
+    // Headers are named as they are usually written (Idempotency-Key), not as node lower-cases them.
+    const field = path === '' ? context : context === 'headers' ? headerName(path) : path;
     if (seen.has(field)) continue;
     seen.add(field);
     errors.push({ path: field, message: issue.message ?? 'is invalid' });
@@ -104,13 +126,16 @@ function validationProblem(err: { validation: { instancePath: string; message?: 
   return { status: 422, code: 'VALIDATION_FAILED', detail: 'One or more fields are invalid.', errors };
 }
 
-/** Any thrown value → the parts of a problem. Unknown errors become a generic 500. */
-export function toProblemParts(err: unknown): ProblemParts {
+/**
+ * Any thrown value → the parts of a problem. Unknown errors become a generic 500. `notFound` is the
+ * route's answer for a malformed path parameter.
+ */
+export function toProblemParts(err: unknown, notFound?: { code: string; detail: string }): ProblemParts {
   if (err instanceof HttpProblem) {
     return { status: err.status, code: err.code, detail: err.detail, ...err.extra };
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
-    return validationProblem(err as unknown as Parameters<typeof validationProblem>[0]);
+    return validationProblem(err as unknown as Parameters<typeof validationProblem>[0], notFound);
   }
   if (isServiceError(err)) {
     const remote = fromGrpcError(err);
@@ -154,7 +179,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, parts:
 /** Every error, from any plugin or route, leaves as RFC 9457 problem+json; 5xx are logged with the request id. */
 export function registerProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
-    const parts = toProblemParts(err);
+    const parts = toProblemParts(err, request.routeOptions.config.notFound);
     if (parts.code === 'UNSUPPORTED_MEDIA_TYPE') {
       const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
       parts.detail = `This endpoint accepts ${consumes.join(' or ')} request bodies.`;

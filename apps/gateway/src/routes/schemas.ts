@@ -1,6 +1,6 @@
 import type { authV1 } from '@finance/proto';
 import { z } from 'zod';
-import { component, doc } from '../openapi-registry.js';
+import { component, doc, openApiRegistry } from '../openapi-registry.js';
 
 // Field rules shared by the routes (API.md). The auth service validates authoritatively; these
 // catch what is plainly wrong with a 422 naming the field, before any RPC.
@@ -13,6 +13,77 @@ export const usernameField = z
 export const passwordField = z.string().min(8).max(128);
 export const currencyField = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD');
 export const timezoneField = doc(z.string().min(1).max(64), 'An IANA time zone such as Europe/Berlin');
+
+/** Length in characters: Unicode code points, as JSON Schema's maxLength and PostgreSQL count them (zod's .max counts UTF-16 units). */
+function charLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/**
+ * Text of `min` to `max` characters (code points, so 1000 emoji are 1000 characters), optionally
+ * trimmed first. NUL is refused: no service can store it.
+ */
+export function textField(max: number, options: { min?: number; trim?: boolean } = {}) {
+  const min = options.min ?? 0;
+  const range = min > 0 ? `${min} to ${max} characters` : `at most ${max} characters`;
+  const base = options.trim ? z.string().trim() : z.string();
+  const schema = base
+    .refine((value) => {
+      const length = charLength(value);
+      return length >= min && length <= max;
+    }, `must be ${range}${options.trim ? ' (surrounding spaces are ignored)' : ''}`)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+  openApiRegistry.add(schema, { ...(min > 0 ? { minLength: min } : {}), maxLength: max });
+  return schema;
+}
+
+const DATE_MESSAGE = 'must be a calendar date YYYY-MM-DD';
+
+/** `YYYY-MM-DD` naming a day that exists (2026-02-30 does not; year 0000 is no year). */
+export const dateField = doc(
+  z.iso.date({ error: DATE_MESSAGE }).refine((value) => !value.startsWith('0000'), DATE_MESSAGE),
+  'A calendar date, YYYY-MM-DD',
+);
+
+/** An id in a request: any UUID (compared in lower case). */
+export const idField = doc(
+  z.guid({ error: 'must be a UUID' }).transform((value) => value.toLowerCase()),
+  'A UUID',
+);
+
+/** `{ id }` path parameters. A malformed id answers the route's 404 (see `notFound` route config). */
+export const idParams = z.object({ id: idField });
+
+const PAGE_SIZE_MESSAGE = 'must be a whole number from 1 to 200';
+const pageSizeField = z
+  .string()
+  .regex(/^\d{1,3}$/, PAGE_SIZE_MESSAGE)
+  .transform(Number)
+  .pipe(z.number().int().min(1, PAGE_SIZE_MESSAGE).max(200, PAGE_SIZE_MESSAGE))
+  .default(50);
+// A query parameter is text; documented as the integer it stands for.
+openApiRegistry.add(pageSizeField, { type: 'integer', minimum: 1, maximum: 200, description: 'Page size, 1–200 (default 50)' });
+
+/** The paging parameters of every list (API.md: `limit` 1–200, default 50; `cursor` from `next_cursor`). */
+export const pageQueryFields = {
+  limit: pageSizeField,
+  cursor: doc(z.string().max(2048).optional(), 'Opaque: the `next_cursor` of the previous page. Absent for the first page'),
+};
+
+/** `{ items, next_cursor }`: the answer of every list. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    next_cursor: doc(z.string().nullable(), 'Pass as `cursor` to get the next page; null on the last page'),
+  });
+}
+
+/** A service's page info → `next_cursor` (the services send "" on the last page). */
+export function nextCursor(page: { nextCursor: string } | undefined): string | null {
+  return page?.nextCursor ? page.nextCursor : null;
+}
 
 export const notificationPreferencesSchema = z.object({
   email: z.boolean(),
@@ -53,8 +124,9 @@ export class ContractViolationError extends Error {
   override name = 'ContractViolationError';
 }
 
-function timestamp(value: Date | undefined, field: string): string {
-  if (!value || Number.isNaN(value.getTime())) throw new ContractViolationError(`auth returned a user without ${field}`);
+/** A service timestamp → ISO 8601 UTC; `what` names the field for the error ("auth user created_at"). */
+export function timestamp(value: Date | undefined, what: string): string {
+  if (!value || Number.isNaN(value.getTime())) throw new ContractViolationError(`service returned no ${what}`);
   return value.toISOString();
 }
 
@@ -74,8 +146,8 @@ export function toUserResponse(user: authV1.User | undefined): UserResponse {
       recurring_reminders: prefs?.recurringReminders ?? false,
       goal_milestones: prefs?.goalMilestones ?? false,
     },
-    created_at: timestamp(user.createdAt, 'created_at'),
-    updated_at: timestamp(user.updatedAt, 'updated_at'),
+    created_at: timestamp(user.createdAt, 'user created_at'),
+    updated_at: timestamp(user.updatedAt, 'user updated_at'),
   };
 }
 

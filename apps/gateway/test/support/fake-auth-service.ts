@@ -71,6 +71,7 @@ export class FakeAuthService {
   private readonly refreshTokens = new Map<string, { userId: string; family: string; used: boolean }>();
   private readonly revokedFamilies = new Set<string>();
   private readonly failedLogins = new Map<string, number>();
+  private stopping: Promise<void> | undefined;
 
   static async start(): Promise<FakeAuthService> {
     const fake = new FakeAuthService();
@@ -88,8 +89,10 @@ export class FakeAuthService {
     return this.server.address;
   }
 
+  /** Stops the server (once; later calls wait for the same stop). */
   stop(): Promise<void> {
-    return this.server.stop(100);
+    this.stopping ??= this.server.stop(100);
+    return this.stopping;
   }
 
   /** Publishes a new key and signs with it from now on (the old one stays published). */

@@ -1,0 +1,190 @@
+import { amountToDecimalString, formatMoney, listCurrencies, money, MoneyError, parseMoney } from '@finance/money';
+import { ledgerV1, type commonV1 } from '@finance/proto';
+import { z } from 'zod';
+import { ExponentNumberLiteral } from '../json-body.js';
+import { component, doc } from '../openapi-registry.js';
+import { ContractViolationError, pageSchema, textField, timestamp } from './schemas.js';
+
+// The ledger's resources (transactions, categories) as the REST API shows them (API.md), and the
+// mapping to and from finance.ledger.v1. The ledger validates authoritatively (amount against the
+// currency's precision, categories that exist); these catch what is plainly wrong before any RPC.
+
+// ---------------------------------------------------------------------------------------------
+// Fields of requests
+
+/** The currency with the most minor digits: an amount it refuses for its syntax, size or sign, every currency refuses. */
+const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
+
+/**
+ * What can be said of an amount before its currency is known (the ledger may have to ask for the
+ * user's base currency): its syntax, size and sign, in @finance/money's words. The precision of
+ * the currency is the ledger's check.
+ */
+function amountSyntaxError(text: string): MoneyError | undefined {
+  try {
+    parseMoney(text, FINEST_CURRENCY, { requirePositive: true });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof MoneyError)) throw err;
+    return err.reason === 'precision' ? undefined : err;
+  }
+}
+
+/**
+ * A request amount: a decimal string or a JSON number, forwarded as the exact decimal string it
+ * stands for (amountToDecimalString). Syntax, size and sign are checked here, so that one answer
+ * names every invalid field; the ledger applies the currency's precision.
+ */
+export const amountField = doc(
+  z.preprocess(
+    (value, ctx) => {
+      if (value instanceof ExponentNumberLiteral) {
+        ctx.addIssue({ code: 'custom', message: `Amount must be a plain decimal without an exponent (got ${value.source.slice(0, 40)})`, input: value.source });
+      }
+      return value;
+    },
+    z
+      .union([z.string().max(64), z.number()], { error: 'must be a decimal string like "12.50" or a number' })
+      .transform((value, ctx) => {
+        // Numbers become the exact decimal they print as, or are refused where a double is not exact.
+        let text: string;
+        try {
+          text = amountToDecimalString(value);
+        } catch (err) {
+          if (!(err instanceof MoneyError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message, input: value });
+          return z.NEVER;
+        }
+        const refused = amountSyntaxError(text);
+        if (refused) {
+          ctx.addIssue({ code: 'custom', message: refused.message, input: value });
+          return z.NEVER;
+        }
+        return text;
+      }),
+  ),
+  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred) or a JSON number (12.5)',
+);
+
+export const transactionTypeField = z.enum(['income', 'expense']);
+export type TransactionTypeName = z.infer<typeof transactionTypeField>;
+
+export const descriptionField = textField(1000);
+/** Surrounding spaces are ignored (the ledger trims too). */
+export const nameField = textField(100, { min: 1, trim: true });
+export const colorField = doc(z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a color #RRGGBB'), 'A color, #RRGGBB');
+export const iconField = doc(textField(100), 'An icon name or emoji');
+
+/** `Idempotency-Key` (API.md): the same key with the same body returns the first answer again. */
+export const idempotencyKeyHeader = doc(
+  z.string().regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters'),
+  'Retrying with the same key and the same body returns the first answer (201, `Idempotent-Replayed: true`) and creates nothing; the same key with a different body → 422',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Proto ⇄ REST values
+
+const TYPE_TO_PROTO: Record<TransactionTypeName, ledgerV1.TransactionType> = {
+  income: ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME,
+  expense: ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE,
+};
+
+/** Absent → UNSPECIFIED, which the ledger reads as "no filter" or "unchanged". */
+export function toProtoTransactionType(type: TransactionTypeName | undefined): ledgerV1.TransactionType {
+  return type === undefined ? ledgerV1.TransactionType.TRANSACTION_TYPE_UNSPECIFIED : TYPE_TO_PROTO[type];
+}
+
+function fromProtoTransactionType(type: ledgerV1.TransactionType): TransactionTypeName {
+  if (type === ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME) return 'income';
+  if (type === ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE) return 'expense';
+  throw new ContractViolationError(`ledger returned transaction_type ${type}`);
+}
+
+/** `YYYY-MM-DD` (already validated) → finance.common.v1.Date. */
+export function toProtoDate(value: string): commonV1.DateMessage;
+export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined;
+export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined {
+  if (value === undefined) return undefined;
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+function fromProtoDate(date: commonV1.DateMessage | undefined): string {
+  if (!date || !date.year || !date.month || !date.day) throw new ContractViolationError('ledger returned a transaction without date');
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+const isoTimestamp = doc(z.iso.datetime(), 'ISO 8601, UTC');
+const icon = doc(z.string().nullable(), 'null when the category has no icon');
+
+export const categoryRefSchema = z.object({ id: z.string(), name: z.string(), color: z.string(), icon });
+
+export const transactionSchema = z.object({
+  id: z.string(),
+  amount: doc(z.string(), 'Decimal string with exactly the currency’s decimal places ("12.50", JPY "1000"); always > 0'),
+  currency: doc(z.string(), 'ISO 4217'),
+  transaction_type: transactionTypeField,
+  date: doc(z.iso.date(), 'YYYY-MM-DD'),
+  description: doc(z.string(), 'Empty when none was given'),
+  category_id: doc(z.string().nullable(), 'null = uncategorized'),
+  category: doc(categoryRefSchema.nullable(), 'The category, embedded; null when uncategorized'),
+  created_at: isoTimestamp,
+  updated_at: isoTimestamp,
+});
+export type TransactionResponse = z.output<typeof transactionSchema>;
+
+export const categorySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  color: doc(z.string(), '#RRGGBB'),
+  icon,
+  created_at: isoTimestamp,
+  updated_at: isoTimestamp,
+});
+export type CategoryResponse = z.output<typeof categorySchema>;
+
+export const transactionPageSchema = pageSchema(transactionSchema);
+export const categoryPageSchema = pageSchema(categorySchema);
+
+component(categoryRefSchema, 'CategoryRef', 'What a transaction embeds of its category');
+component(transactionSchema, 'Transaction');
+component(categorySchema, 'Category');
+component(transactionPageSchema, 'TransactionPage', 'A page of transactions, newest `date` first');
+component(categoryPageSchema, 'CategoryPage', 'A page of categories');
+
+export function toTransactionResponse(transaction: ledgerV1.Transaction | undefined): TransactionResponse {
+  if (!transaction) throw new ContractViolationError('ledger returned no transaction');
+  const amount = transaction.amount;
+  if (!amount) throw new ContractViolationError('ledger returned a transaction without amount');
+  const categoryId = transaction.categoryId || transaction.category?.id || null;
+  const ref = transaction.category;
+  return {
+    id: transaction.id,
+    amount: formatMoney(money(amount.minorUnits, amount.currency)),
+    currency: amount.currency,
+    transaction_type: fromProtoTransactionType(transaction.transactionType),
+    date: fromProtoDate(transaction.date),
+    description: transaction.description,
+    category_id: categoryId,
+    // Uncategorized (or a category the ledger did not embed) → null, never a half-filled object.
+    category: categoryId && ref?.id ? { id: ref.id, name: ref.name, color: ref.color, icon: ref.icon || null } : null,
+    created_at: timestamp(transaction.createdAt, 'transaction created_at'),
+    updated_at: timestamp(transaction.updatedAt, 'transaction updated_at'),
+  };
+}
+
+export function toCategoryResponse(category: ledgerV1.Category | undefined): CategoryResponse {
+  if (!category) throw new ContractViolationError('ledger returned no category');
+  return {
+    id: category.id,
+    name: category.name,
+    color: category.color,
+    icon: category.icon || null,
+    created_at: timestamp(category.createdAt, 'category created_at'),
+    updated_at: timestamp(category.updatedAt, 'category updated_at'),
+  };
+}
