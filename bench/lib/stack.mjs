@@ -41,6 +41,8 @@ async function waitForPort(port, what, child) {
   throw new Error(`${what} did not listen on ${port}`);
 }
 
+export { freePort, waitForPort };
+
 export async function startStack() {
   const dbName = `ft_bench_${randomBytes(4).toString('hex')}`;
   await admin(`create database ${dbName}`);
@@ -59,16 +61,28 @@ export async function startStack() {
   };
   try {
     const authPort = await freePort();
+    const ledgerPort = await freePort();
     const gatewayPort = await freePort();
-    const authAddr = `127.0.0.1:${authPort}`;
-    await waitForPort(authPort, 'auth', run('auth', { AUTH_GRPC_ADDR: authAddr }));
+    const addrs = { AUTH_GRPC_ADDR: `127.0.0.1:${authPort}`, LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerPort}` };
+    await waitForPort(authPort, 'auth', run('auth', addrs));
+    await waitForPort(ledgerPort, 'ledger', run('ledger', addrs));
     // The per-address limits would throttle a load generator on one address; raise them here.
-    await waitForPort(gatewayPort, 'gateway', run('gateway', { AUTH_GRPC_ADDR: authAddr, PORT: String(gatewayPort), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' }));
-    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, close };
+    await waitForPort(gatewayPort, 'gateway', run('gateway', { ...addrs, PORT: String(gatewayPort), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' }));
+    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** Registers and logs in a user through the gateway; returns its access token and id. */
+export async function signUp(baseUrl, name) {
+  const account = { email: `${name}@example.com`, username: name, password: 'bench password 1' };
+  const post = (path, body) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const registered = await post('/auth/register', account);
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  const { access_token: token } = await (await post('/auth/login', { username: account.username, password: account.password })).json();
+  return { token, userId: (await registered.json()).id, account };
 }
 
 /** p50/p99 in ms and mean req/s of an autocannon result, plus how many answers were not 2xx. */

@@ -1,0 +1,87 @@
+// P1: GET /transactions?limit=50 for a user with 1,000,000 transactions, first page and a page
+// around row 900,000, at 50 connections, through the gateway (gateway → gRPC → ledger → PostgreSQL)
+// and, in the same run, against a bare fastify + pg server doing the same keyset query.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { figures, freePort, signUp, startStack, waitForPort } from './lib/stack.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const cursorOf = (row) => Buffer.from(JSON.stringify(['t', row.date, row.id])).toString('base64url');
+
+async function seed(databaseUrl, userId, token, baseUrl) {
+  // A few categories through the API, then the rows straight into the ledger's table.
+  const categories = [];
+  for (const [i, name] of ['Groceries', 'Rent', 'Transport', 'Eating out', 'Salary'].entries()) {
+    const res = await fetch(`${baseUrl}/categories`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name, color: `#00000${i}` }) });
+    categories.push((await res.json()).id);
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const started = Date.now();
+  await client.query(
+    `insert into ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at)
+     select gen_random_uuid(), $1, 1 + (random() * 50000)::bigint, 'USD',
+            case when g % 10 = 0 then 'income' else 'expense' end,
+            date '2016-01-01' + (g % 3650), 'Bench transaction ' || g,
+            ($2::uuid[])[1 + g % 6], now(), now()
+       from generate_series(1, $3) g`,
+    [userId, [...categories, null], ROWS],
+  );
+  await client.query('analyze ledger.transaction');
+  const seeded = (Date.now() - started) / 1000;
+  const deep = await client.query(
+    `select date::text as date, id from ledger.transaction where user_id = $1 order by date desc, id desc offset $2 limit 1`,
+    [userId, Math.floor(ROWS * 0.9) - 1],
+  );
+  await client.end();
+  return { seconds: seeded, deepCursor: cursorOf(deep.rows[0]) };
+}
+
+async function load(name, url, headers = {}) {
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+  return figures(name, result);
+}
+
+export async function run() {
+  const stack = await startStack();
+  let bare;
+  try {
+    const { token, userId } = await signUp(stack.baseUrl, 'p1user');
+    const { seconds, deepCursor } = await seed(stack.databaseUrl, userId, token, stack.baseUrl);
+    console.log(`seeded ${ROWS.toLocaleString()} transactions in ${seconds.toFixed(1)} s`);
+
+    const barePort = await freePort();
+    bare = spawn(process.execPath, [join(here, 'bare-server.mjs'), stack.databaseUrl, String(barePort), userId], { stdio: ['ignore', 'inherit', 'inherit'] });
+    await waitForPort(barePort, 'bare server', bare);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+
+    // Both answer the same rows for the same cursor.
+    const auth = { authorization: `Bearer ${token}` };
+    const viaGateway = await (await fetch(`${stack.baseUrl}/transactions?limit=50&cursor=${deepCursor}`, { headers: auth })).json();
+    const viaBare = await (await fetch(`${bareUrl}/transactions?limit=50&cursor=${deepCursor}`)).json();
+    if (JSON.stringify(viaGateway.items.map((t) => t.id)) !== JSON.stringify(viaBare.items.map((t) => t.id))) {
+      throw new Error('the gateway and the bare server disagree on the deep page');
+    }
+
+    const rows = [
+      await load('gateway: first page', `${stack.baseUrl}/transactions?limit=50`, auth),
+      await load('bare:    first page', `${bareUrl}/transactions?limit=50`),
+      await load('gateway: page ~900,000', `${stack.baseUrl}/transactions?limit=50&cursor=${deepCursor}`, auth),
+      await load('bare:    page ~900,000', `${bareUrl}/transactions?limit=50&cursor=${deepCursor}`),
+    ];
+    console.table(rows);
+    const ratio = (a, b) => `${Math.round((100 * rows[a]['req/s']) / rows[b]['req/s'])} %`;
+    console.log(`gateway / bare req/s: first page ${ratio(0, 1)}, page ~900,000 ${ratio(2, 3)} (target ≥ 50 %); p99 target ≤ 50 ms`);
+    return rows;
+  } finally {
+    if (bare && bare.exitCode === null) await new Promise((r) => { bare.once('exit', r); bare.kill('SIGTERM'); });
+    await stack.close();
+  }
+}
