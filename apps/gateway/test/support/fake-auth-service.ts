@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createLogger, DomainError, startGrpcServer, type AsyncServiceImplementation, type RunningGrpcServer } from '@finance/platform';
+import { DomainError, type AsyncServiceImplementation } from '@finance/platform';
+import { GrpcFake } from './grpc-fake.js';
 import { authV1 } from '@finance/proto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 
@@ -58,7 +59,7 @@ export async function mintAccessToken(defaultKey: SigningKey, options: MintOptio
  * gateway to be tested against it over real gRPC: DomainErrors for every refusal, rotation with
  * reuse detection, lockout after failed logins, and a key set that can be rotated.
  */
-export class FakeAuthService {
+export class FakeAuthService extends GrpcFake {
   readonly users = new Map<string, StoredUser>();
   readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
   /** When set, every RPC throws it (an `unavailable` DomainError, or a plain Error for an INTERNAL). */
@@ -67,33 +68,18 @@ export class FakeAuthService {
   delayMs = 0;
   signingKey!: SigningKey;
   publishedKeys: SigningKey[] = [];
-  server!: RunningGrpcServer;
   private readonly refreshTokens = new Map<string, { userId: string; family: string; used: boolean }>();
   private readonly revokedFamilies = new Set<string>();
   private readonly failedLogins = new Map<string, number>();
-  private stopping: Promise<void> | undefined;
 
   static async start(): Promise<FakeAuthService> {
     const fake = new FakeAuthService();
     fake.signingKey = await newSigningKey();
     fake.publishedKeys = [fake.signingKey];
-    fake.server = await startGrpcServer({
-      address: '127.0.0.1:0',
-      services: [{ definition: authV1.AuthServiceService, implementation: fake.implementation() }],
-      logger: createLogger('fake-auth', 'silent'),
-    });
+    await fake.serve(authV1.AuthServiceService, fake.implementation(), 'fake-auth');
     return fake;
   }
 
-  get address(): string {
-    return this.server.address;
-  }
-
-  /** Stops the server (once; later calls wait for the same stop). */
-  stop(): Promise<void> {
-    this.stopping ??= this.server.stop(100);
-    return this.stopping;
-  }
 
   /** Publishes a new key and signs with it from now on (the old one stays published). */
   async rotateKey(): Promise<SigningKey> {

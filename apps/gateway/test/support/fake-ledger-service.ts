@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatMoney, MoneyError, parseMoney, type Money } from '@finance/money';
-import { createLogger, DomainError, invalidField, startGrpcServer, type AsyncServiceImplementation, type RunningGrpcServer } from '@finance/platform';
+import { DomainError, invalidField, type AsyncServiceImplementation } from '@finance/platform';
+import { GrpcFake } from './grpc-fake.js';
 import { ledgerV1, type commonV1 } from '@finance/proto';
 
 const { TransactionType } = ledgerV1;
@@ -91,7 +92,7 @@ function compareDesc(a: string[], b: string[]): number {
  * are parsed with the currency's precision, idempotency keys replay or refuse, keyset cursors are
  * opaque and checked, a category delete reassigns or uncategorizes.
  */
-export class FakeLedgerService {
+export class FakeLedgerService extends GrpcFake {
   readonly transactions = new Map<string, StoredTransaction>();
   readonly categories = new Map<string, StoredCategory>();
   readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
@@ -100,30 +101,15 @@ export class FakeLedgerService {
   delayMs = 0;
   /** The user's base currency, for transactions without one (the real ledger asks auth). */
   baseCurrencyOf: (userId: string) => string = () => 'USD';
-  server!: RunningGrpcServer;
   private readonly idempotency = new Map<string, { fingerprint: string; response: ledgerV1.CreateTransactionResponse }>();
   private clockMs = Date.parse('2026-03-01T09:00:00.000Z');
-  private stopping: Promise<void> | undefined;
 
   static async start(): Promise<FakeLedgerService> {
     const fake = new FakeLedgerService();
-    fake.server = await startGrpcServer({
-      address: '127.0.0.1:0',
-      services: [{ definition: ledgerV1.LedgerServiceService, implementation: fake.implementation() }],
-      logger: createLogger('fake-ledger', 'silent'),
-    });
+    await fake.serve(ledgerV1.LedgerServiceService, fake.implementation(), 'fake-ledger');
     return fake;
   }
 
-  get address(): string {
-    return this.server.address;
-  }
-
-  /** Stops the server (once; later calls wait for the same stop). */
-  stop(): Promise<void> {
-    this.stopping ??= this.server.stop(100);
-    return this.stopping;
-  }
 
   callsOf(rpc: string) {
     return this.calls.filter((call) => call.rpc === rpc);
