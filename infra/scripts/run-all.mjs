@@ -13,6 +13,7 @@ const port = process.env.PORT ?? '8080';
 export const SERVICES = [
   { name: 'auth', addrVar: 'AUTH_GRPC_ADDR', defaultAddr: '127.0.0.1:50051' },
   { name: 'ledger', addrVar: 'LEDGER_GRPC_ADDR', defaultAddr: '127.0.0.1:50052' },
+  { name: 'budgeting', addrVar: 'BUDGETING_GRPC_ADDR', defaultAddr: '127.0.0.1:50053' },
 ];
 
 const log = (msg) => process.stderr.write(`\x1b[1m[finance]\x1b[0m ${msg}\n`);

@@ -126,6 +126,9 @@ export type GrpcClient<D extends ServiceDefinition> = {
 export function createGrpcClient<D extends ServiceDefinition>(definition: D, address: string, options: { deadlineMs?: number } = {}): GrpcClient<D> {
   const channel = new grpc.Client(address, grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
+    // grpc-js backs off up to 120 s between reconnects; a restarted service should be used again
+    // within seconds, not answer 503 for two minutes.
+    'grpc.max_reconnect_backoff_ms': 5_000,
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
   });
   const defaultDeadline = options.deadlineMs ?? 5000;

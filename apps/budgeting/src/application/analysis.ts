@@ -1,0 +1,47 @@
+import { fromCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
+import { analyzeBudget, HISTORY_PERIODS, type BudgetAnalysis } from '../domain/analysis.js';
+import { errors } from '../domain/errors.js';
+import { periodContaining, previousPeriods } from '../domain/periods.js';
+import { localDate } from '../domain/today.js';
+import { selectActiveBudgets } from '../persistence/budget.queries.js';
+import { mapConcurrently } from './concurrency.js';
+import type { BudgetingContext } from './context.js';
+import { requireUserId } from './users.js';
+import type { AnalysedBudget, BudgetView } from './views.js';
+
+/** The date asked for, or today in the user's time zone (asked from auth only then). */
+export async function resolveDate(ctx: BudgetingContext, userId: string, date: CalendarDate | undefined): Promise<IsoDate> {
+  if (date !== undefined) {
+    const iso = fromCalendarDate(date);
+    if (!iso) throw errors.invalidField('date', 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
+    return iso;
+  }
+  const { timezone } = await ctx.users.profileOf(userId);
+  return localDate(ctx.now(), timezone);
+}
+
+/**
+ * The analysis of the budget's period that contains `date`; undefined when there is none (before
+ * start_date, after end_date). One ledger call: the expenses per day over the history and the
+ * period, bucketed here.
+ */
+export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date: IsoDate): Promise<BudgetAnalysis | undefined> {
+  const endDate = budget.endDate ?? undefined;
+  const period = periodContaining(budget.period, budget.startDate, date, endDate);
+  if (!period) return undefined;
+  const history = previousPeriods(budget.period, budget.startDate, date, HISTORY_PERIODS, endDate);
+  const spending = await ctx.ledger.expensesByDay(budget.userId, {
+    from: history.length ? history[history.length - 1]!.start : period.start,
+    to: period.end,
+    categoryId: budget.categoryId,
+  });
+  return analyzeBudget({ amount: budget.amount, period, date, history, spending });
+}
+
+/** Every budget active on `date` (default: today in the user's time zone), each with its analysis. */
+export async function getBudgetStatus(ctx: BudgetingContext, input: { userId: string; date?: CalendarDate | undefined }): Promise<AnalysedBudget[]> {
+  const userId = requireUserId(input.userId);
+  const date = await resolveDate(ctx, userId, input.date);
+  const budgets = await selectActiveBudgets(ctx.orm.em.fork(), userId, date);
+  return mapConcurrently(budgets, ctx.statusConcurrency, async (budget) => ({ budget, analysis: await analyseOn(ctx, budget, date) }));
+}

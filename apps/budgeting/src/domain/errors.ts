@@ -1,0 +1,62 @@
+import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
+
+/**
+ * Every error code the budgeting service answers with. Stable: the gateway and clients key on them.
+ * Field errors carry REST (snake_case) paths, so the gateway forwards them unchanged.
+ */
+export const BudgetingErrorCode = {
+  invalidFields: 'BUDGETING_INVALID_FIELDS',
+  invalidCursor: 'BUDGETING_INVALID_CURSOR',
+  budgetNotFound: 'BUDGETING_BUDGET_NOT_FOUND',
+  sumTooLarge: 'BUDGETING_SUM_TOO_LARGE',
+  userNotFound: 'BUDGETING_USER_NOT_FOUND',
+  authUnavailable: 'BUDGETING_AUTH_UNAVAILABLE',
+  ledgerUnavailable: 'BUDGETING_LEDGER_UNAVAILABLE',
+} as const;
+
+/** The message of every "not one of your categories" field error (malformed, unknown, someone else's, deleted). */
+export const UNKNOWN_CATEGORY_MESSAGE = 'is not one of your categories';
+
+/** Collects field errors so that one answer names every invalid field at once. */
+export class FieldErrors {
+  readonly list: FieldError[] = [];
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  has(path: string): boolean {
+    return this.list.some((e) => e.path === path);
+  }
+
+  throwIfAny(): void {
+    if (this.list.length) throw invalidFields(this.list);
+  }
+}
+
+export function invalidFields(errors: FieldError[]): DomainError {
+  return new DomainError('invalid_argument', BudgetingErrorCode.invalidFields, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
+
+type Dependency = 'auth' | 'ledger';
+
+const DEPENDENCY = {
+  auth: { code: BudgetingErrorCode.authUnavailable, name: 'The account service' },
+  ledger: { code: BudgetingErrorCode.ledgerUnavailable, name: 'The ledger service' },
+} as const;
+
+export const errors = {
+  invalidField: (path: string, message: string) => invalidField(BudgetingErrorCode.invalidFields, path, message),
+  unknownCategory: () => invalidField(BudgetingErrorCode.invalidFields, 'category_id', UNKNOWN_CATEGORY_MESSAGE),
+  invalidCursor: () => invalidField(BudgetingErrorCode.invalidCursor, 'cursor', 'is not a cursor this list returned'),
+  budgetNotFound: () => new DomainError('not_found', BudgetingErrorCode.budgetNotFound, 'Budget not found.'),
+  sumTooLarge: () =>
+    new DomainError('failed_precondition', BudgetingErrorCode.sumTooLarge, 'The spending of this budget is too large to report.'),
+  userNotFound: () => new DomainError('unauthenticated', BudgetingErrorCode.userNotFound, 'The account of this request no longer exists.'),
+  /** A service this one depends on refused the connection or failed: UNAVAILABLE (503). */
+  unavailable: (dependency: Dependency, cause: unknown) =>
+    new DomainError('unavailable', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer; try again shortly.`, { cause }),
+  /** It did not answer within the deadline: DEADLINE_EXCEEDED (504). */
+  deadline: (dependency: Dependency, cause: unknown) =>
+    new DomainError('deadline', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer in time.`, { cause }),
+};

@@ -1,0 +1,48 @@
+import { Migration } from '@mikro-orm/migrations';
+
+// Hand-written, ordered migrations for the `budgeting` schema. Never generated from a diff at run
+// time: a diff sees the whole database and would drop other services' schemas.
+
+export class Migration20261126000001CreateBudgetingTables extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table budgeting.budget (
+        id uuid primary key,
+        user_id uuid not null,
+        name text not null check (char_length(name) between 1 and 100 and name = btrim(name)),
+        amount_minor bigint not null check (amount_minor > 0),
+        currency char(3) not null check (currency ~ '^[A-Z]{3}$'),
+        period text not null check (period in ('daily', 'weekly', 'monthly', 'yearly')),
+        start_date date not null,
+        end_date date check (end_date >= start_date),
+        -- a ledger category of the same user (checked through the ledger; another service's row,
+        -- so no foreign key); null = all expenses
+        category_id uuid,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`);
+    // Keyset pagination (created_at, id) per user, and the user's budgets for GetBudgetStatus and erasure.
+    this.addSql('create index budget_user_id_created_at_id_idx on budgeting.budget (user_id, created_at, id)');
+    // The budgets of a deleted category.
+    this.addSql('create index budget_category_id_idx on budgeting.budget (category_id) where category_id is not null');
+
+    this.addSql(`
+      create table budgeting.budget_alert (
+        budget_id uuid not null references budgeting.budget (id) on delete cascade,
+        period_start date not null,
+        threshold smallint not null check (threshold in (80, 100)),
+        sent_at timestamptz not null,
+        primary key (budget_id, period_start, threshold)
+      )`);
+
+    this.addSql(`
+      create table budgeting.deleted_category (
+        category_id uuid primary key,
+        user_id uuid not null,
+        deleted_at timestamptz not null
+      )`);
+    this.addSql('create index deleted_category_user_id_idx on budgeting.deleted_category (user_id)');
+  }
+}
+
+export const budgetingMigrations = [Migration20261126000001CreateBudgetingTables];

@@ -1,0 +1,56 @@
+import { status } from '@grpc/grpc-js';
+import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
+import { createGrpcClient, isServiceError, type GrpcClient } from '@finance/platform';
+import { ledgerV1 } from '@finance/proto';
+import type { Ledger } from '../../application/context.js';
+import type { DailySpending } from '../../domain/analysis.js';
+import { errors } from '../../domain/errors.js';
+import { dependencyFailure } from './dependency-errors.js';
+
+export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
+
+export function createLedgerClient(address: string): LedgerClient {
+  return createGrpcClient(ledgerV1.LedgerServiceService, address, { deadlineMs: 5000 });
+}
+
+/**
+ * The Ledger port over the ledger's gRPC API. Categories come from GetCategory (NOT_FOUND = not
+ * one of the user's); spending from SumTransactions (EXPENSE, grouped by DAY so that one call
+ * covers the analysed period and its history, restricted to the budget's category if it has one).
+ */
+export function ledgerPort(client: LedgerClient): Ledger {
+  return {
+    async findCategory(userId, categoryId) {
+      try {
+        const { category } = await client.getCategory({ userId, id: categoryId });
+        return category ? { id: category.id, name: category.name } : undefined;
+      } catch (err) {
+        if (isServiceError(err) && err.code === status.NOT_FOUND) return undefined;
+        throw dependencyFailure('ledger', err) ?? err;
+      }
+    },
+
+    async expensesByDay(userId, query) {
+      let rows: ledgerV1.SumRow[];
+      try {
+        ({ rows } = await client.sumTransactions({
+          userId,
+          from: toCalendarDate(query.from),
+          to: toCalendarDate(query.to),
+          transactionType: ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE,
+          grouping: ledgerV1.SumGrouping.SUM_GROUPING_DAY,
+          categoryIds: query.categoryId === null ? [] : [query.categoryId],
+        }));
+      } catch (err) {
+        // A total beyond int64 (LEDGER_SUM_TOO_LARGE).
+        if (isServiceError(err) && err.code === status.FAILED_PRECONDITION) throw errors.sumTooLarge();
+        throw dependencyFailure('ledger', err) ?? err;
+      }
+      return rows.map((row): DailySpending => {
+        const date = row.periodStart && fromCalendarDate(row.periodStart);
+        if (!date || !row.total || !/^-?\d+$/.test(row.total.minorUnits)) throw new Error('the ledger answered a sum row without a day or a total');
+        return { date, currency: row.total.currency, minor: BigInt(row.total.minorUnits) };
+      });
+    },
+  };
+}

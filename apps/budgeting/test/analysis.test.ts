@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  BudgetPeriod,
+  BudgetStatus,
+  createBudget,
+  createCategory,
+  date,
+  INCOME,
+  iso,
+  minor,
+  registerUser,
+  spend,
+  startBudgetingHarness,
+  updateProfile,
+  type BudgetingHarness,
+} from './helpers.js';
+
+let h: BudgetingHarness;
+
+beforeAll(async () => {
+  h = await startBudgetingHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const { BUDGET_STATUS_UNDER: UNDER, BUDGET_STATUS_OVER: OVER } = BudgetStatus;
+const DAILY = BudgetPeriod.BUDGET_PERIOD_DAILY;
+
+async function analysisOn(userId: string, id: string, day: string) {
+  return (await h.client.getBudget({ userId, id, date: date(day) })).analysis;
+}
+
+const historyOf = (a: Awaited<ReturnType<typeof analysisOn>>) =>
+  a!.history.map((p) => ({ from: iso(p.periodStart), to: iso(p.periodEnd), spent: minor(p.spent), status: p.status }));
+
+describe('GetBudget analysis', () => {
+  test('spent is the exact sum of the period’s expenses in the budget currency; income, other currencies, other users and other periods are not counted', async () => {
+    const userId = await registerUser(h);
+    const other = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '1.00', startDate: date('2026-01-01') });
+    for (const day of ['2026-03-01', '2026-03-10', '2026-03-31']) await spend(h, userId, '0.10', day); // the period's first, asked and last day
+    await spend(h, userId, '50.00', '2026-03-05', { transactionType: INCOME });
+    await spend(h, userId, '5.00', '2026-03-05', { currency: 'EUR' });
+    await spend(h, userId, '300', '2026-03-06', { currency: 'JPY' });
+    await spend(h, userId, '0.25', '2026-02-28');
+    await spend(h, userId, '7.00', '2026-04-01');
+    await spend(h, userId, '9.00', '2026-01-20', { currency: 'GBP' }); // another period's currency is not listed
+    await spend(h, other, '9.99', '2026-03-05');
+
+    const analysis = await analysisOn(userId, budget.id, '2026-03-10');
+
+    expect(analysis).toEqual({
+      periodStart: date('2026-03-01'),
+      periodEnd: date('2026-03-31'),
+      spent: { minorUnits: '30', currency: 'USD' },
+      remaining: { minorUnits: '70', currency: 'USD' },
+      percentUsed: '30.00',
+      status: UNDER,
+      dailyAverage: { minorUnits: '3', currency: 'USD' }, // 0.30 over 10 days
+      projectedSpend: { minorUnits: '93', currency: 'USD' }, // 0.03 × 31
+      daysInPeriod: 31,
+      daysElapsed: 10,
+      history: [
+        { periodStart: date('2026-02-01'), periodEnd: date('2026-02-28'), spent: { minorUnits: '25', currency: 'USD' }, status: UNDER },
+        { periodStart: date('2026-01-01'), periodEnd: date('2026-01-31'), spent: { minorUnits: '0', currency: 'USD' }, status: UNDER },
+      ],
+      excludedCurrencies: ['EUR', 'JPY'],
+    });
+  });
+
+  test('spending the amount exactly is under; one cent more is over, with a negative remaining', async () => {
+    const userId = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '0.30', startDate: date('2026-03-01') });
+    for (let i = 0; i < 3; i++) await spend(h, userId, '0.10', '2026-03-02');
+    expect(await analysisOn(userId, budget.id, '2026-03-02')).toMatchObject({ spent: { minorUnits: '30' }, remaining: { minorUnits: '0' }, percentUsed: '100.00', status: UNDER });
+    await spend(h, userId, '0.01', '2026-03-03');
+    expect(await analysisOn(userId, budget.id, '2026-03-03')).toMatchObject({ spent: { minorUnits: '31' }, remaining: { minorUnits: '-1' }, percentUsed: '103.33', status: OVER });
+  });
+
+  test('a category budget counts only that category; an all-expenses budget counts every expense, uncategorized included', async () => {
+    const userId = await registerUser(h);
+    const food = await createCategory(h, userId, 'Food');
+    const rent = await createCategory(h, userId, 'Rent');
+    const foodBudget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-03-01'), categoryId: food.id });
+    const allBudget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-03-01') });
+    await spend(h, userId, '12.34', '2026-03-02', { categoryId: food.id });
+    await spend(h, userId, '0.66', '2026-03-03', { categoryId: food.id });
+    await spend(h, userId, '50.00', '2026-03-02', { categoryId: rent.id });
+    await spend(h, userId, '1.00', '2026-03-02');
+    await spend(h, userId, '99.00', '2026-03-02', { categoryId: food.id, transactionType: INCOME });
+
+    expect(minor((await analysisOn(userId, foodBudget.id, '2026-03-05'))!.spent)).toBe('1300 USD');
+    expect(minor((await analysisOn(userId, allBudget.id, '2026-03-05'))!.spent)).toBe('6400 USD');
+  });
+
+  test('a monthly budget anchored on the 31st picks the right period for a date', async () => {
+    const userId = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '10.00', startDate: date('2026-01-31') });
+    await spend(h, userId, '1.00', '2026-02-27');
+    await spend(h, userId, '2.00', '2026-02-28');
+    await spend(h, userId, '3.00', '2026-03-30');
+    await spend(h, userId, '4.00', '2026-03-31');
+
+    const cases: [string, string, string, string][] = [
+      ['2026-01-31', '2026-01-31', '2026-02-27', '100 USD'],
+      ['2026-02-27', '2026-01-31', '2026-02-27', '100 USD'],
+      ['2026-02-28', '2026-02-28', '2026-03-30', '500 USD'],
+      ['2026-03-15', '2026-02-28', '2026-03-30', '500 USD'],
+      ['2026-03-31', '2026-03-31', '2026-04-29', '400 USD'],
+    ];
+    for (const [day, from, to, spent] of cases) {
+      const a = await analysisOn(userId, budget.id, day);
+      expect({ day, from: iso(a!.periodStart), to: iso(a!.periodEnd), spent: minor(a!.spent) }).toEqual({ day, from, to, spent });
+    }
+    expect(historyOf(await analysisOn(userId, budget.id, '2026-04-01'))).toEqual([
+      { from: '2026-02-28', to: '2026-03-30', spent: '500 USD', status: UNDER },
+      { from: '2026-01-31', to: '2026-02-27', spent: '100 USD', status: UNDER },
+    ]);
+  });
+
+  test('history: the six previous periods, newest first, each with its spending and status', async () => {
+    const userId = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '10.00', period: DAILY, startDate: date('2026-03-01') });
+    await spend(h, userId, '10.01', '2026-03-09');
+    await spend(h, userId, '10.00', '2026-03-08');
+    await spend(h, userId, '0.05', '2026-03-04');
+    await spend(h, userId, '99.00', '2026-03-03'); // seven periods back: not in the history
+    await spend(h, userId, '1.00', '2026-03-10');
+
+    const analysis = await analysisOn(userId, budget.id, '2026-03-10');
+    expect(minor(analysis!.spent)).toBe('100 USD');
+    expect(historyOf(analysis)).toEqual([
+      { from: '2026-03-09', to: '2026-03-09', spent: '1001 USD', status: OVER },
+      { from: '2026-03-08', to: '2026-03-08', spent: '1000 USD', status: UNDER },
+      { from: '2026-03-07', to: '2026-03-07', spent: '0 USD', status: UNDER },
+      { from: '2026-03-06', to: '2026-03-06', spent: '0 USD', status: UNDER },
+      { from: '2026-03-05', to: '2026-03-05', spent: '0 USD', status: UNDER },
+      { from: '2026-03-04', to: '2026-03-04', spent: '5 USD', status: UNDER },
+    ]);
+    // The second period has only one before it.
+    expect(historyOf(await analysisOn(userId, budget.id, '2026-03-02'))).toEqual([{ from: '2026-03-01', to: '2026-03-01', spent: '0 USD', status: UNDER }]);
+  });
+
+  test('no analysis before start_date or after end_date; the last period is cut at end_date', async () => {
+    const userId = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '10.00', startDate: date('2026-03-15'), endDate: date('2026-05-01') });
+    expect(await analysisOn(userId, budget.id, '2026-03-14')).toBeUndefined();
+    expect(await analysisOn(userId, budget.id, '2026-05-02')).toBeUndefined();
+    expect(await analysisOn(userId, budget.id, '2026-05-01')).toMatchObject({ periodStart: date('2026-04-15'), periodEnd: date('2026-05-01'), daysInPeriod: 17, daysElapsed: 17 });
+  });
+
+  test('a JPY budget is counted and rounded in whole yen', async () => {
+    const userId = await registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '10000', currency: 'JPY', startDate: date('2026-03-01') });
+    await spend(h, userId, '3333', '2026-03-01', { currency: 'JPY' });
+    await spend(h, userId, '1.00', '2026-03-01');
+    expect(await analysisOn(userId, budget.id, '2026-03-02')).toMatchObject({
+      spent: { minorUnits: '3333', currency: 'JPY' },
+      remaining: { minorUnits: '6667', currency: 'JPY' },
+      percentUsed: '33.33',
+      dailyAverage: { minorUnits: '1666', currency: 'JPY' },
+      projectedSpend: { minorUnits: '51646', currency: 'JPY' },
+      excludedCurrencies: ['USD'],
+    });
+  });
+});
+
+describe('GetBudgetStatus', () => {
+  test('lists every budget active on the date, and only those, each with its analysis', async () => {
+    const userId = await registerUser(h);
+    const other = await registerUser(h);
+    const open = await createBudget(h, userId, { name: 'open', startDate: date('2026-01-01') });
+    await createBudget(h, userId, { name: 'ended', startDate: date('2026-01-01'), endDate: date('2026-03-09') });
+    const endsToday = await createBudget(h, userId, { name: 'ends today', amount: '1.00', startDate: date('2026-03-01'), endDate: date('2026-03-10') });
+    await createBudget(h, userId, { name: 'not yet', startDate: date('2026-03-11') });
+    const startsToday = await createBudget(h, userId, { name: 'starts today', period: DAILY, startDate: date('2026-03-10') });
+    await createBudget(h, other, { name: 'someone else', startDate: date('2026-01-01') });
+    await spend(h, userId, '1.50', '2026-03-10');
+
+    const { items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-10') });
+
+    expect(items.map((i) => i.budget!.id)).toEqual([open.id, endsToday.id, startsToday.id]);
+    expect(items.map((i) => [i.budget!.name, iso(i.analysis!.periodStart), iso(i.analysis!.periodEnd), minor(i.analysis!.spent), i.analysis!.status])).toEqual([
+      ['open', '2026-03-01', '2026-03-31', '150 USD', UNDER],
+      ['ends today', '2026-03-01', '2026-03-10', '150 USD', OVER],
+      ['starts today', '2026-03-10', '2026-03-10', '150 USD', UNDER],
+    ]);
+    expect((await h.client.getBudgetStatus({ userId, date: date('2025-12-31') })).items).toEqual([]);
+  });
+
+  test('many budgets: every one analysed, in creation order', async () => {
+    const userId = await registerUser(h);
+    const ids = [];
+    for (let i = 0; i < 20; i++) ids.push((await createBudget(h, userId, { amount: `${i + 1}.00`, startDate: date('2026-03-01') })).id);
+    await spend(h, userId, '5.00', '2026-03-05');
+    const { items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-05') });
+    expect(items.map((i) => i.budget!.id)).toEqual(ids);
+    expect(items.map((i) => i.analysis!.status)).toEqual(ids.map((_, i) => (i + 1 < 5 ? OVER : UNDER)));
+  });
+});
+
+describe('"today" is today in the user\'s time zone', () => {
+  afterAll(() => h.setNow(undefined));
+
+  test('without a date, the analysis and the status use the local date of the user', async () => {
+    h.setNow(new Date('2026-03-31T20:30:00Z')); // already April 1st on Kiritimati (UTC+14)
+    const utcUser = await registerUser(h);
+    const kiritimatiUser = await registerUser(h);
+    await updateProfile(h, kiritimatiUser, { timezone: 'Pacific/Kiritimati' });
+    for (const userId of [utcUser, kiritimatiUser]) {
+      const daily = await createBudget(h, userId, { period: DAILY, startDate: date('2026-03-01') });
+      await createBudget(h, userId, { name: 'april', startDate: date('2026-04-01') });
+      const { analysis } = await h.client.getBudget({ userId, id: daily.id, date: undefined });
+      const { items } = await h.client.getBudgetStatus({ userId, date: undefined });
+      const expected = userId === utcUser ? { today: '2026-03-31', active: 1 } : { today: '2026-04-01', active: 2 };
+      expect({ today: iso(analysis!.periodStart), active: items.length }).toEqual(expected);
+    }
+  });
+});
