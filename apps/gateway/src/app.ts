@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createGrpcClient, createHealthChecker, createLogger, type Logger } from '@finance/platform';
-import { authV1, ledgerV1 } from '@finance/proto';
+import { authV1, budgetingV1, ledgerV1 } from '@finance/proto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AuthClient, LedgerClient } from './clients.js';
+import type { AuthClient, BudgetingClient, LedgerClient } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import { parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
+import { analyticsRoutes } from './routes/analytics.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
 import { transactionsRoutes } from './routes/transactions.routes.js';
@@ -39,11 +41,16 @@ export interface BuildGatewayOptions {
    * `config.LEDGER_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
    */
   ledgerClient?: LedgerClient;
+  /**
+   * The budgeting service client (budgets, budget status). Default: a gRPC client to
+   * `config.BUDGETING_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
+   */
+  budgetingClient?: BudgetingClient;
   /** Default: a fresh list. Pass one to feed it from elsewhere (e.g. a `user.deleted` subscription). */
   revocations?: RevocationList;
   /**
-   * What `/health` asks, by service name. Default: grpc.health.v1 of `auth` at config.AUTH_GRPC_ADDR and
-   * of `ledger` at config.LEDGER_GRPC_ADDR.
+   * What `/health` asks, by service name. Default: grpc.health.v1 of `auth` at config.AUTH_GRPC_ADDR,
+   * `ledger` at config.LEDGER_GRPC_ADDR and `budgeting` at config.BUDGETING_GRPC_ADDR.
    */
   healthChecks?: Record<string, HealthCheck>;
 }
@@ -86,12 +93,19 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.$channel.close());
     ledger = client;
   }
+  let budgeting = options.budgetingClient;
+  if (!budgeting) {
+    const client = createGrpcClient(budgetingV1.BudgetingServiceService, config.BUDGETING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+    closers.push(() => client.$channel.close());
+    budgeting = client;
+  }
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
     for (const [name, address] of [
       ['auth', config.AUTH_GRPC_ADDR],
       ['ledger', config.LEDGER_GRPC_ADDR],
+      ['budgeting', config.BUDGETING_GRPC_ADDR],
     ] as const) {
       const checker = createHealthChecker(address);
       closers.push(() => checker.close());
@@ -164,6 +178,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(usersRoutes, { auth: authClient, revocations });
     await app.register(transactionsRoutes, { ledger });
     await app.register(categoriesRoutes, { ledger });
+    await app.register(budgetsRoutes, { budgeting });
+    await app.register(analyticsRoutes, { budgeting });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

@@ -32,6 +32,12 @@ const OPERATIONS = [
   ['get', '/categories/{id}', true],
   ['put', '/categories/{id}', true],
   ['delete', '/categories/{id}', true],
+  ['post', '/budgets', true],
+  ['get', '/budgets', true],
+  ['get', '/budgets/{id}', true],
+  ['put', '/budgets/{id}', true],
+  ['delete', '/budgets/{id}', true],
+  ['get', '/analytics/budget-status', true],
 ] as const;
 
 describe('/docs', () => {
@@ -109,6 +115,54 @@ describe('/docs', () => {
     expect(document.paths['/categories'].post.requestBody.content['application/json'].schema.required.sort()).toEqual(['color', 'name']);
     expect(document.paths['/categories'].post.responses['409']).toBeDefined();
     expect(document.tags.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['transactions', 'categories']));
+  });
+
+  it('documents budgets, their analysis and the budget status in snake_case, as API.md names them', () => {
+    const schemas = document.components.schemas;
+    const budgetFields = ['amount', 'category_id', 'created_at', 'currency', 'end_date', 'id', 'name', 'period', 'start_date', 'updated_at'];
+    expect(Object.keys(schemas.Budget.properties).sort()).toEqual(budgetFields);
+    expect(schemas.Budget.properties.period.enum).toEqual(['daily', 'weekly', 'monthly', 'yearly']);
+    expect(schemas.Budget.properties.amount.type).toBe('string');
+    expect(Object.keys(schemas.BudgetWithAnalysis.properties).sort()).toEqual([...budgetFields, 'analysis'].sort());
+    expect(Object.keys(schemas.BudgetAnalysis.properties).sort()).toEqual(
+      ['daily_average', 'days_elapsed', 'days_in_period', 'excluded_currencies', 'history', 'percent_used', 'period_end', 'period_start', 'projected_spend', 'remaining', 'spent', 'status'],
+    );
+    for (const field of ['spent', 'remaining', 'percent_used', 'daily_average', 'projected_spend']) expect(schemas.BudgetAnalysis.properties[field].type).toBe('string');
+    expect(schemas.BudgetAnalysis.properties.status.enum).toEqual(['under', 'over']);
+    expect(schemas.BudgetAnalysis.properties.percent_used.description).toMatch(/"85\.20"/);
+    expect(Object.keys(schemas.BudgetPeriodSpending.properties).sort()).toEqual(['period_end', 'period_start', 'spent', 'status']);
+    expect(Object.keys(schemas.BudgetPage.properties).sort()).toEqual(['items', 'next_cursor']);
+    expect(Object.keys(schemas.BudgetStatus.properties)).toEqual(['items']);
+    expect(Object.keys(schemas.BudgetStatusItem.properties).sort()).toEqual(
+      ['amount', 'budget_id', 'category_id', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'],
+    );
+
+    const create = document.paths['/budgets'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.required.sort()).toEqual(['amount', 'period', 'start_date']);
+    expect(Object.keys(body.properties).sort()).toEqual(['amount', 'category_id', 'currency', 'end_date', 'name', 'period', 'start_date']);
+    expect(body.properties.amount.anyOf.map((s: { type: string }) => s.type).sort()).toEqual(['number', 'string']);
+    expect(body.properties.start_date.description).toMatch(/anchored/);
+    // Describing a budget field must not re-describe the shared field it is made of.
+    expect(document.paths['/transactions'].post.requestBody.content['application/json'].schema.properties.date.description).toBe('A calendar date, YYYY-MM-DD');
+    expect(create.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Budget');
+    expect(Object.keys(create.responses['201'].headers)).toEqual(['Location']);
+    expect(create.responses['422'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+    expect(document.paths['/budgets'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BudgetPage');
+
+    const getOne = document.paths['/budgets/{id}'].get;
+    expect(getOne.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:date']);
+    expect(getOne.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BudgetWithAnalysis');
+    for (const method of ['get', 'put', 'delete']) expect(document.paths['/budgets/{id}'][method].responses).toHaveProperty('404');
+    expect(document.paths['/budgets/{id}'].delete.responses).toHaveProperty('204');
+    expect(Object.keys(document.paths['/budgets/{id}'].put.requestBody.content['application/json'].schema.properties).sort()).toEqual(
+      ['amount', 'category_id', 'currency', 'end_date', 'name', 'period', 'start_date'],
+    );
+
+    const status = document.paths['/analytics/budget-status'].get;
+    expect(status.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`)).toEqual(['query:date']);
+    expect(status.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BudgetStatus');
+    expect(document.tags.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['budgets', 'analytics']));
   });
 
   it('every $ref resolves', () => {

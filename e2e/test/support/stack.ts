@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
+import { budgetingConfigSchema, startBudgetingService, type RunningBudgetingService } from '@finance/budgeting';
 import { connectNats } from '@finance/events';
 import { buildGateway, gatewayConfigSchema, startRevocationFeed } from '@finance/gateway';
 import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
@@ -12,6 +13,7 @@ export interface Stack {
   namespace: string;
   auth: RunningAuthService;
   ledger: RunningLedgerService;
+  budgeting: RunningBudgetingService;
   gateway: FastifyInstance;
   /** Another gateway replica in front of the same services (closed with the stack). */
   startGatewayReplica(): Promise<{ baseUrl: string; close(): Promise<void> }>;
@@ -65,7 +67,26 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     await db.drop();
     throw err;
   });
-  const env = { AUTH_GRPC_ADDR: auth.address, LEDGER_GRPC_ADDR: ledger.address, EVENT_NAMESPACE: namespace, ...gatewayEnv };
+  // Budgeting too: same database (schema budgeting) and namespace (it consumes ledger.category.deleted
+  // and auth.user.deleted); it asks auth for base currencies and time zones, the ledger for categories and sums.
+  const budgeting = await startBudgetingService(
+    budgetingConfigSchema.parse({
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      EVENT_NAMESPACE: namespace,
+      BUDGETING_GRPC_ADDR: '127.0.0.1:0',
+      LEDGER_GRPC_ADDR: ledger.address,
+      AUTH_GRPC_ADDR: auth.address,
+      LOG_LEVEL: logLevel,
+    }),
+    createLogger('budgeting', logLevel),
+  ).catch(async (err: unknown) => {
+    await ledger.stop();
+    await auth.stop();
+    await db.drop();
+    throw err;
+  });
+  const env = { AUTH_GRPC_ADDR: auth.address, LEDGER_GRPC_ADDR: ledger.address, BUDGETING_GRPC_ADDR: budgeting.address, EVENT_NAMESPACE: namespace, ...gatewayEnv };
   const gateway = await startGateway(env);
   const replicas: { close(): Promise<void> }[] = [];
   return {
@@ -73,6 +94,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     namespace,
     auth,
     ledger,
+    budgeting,
     gateway: gateway.app,
     async startGatewayReplica() {
       const replica = await startGateway(env);
@@ -82,6 +104,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async close() {
       for (const replica of replicas) await replica.close();
       await gateway.close();
+      await budgeting.stop();
       await ledger.stop();
       await auth.stop();
       await db.drop();

@@ -97,6 +97,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'users', description: 'The caller’s account' },
         { name: 'transactions', description: 'Income and expenses' },
         { name: 'categories', description: 'The caller’s transaction categories' },
+        { name: 'budgets', description: 'Spending limits per period, and how much of them is spent' },
+        { name: 'analytics', description: 'Summaries over the caller’s data' },
         { name: 'operations', description: 'Health' },
       ],
       components: { securitySchemes: SECURITY_SCHEMES as never },

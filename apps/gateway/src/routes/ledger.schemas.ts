@@ -1,9 +1,8 @@
-import { amountToDecimalString, formatMoney, listCurrencies, money, MoneyError, parseMoney } from '@finance/money';
+import { formatMoney, money } from '@finance/money';
 import { ledgerV1, type commonV1 } from '@finance/proto';
 import { z } from 'zod';
-import { ExponentNumberLiteral } from '../json-body.js';
 import { component, doc } from '../openapi-registry.js';
-import { ContractViolationError, pageSchema, textField, timestamp } from './schemas.js';
+import { ContractViolationError, isoDate, pageSchema, textField, timestamp } from './schemas.js';
 
 // The ledger's resources (transactions, categories) as the REST API shows them (API.md), and the
 // mapping to and from finance.ledger.v1. The ledger validates authoritatively (amount against the
@@ -11,60 +10,6 @@ import { ContractViolationError, pageSchema, textField, timestamp } from './sche
 
 // ---------------------------------------------------------------------------------------------
 // Fields of requests
-
-/** The currency with the most minor digits: an amount it refuses for its syntax, size or sign, every currency refuses. */
-const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
-
-/**
- * What can be said of an amount before its currency is known (the ledger may have to ask for the
- * user's base currency): its syntax, size and sign, in @finance/money's words. The precision of
- * the currency is the ledger's check.
- */
-function amountSyntaxError(text: string): MoneyError | undefined {
-  try {
-    parseMoney(text, FINEST_CURRENCY, { requirePositive: true });
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof MoneyError)) throw err;
-    return err.reason === 'precision' ? undefined : err;
-  }
-}
-
-/**
- * A request amount: a decimal string or a JSON number, forwarded as the exact decimal string it
- * stands for (amountToDecimalString). Syntax, size and sign are checked here, so that one answer
- * names every invalid field; the ledger applies the currency's precision.
- */
-export const amountField = doc(
-  z.preprocess(
-    (value, ctx) => {
-      if (value instanceof ExponentNumberLiteral) {
-        ctx.addIssue({ code: 'custom', message: `Amount must be a plain decimal without an exponent (got ${value.source.slice(0, 40)})`, input: value.source });
-      }
-      return value;
-    },
-    z
-      .union([z.string().max(64), z.number()], { error: 'must be a decimal string like "12.50" or a number' })
-      .transform((value, ctx) => {
-        // Numbers become the exact decimal they print as, or are refused where a double is not exact.
-        let text: string;
-        try {
-          text = amountToDecimalString(value);
-        } catch (err) {
-          if (!(err instanceof MoneyError)) throw err;
-          ctx.addIssue({ code: 'custom', message: err.message, input: value });
-          return z.NEVER;
-        }
-        const refused = amountSyntaxError(text);
-        if (refused) {
-          ctx.addIssue({ code: 'custom', message: refused.message, input: value });
-          return z.NEVER;
-        }
-        return text;
-      }),
-  ),
-  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred) or a JSON number (12.5)',
-);
 
 export const transactionTypeField = z.enum(['income', 'expense']);
 export type TransactionTypeName = z.infer<typeof transactionTypeField>;
@@ -100,19 +45,8 @@ function fromProtoTransactionType(type: ledgerV1.TransactionType): TransactionTy
   throw new ContractViolationError(`ledger returned transaction_type ${type}`);
 }
 
-/** `YYYY-MM-DD` (already validated) → finance.common.v1.Date. */
-export function toProtoDate(value: string): commonV1.DateMessage;
-export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined;
-export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined {
-  if (value === undefined) return undefined;
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  return { year, month, day };
-}
-
 function fromProtoDate(date: commonV1.DateMessage | undefined): string {
-  if (!date || !date.year || !date.month || !date.day) throw new ContractViolationError('ledger returned a transaction without date');
-  const pad = (n: number, width: number) => String(n).padStart(width, '0');
-  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+  return isoDate(date, 'transaction date', 'ledger');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-import type { authV1 } from '@finance/proto';
+import { amountToDecimalString, listCurrencies, MoneyError, parseMoney } from '@finance/money';
+import type { authV1, commonV1 } from '@finance/proto';
 import { z } from 'zod';
+import { ExponentNumberLiteral } from '../json-body.js';
 import { component, doc, openApiRegistry } from '../openapi-registry.js';
 
 // Field rules shared by the routes (API.md). The auth service validates authoritatively; these
@@ -46,6 +48,78 @@ export const dateField = doc(
   z.iso.date({ error: DATE_MESSAGE }).refine((value) => !value.startsWith('0000'), DATE_MESSAGE),
   'A calendar date, YYYY-MM-DD',
 );
+
+// Amounts: syntax, size and sign here; the currency's precision is the service's check.
+
+/** The currency with the most minor digits: an amount it refuses for its syntax, size or sign, every currency refuses. */
+const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
+
+/**
+ * What can be said of an amount before its currency is known (the service may have to ask for the
+ * user's base currency): its syntax, size and sign, in @finance/money's words. The precision of
+ * the currency is the service's check (ledger, budgeting).
+ */
+function amountSyntaxError(text: string): MoneyError | undefined {
+  try {
+    parseMoney(text, FINEST_CURRENCY, { requirePositive: true });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof MoneyError)) throw err;
+    return err.reason === 'precision' ? undefined : err;
+  }
+}
+
+/**
+ * A request amount: a decimal string or a JSON number, forwarded as the exact decimal string it
+ * stands for (amountToDecimalString). Syntax, size and sign are checked here, so that one answer
+ * names every invalid field; the service that owns the resource applies the currency's precision.
+ */
+export const amountField = doc(
+  z.preprocess(
+    (value, ctx) => {
+      if (value instanceof ExponentNumberLiteral) {
+        ctx.addIssue({ code: 'custom', message: `Amount must be a plain decimal without an exponent (got ${value.source.slice(0, 40)})`, input: value.source });
+      }
+      return value;
+    },
+    z
+      .union([z.string().max(64), z.number()], { error: 'must be a decimal string like "12.50" or a number' })
+      .transform((value, ctx) => {
+        // Numbers become the exact decimal they print as, or are refused where a double is not exact.
+        let text: string;
+        try {
+          text = amountToDecimalString(value);
+        } catch (err) {
+          if (!(err instanceof MoneyError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message, input: value });
+          return z.NEVER;
+        }
+        const refused = amountSyntaxError(text);
+        if (refused) {
+          ctx.addIssue({ code: 'custom', message: refused.message, input: value });
+          return z.NEVER;
+        }
+        return text;
+      }),
+  ),
+  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred) or a JSON number (12.5)',
+);
+
+/** `YYYY-MM-DD` (already validated) → finance.common.v1.Date. */
+export function toProtoDate(value: string): commonV1.DateMessage;
+export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined;
+export function toProtoDate(value: string | undefined): commonV1.DateMessage | undefined {
+  if (value === undefined) return undefined;
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+/** finance.common.v1.Date from a service → `YYYY-MM-DD`; `what` names the field for the error ("budget start_date"). */
+export function isoDate(date: commonV1.DateMessage | undefined, what: string, service: string): string {
+  if (!date || !date.year || !date.month || !date.day) throw new ContractViolationError(`${service} returned no ${what}`);
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
 
 /** An id in a request: any UUID (compared in lower case). */
 export const idField = doc(

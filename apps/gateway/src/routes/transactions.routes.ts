@@ -5,17 +5,15 @@ import { doc, jsonResponse } from '../openapi-registry.js';
 import { requireAuth } from '../plugins/authentication.js';
 import { problemResponses } from '../plugins/problem.js';
 import {
-  amountField,
   descriptionField,
   idempotencyKeyHeader,
-  toProtoDate,
   toProtoTransactionType,
   toTransactionResponse,
   transactionPageSchema,
   transactionSchema,
   transactionTypeField,
 } from './ledger.schemas.js';
-import { currencyField, dateField, idField, idParams, nextCursor, pageQueryFields, textField } from './schemas.js';
+import { amountField, currencyField, dateField, idField, idParams, nextCursor, pageQueryFields, textField, toProtoDate } from './schemas.js';
 
 export interface LedgerRoutesOptions {
   ledger: LedgerClient;

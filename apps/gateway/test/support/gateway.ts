@@ -1,7 +1,9 @@
 import { createLogger } from '@finance/platform';
+import { ledgerV1 } from '@finance/proto';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../../src/index.js';
 import { FakeAuthService } from './fake-auth-service.js';
+import { FakeBudgetingService } from './fake-budgeting-service.js';
 import { FakeLedgerService } from './fake-ledger-service.js';
 
 export interface TestGateway {
@@ -9,26 +11,49 @@ export interface TestGateway {
   /** The fake AuthService. */
   fake: FakeAuthService;
   ledger: FakeLedgerService;
-  /** Closes the gateway and stops both fakes (those already stopped are skipped). */
+  budgeting: FakeBudgetingService;
+  /** Closes the gateway and stops every fake (those already stopped are skipped). */
   close(): Promise<void>;
 }
 
-/** A gateway wired to a fresh fake AuthService and fake LedgerService over real gRPC. `env` overrides configuration. */
+/**
+ * A gateway wired to a fresh fake AuthService, LedgerService and BudgetingService over real gRPC.
+ * `env` overrides configuration.
+ */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
   const fake = await FakeAuthService.start();
   const ledger = await FakeLedgerService.start();
   // As the real ledger does, a transaction without currency takes the user's base currency from auth.
   ledger.baseCurrencyOf = (userId) => fake.users.get(userId)?.user.baseCurrency ?? 'USD';
-  const config = loadGatewayConfig({ AUTH_GRPC_ADDR: fake.address, LEDGER_GRPC_ADDR: ledger.address, LOG_LEVEL: 'silent', ...env });
+  const budgeting = await FakeBudgetingService.start();
+  // As the real budgeting service does, it asks auth for base currencies and the ledger for categories and expenses.
+  budgeting.baseCurrencyOf = ledger.baseCurrencyOf;
+  budgeting.categoryOf = (userId, id) => {
+    const category = ledger.categories.get(id);
+    return category?.userId === userId ? category : undefined;
+  };
+  budgeting.expensesOf = (userId) =>
+    [...ledger.transactions.values()]
+      .filter((t) => t.userId === userId && t.type === ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE)
+      .map((t) => ({ date: t.date, amount: t.amount, categoryId: t.categoryId }));
+  const config = loadGatewayConfig({
+    AUTH_GRPC_ADDR: fake.address,
+    LEDGER_GRPC_ADDR: ledger.address,
+    BUDGETING_GRPC_ADDR: budgeting.address,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const app = await buildGateway({ config, logger: createLogger('gateway-test', 'silent'), ...extra });
   return {
     app,
     fake,
     ledger,
+    budgeting,
     close: async () => {
       await app.close();
       await fake.stop();
       await ledger.stop();
+      await budgeting.stop();
     },
   };
 }

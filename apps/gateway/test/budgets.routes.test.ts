@@ -1,0 +1,738 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { DomainError } from '@finance/platform';
+import { budgetingV1, ledgerV1 } from '@finance/proto';
+import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+
+const { BudgetPeriod, BudgetStatus } = budgetingV1;
+const { TransactionType } = ledgerV1;
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
+
+let userId: string;
+let token: string;
+beforeEach(async () => {
+  const seeded = await gw.fake.seedUser();
+  userId = seeded.user.id;
+  token = seeded.token;
+});
+
+type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
+
+const BUDGET_KEYS = ['amount', 'category_id', 'created_at', 'currency', 'end_date', 'id', 'name', 'period', 'start_date', 'updated_at'];
+const ANALYSIS_KEYS = [
+  'daily_average',
+  'days_elapsed',
+  'days_in_period',
+  'excluded_currencies',
+  'history',
+  'percent_used',
+  'period_end',
+  'period_start',
+  'projected_spend',
+  'remaining',
+  'spent',
+  'status',
+];
+const STATUS_KEYS = ['amount', 'budget_id', 'category_id', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'];
+const valid = { amount: '500.00', period: 'monthly', start_date: '2026-03-01' };
+
+const post = (payload: unknown, t = token) => gw.app.inject({ method: 'POST', url: '/budgets', headers: bearer(t), payload: payload as object });
+const postRaw = (text: string) => gw.app.inject({ method: 'POST', url: '/budgets', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: text });
+const get = (url: string, t = token) => gw.app.inject({ method: 'GET', url, headers: bearer(t) });
+const put = (id: string, payload: unknown, t = token) => gw.app.inject({ method: 'PUT', url: `/budgets/${id}`, headers: bearer(t), payload: payload as object });
+const del = (id: string, t = token) => gw.app.inject({ method: 'DELETE', url: `/budgets/${id}`, headers: bearer(t) });
+
+function expectProblem(res: Res, status: number, code?: string) {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), detail: expect.any(String) });
+  if (code) expect(body.code).toBe(code);
+  return body;
+}
+
+/** A 422 naming exactly these fields, decided by the gateway: the budgeting service was not asked. */
+async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {
+  const before = gw.budgeting.callsOf(rpc).length;
+  const body = expectProblem(await send(), 422, 'VALIDATION_FAILED');
+  expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual([...paths].sort());
+  for (const error of body.errors) expect(error.message).toEqual(expect.any(String));
+  expect(gw.budgeting.callsOf(rpc)).toHaveLength(before);
+  return body;
+}
+
+/** The service's 422, passed through with its code and field. */
+function expectRefusedByService(res: Res, path: string) {
+  const body = expectProblem(res, 422, 'BUDGETING_INVALID_FIELDS');
+  expect(body.errors).toEqual([{ path, message: expect.any(String) }]);
+  return body;
+}
+
+const expense = (amount: string, date: string, fields: { categoryId?: string; currency?: string; type?: ledgerV1.TransactionType } = {}) =>
+  gw.ledger.seedTransaction(userId, { amount, date, type: TransactionType.TRANSACTION_TYPE_EXPENSE, ...fields });
+
+describe('POST /budgets', () => {
+  it('sends every field to CreateBudget and answers 201 with the budget in snake_case', async () => {
+    const category = gw.ledger.seedCategory(userId, { name: 'Groceries' });
+    const res = await post({
+      amount: '400.5',
+      period: 'weekly',
+      start_date: '2026-03-02',
+      end_date: '2026-06-28',
+      category_id: category.id.toUpperCase(),
+      currency: 'EUR',
+      name: '  Food  ',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(gw.budgeting.lastRequest('createBudget')).toEqual({
+      userId,
+      amount: '400.5',
+      period: BudgetPeriod.BUDGET_PERIOD_WEEKLY,
+      startDate: { year: 2026, month: 3, day: 2 },
+      endDate: { year: 2026, month: 6, day: 28 },
+      categoryId: category.id,
+      currency: 'EUR',
+      name: 'Food',
+    });
+    const body = res.json();
+    expect(Object.keys(body).sort()).toEqual(BUDGET_KEYS);
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'Food',
+      amount: '400.50',
+      currency: 'EUR',
+      period: 'weekly',
+      start_date: '2026-03-02',
+      end_date: '2026-06-28',
+      category_id: category.id,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updated_at: expect.stringMatching(/Z$/),
+    });
+    expect(res.headers.location).toBe(`/budgets/${body.id}`);
+  });
+
+  it.each([
+    ['daily', BudgetPeriod.BUDGET_PERIOD_DAILY],
+    ['weekly', BudgetPeriod.BUDGET_PERIOD_WEEKLY],
+    ['monthly', BudgetPeriod.BUDGET_PERIOD_MONTHLY],
+    ['yearly', BudgetPeriod.BUDGET_PERIOD_YEARLY],
+  ] as const)('period "%s" travels as its enum value and comes back by name', async (period, value) => {
+    const res = await post({ ...valid, period });
+    expect(res.statusCode).toBe(201);
+    expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').period).toBe(value);
+    expect(res.json().period).toBe(period);
+  });
+
+  it('without the optional fields: open-ended (end_date null), all expenses (category_id null), the base currency, the service’s name', async () => {
+    gw.fake.users.get(userId)!.user.baseCurrency = 'EUR';
+    const res = await post(valid);
+    expect(res.statusCode).toBe(201);
+    expect(gw.budgeting.lastRequest('createBudget')).toEqual({
+      userId,
+      amount: '500.00',
+      period: BudgetPeriod.BUDGET_PERIOD_MONTHLY,
+      startDate: { year: 2026, month: 3, day: 1 },
+      endDate: undefined,
+      categoryId: undefined,
+      currency: undefined,
+      name: undefined,
+    });
+    expect(res.json()).toMatchObject({ currency: 'EUR', amount: '500.00', end_date: null, category_id: null, name: 'Monthly budget' });
+  });
+
+  it('null for end_date, category_id and name counts as not given', async () => {
+    const res = await post({ ...valid, end_date: null, category_id: null, name: null });
+    expect(res.statusCode).toBe(201);
+    expect(gw.budgeting.lastRequest('createBudget')).toMatchObject({ endDate: undefined, categoryId: undefined, name: undefined });
+    expect(res.json()).toMatchObject({ end_date: null, category_id: null });
+  });
+
+  it('a JSON number amount travels as its exact decimal string; the answer has the currency’s decimals (JPY 0, KWD 3)', async () => {
+    for (const [amount, currency, sent, shown] of [
+      [0.1, 'USD', '0.1', '0.10'],
+      [250, 'USD', '250', '250.00'],
+      [50000, 'JPY', '50000', '50000'],
+      ['1.25', 'KWD', '1.25', '1.250'],
+    ] as const) {
+      const res = await post({ ...valid, amount, currency });
+      expect(res.statusCode).toBe(201);
+      expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').amount).toBe(sent);
+      expect(res.json()).toMatchObject({ amount: shown, currency });
+    }
+  });
+
+  it('end_date equal to start_date is a one-day budget', async () => {
+    expect((await post({ ...valid, end_date: valid.start_date })).statusCode).toBe(201);
+  });
+
+  it('a user_id or id in the body has no effect', async () => {
+    const other = randomUUID();
+    const res = await post({ ...valid, user_id: other, id: other });
+    expect(res.statusCode).toBe(201);
+    expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').userId).toBe(userId);
+    expect(res.json().id).not.toBe(other);
+  });
+
+  describe('422 from the gateway, naming the field, before any RPC', () => {
+    it.each([
+      ['no amount', { amount: undefined }, ['amount']],
+      ['amount null', { amount: null }, ['amount']],
+      ['amount true', { amount: true }, ['amount']],
+      ['amount "abc"', { amount: 'abc' }, ['amount']],
+      ['amount "0"', { amount: '0' }, ['amount']],
+      ['amount 0', { amount: 0 }, ['amount']],
+      ['a negative amount', { amount: '-5.00' }, ['amount']],
+      ['a negative JSON number', { amount: -5 }, ['amount']],
+      ['the string "1e3"', { amount: '1e3' }, ['amount']],
+      ['amount "1,000.00"', { amount: '1,000.00' }, ['amount']],
+      ['16 integer digits', { amount: '1234567890123456' }, ['amount']],
+      ['more digits than a double carries', { amount: 0.30000000000000004 }, ['amount']],
+      ['no period', { period: undefined }, ['period']],
+      ['period null', { period: null }, ['period']],
+      ['period "biweekly"', { period: 'biweekly' }, ['period']],
+      ['period "Monthly"', { period: 'Monthly' }, ['period']],
+      ['period 3', { period: 3 }, ['period']],
+      ['no start_date', { start_date: undefined }, ['start_date']],
+      ['start_date 2026-02-30', { start_date: '2026-02-30' }, ['start_date']],
+      ['start_date 2025-02-29 (not a leap year)', { start_date: '2025-02-29' }, ['start_date']],
+      ['start_date 2026-3-1', { start_date: '2026-3-1' }, ['start_date']],
+      ['start_date with a time', { start_date: '2026-03-01T00:00:00Z' }, ['start_date']],
+      ['start_date 0000-01-01', { start_date: '0000-01-01' }, ['start_date']],
+      ['end_date 2026-13-01', { end_date: '2026-13-01' }, ['end_date']],
+      ['end_date before start_date', { end_date: '2026-02-28' }, ['end_date']],
+      ['category_id not a UUID', { category_id: 'food' }, ['category_id']],
+      ['currency in lower case', { currency: 'usd' }, ['currency']],
+      ['currency null', { currency: null }, ['currency']],
+      ['an empty name', { name: '' }, ['name']],
+      ['a blank name', { name: '   ' }, ['name']],
+      ['a name of 101 characters', { name: 'n'.repeat(101) }, ['name']],
+      ['a name that is a number', { name: 7 }, ['name']],
+      ['several fields at once', { amount: 'x', period: 'never', start_date: '2026-02-30', currency: 'x' }, ['amount', 'currency', 'period', 'start_date']],
+      ['a bad start_date with an earlier end_date: only start_date', { start_date: '2026-13-01', end_date: '2026-01-01' }, ['start_date']],
+    ])('%s', async (_name, change, paths) => {
+      await expectRefusedByGateway(() => post({ ...valid, ...change }), 'createBudget', paths);
+    });
+
+    it('a JSON number written with an exponent', async () => {
+      const body = await expectRefusedByGateway(() => postRaw('{"amount": 5e2, "period": "monthly", "start_date": "2026-03-01"}'), 'createBudget', ['amount']);
+      expect(body.errors[0].message).toMatch(/exponent/);
+    });
+
+    it('a name of 100 characters (emoji count as one) is fine', async () => {
+      expect((await post({ ...valid, name: 'n'.repeat(100) })).statusCode).toBe(201);
+      expect((await post({ ...valid, name: '💶'.repeat(100) })).statusCode).toBe(201);
+      await expectRefusedByGateway(() => post({ ...valid, name: '💶'.repeat(101) }), 'createBudget', ['name']);
+    });
+  });
+
+  describe('the service’s verdict passes through as 422 with its field', () => {
+    it.each([
+      ['"12.345" in USD (too precise)', { amount: '12.345' }, 'amount'],
+      ['"10.5" in JPY', { amount: '10.5', currency: 'JPY' }, 'amount'],
+      ['the number 10.5 in JPY', { amount: 10.5, currency: 'JPY' }, 'amount'],
+      ['an unknown currency', { currency: 'XYZ' }, 'currency'],
+      ['a category that does not exist', { category_id: randomUUID() }, 'category_id'],
+    ])('%s', async (_name, change, path) => {
+      expectRefusedByService(await post({ ...valid, ...change }), path);
+    });
+
+    it('a category of another user is an invalid category_id, not a way to probe it', async () => {
+      const stranger = await gw.fake.seedUser();
+      const theirs = gw.ledger.seedCategory(stranger.user.id);
+      expectRefusedByService(await post({ ...valid, category_id: theirs.id }), 'category_id');
+    });
+  });
+
+  it('400 without a body, 415 for a non-JSON body', async () => {
+    expectProblem(await gw.app.inject({ method: 'POST', url: '/budgets', headers: bearer(token) }), 400, 'BODY_NOT_OBJECT');
+    expectProblem(
+      await gw.app.inject({ method: 'POST', url: '/budgets', headers: { ...bearer(token), 'content-type': 'text/plain' }, payload: 'amount=1' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+  });
+});
+
+describe('GET /budgets', () => {
+  it('a page of the caller’s budgets, oldest first; limit and cursor pass through; next_cursor null on the last page', async () => {
+    const mine = [gw.budgeting.seedBudget(userId, { name: 'A' }), gw.budgeting.seedBudget(userId, { name: 'B' }), gw.budgeting.seedBudget(userId, { name: 'C' })];
+    const stranger = await gw.fake.seedUser();
+    gw.budgeting.seedBudget(stranger.user.id, { name: 'Theirs' });
+
+    const first = await get('/budgets?limit=2');
+    expect(first.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('listBudgets')).toEqual({ userId, page: { limit: 2, cursor: '' } });
+    const page = first.json();
+    expect(page.items.map((b: { id: string }) => b.id)).toEqual([mine[0]!.id, mine[1]!.id]);
+    expect(Object.keys(page.items[0]).sort()).toEqual(BUDGET_KEYS);
+    expect(page.next_cursor).toEqual(expect.any(String));
+
+    const second = await get(`/budgets?limit=2&cursor=${encodeURIComponent(page.next_cursor)}`);
+    expect(gw.budgeting.lastRequest('listBudgets')).toEqual({ userId, page: { limit: 2, cursor: page.next_cursor } });
+    expect(second.json()).toEqual({ items: [expect.objectContaining({ id: mine[2]!.id, name: 'C' })], next_cursor: null });
+  });
+
+  it('each item in full: end_date and category_id null when open-ended and for all expenses', async () => {
+    const category = gw.ledger.seedCategory(userId);
+    const open = gw.budgeting.seedBudget(userId, { amount: '1000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_YEARLY, startDate: '2024-02-29' });
+    const closed = gw.budgeting.seedBudget(userId, { amount: '75.5', categoryId: category.id, startDate: '2026-01-31', endDate: '2026-12-31', name: 'Cafés' });
+    const { items } = (await get('/budgets')).json();
+    expect(items).toEqual([
+      {
+        id: open.id,
+        name: 'Monthly budget',
+        amount: '1000',
+        currency: 'JPY',
+        period: 'yearly',
+        start_date: '2024-02-29',
+        end_date: null,
+        category_id: null,
+        created_at: open.createdAt.toISOString(),
+        updated_at: open.updatedAt.toISOString(),
+      },
+      {
+        id: closed.id,
+        name: 'Cafés',
+        amount: '75.50',
+        currency: 'USD',
+        period: 'monthly',
+        start_date: '2026-01-31',
+        end_date: '2026-12-31',
+        category_id: category.id,
+        created_at: closed.createdAt.toISOString(),
+        updated_at: closed.updatedAt.toISOString(),
+      },
+    ]);
+  });
+
+  it('limit defaults to 50; unknown parameters are ignored; no budgets → an empty page', async () => {
+    const res = await get(`/budgets?sort=name&user_id=${randomUUID()}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [], next_cursor: null });
+    expect(gw.budgeting.lastRequest('listBudgets')).toEqual({ userId, page: { limit: 50, cursor: '' } });
+  });
+
+  it.each(['limit=0', 'limit=201', 'limit=x', 'limit=1.5'])('422 for ?%s, before any RPC', async (query) => {
+    await expectRefusedByGateway(() => get(`/budgets?${query}`), 'listBudgets', ['limit']);
+  });
+
+  it('a tampered cursor → the service’s 422 naming cursor', async () => {
+    const body = expectProblem(await get('/budgets?cursor=garbage'), 422, 'BUDGETING_INVALID_CURSOR');
+    expect(body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+  });
+});
+
+describe('GET /budgets/{id}', () => {
+  it('the budget with the analysis of the period that contains ?date: exact decimals, the budget currency’s digits', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { amount: '100.00', startDate: '2026-03-01' });
+    for (const date of ['2026-03-01', '2026-03-05', '2026-03-10']) expense('0.10', date);
+    const res = await get(`/budgets/${budget.id.toUpperCase()}?date=2026-03-10`);
+    expect(res.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('getBudget')).toEqual({ userId, id: budget.id, date: { year: 2026, month: 3, day: 10 } });
+    const body = res.json();
+    expect(Object.keys(body).sort()).toEqual([...BUDGET_KEYS, 'analysis'].sort());
+    expect(Object.keys(body.analysis).sort()).toEqual(ANALYSIS_KEYS);
+    expect(body).toEqual({
+      id: budget.id,
+      name: 'Monthly budget',
+      amount: '100.00',
+      currency: 'USD',
+      period: 'monthly',
+      start_date: '2026-03-01',
+      end_date: null,
+      category_id: null,
+      created_at: budget.createdAt.toISOString(),
+      updated_at: budget.updatedAt.toISOString(),
+      analysis: {
+        period_start: '2026-03-01',
+        period_end: '2026-03-31',
+        spent: '0.30',
+        remaining: '99.70',
+        percent_used: '0.30',
+        status: 'under',
+        daily_average: '0.03',
+        projected_spend: '0.93',
+        days_in_period: 31,
+        days_elapsed: 10,
+        history: [],
+        excluded_currencies: [],
+      },
+    });
+  });
+
+  it('over budget: status "over", remaining negative ("-5.00"), percent above 100; history newest first', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { amount: '50.00', startDate: '2026-01-15' });
+    expense('55.00', '2026-03-20');
+    expense('50.00', '2026-02-20'); // exactly the amount: under
+    expense('50.01', '2026-01-20'); // one cent more: over
+    const { analysis } = (await get(`/budgets/${budget.id}?date=2026-03-25`)).json();
+    expect(analysis).toMatchObject({ period_start: '2026-03-15', period_end: '2026-04-14', spent: '55.00', remaining: '-5.00', percent_used: '110.00', status: 'over' });
+    expect(analysis.history).toEqual([
+      { period_start: '2026-02-15', period_end: '2026-03-14', spent: '50.00', status: 'under' },
+      { period_start: '2026-01-15', period_end: '2026-02-14', spent: '50.01', status: 'over' },
+    ]);
+  });
+
+  it('amounts of a JPY budget have no decimals, of a KWD budget three; excluded currencies are listed', async () => {
+    const yen = gw.budgeting.seedBudget(userId, { amount: '30000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: '2026-03-02' });
+    expense('35000', '2026-03-03', { currency: 'JPY' });
+    expense('12.00', '2026-03-03', { currency: 'USD' });
+    expect((await get(`/budgets/${yen.id}?date=2026-03-04`)).json()).toMatchObject({
+      amount: '30000',
+      currency: 'JPY',
+      analysis: { spent: '35000', remaining: '-5000', daily_average: '11667', projected_spend: '81669', days_in_period: 7, days_elapsed: 3, excluded_currencies: ['USD'] },
+    });
+    const dinar = gw.budgeting.seedBudget(userId, { amount: '10', currency: 'KWD', period: BudgetPeriod.BUDGET_PERIOD_DAILY, startDate: '2026-03-01' });
+    expense('1.5', '2026-03-04', { currency: 'KWD' });
+    expect((await get(`/budgets/${dinar.id}?date=2026-03-04`)).json()).toMatchObject({
+      amount: '10.000',
+      analysis: { period_start: '2026-03-04', period_end: '2026-03-04', spent: '1.500', remaining: '8.500', daily_average: '1.500' },
+    });
+  });
+
+  it('analysis: null when ?date is before start_date or after end_date', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01', endDate: '2026-03-31' });
+    for (const date of ['2026-02-28', '2026-04-01']) {
+      const res = await get(`/budgets/${budget.id}?date=${date}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ id: budget.id, end_date: '2026-03-31', analysis: null });
+    }
+    expect((await get(`/budgets/${budget.id}?date=2026-03-31`)).json().analysis).toMatchObject({ period_start: '2026-03-01', period_end: '2026-03-31' });
+  });
+
+  it('without ?date the service picks today (no date is sent)', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
+    const res = await get(`/budgets/${budget.id}`);
+    expect(res.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('getBudget')).toEqual({ userId, id: budget.id, date: undefined });
+    expect(res.json().analysis).toMatchObject({ period_start: '2026-03-01', days_elapsed: 15 });
+  });
+
+  it.each(['date=2026-02-30', 'date=2026-3-1', 'date=today', 'date=', 'date=2026-03-01T00:00:00Z'])('422 for ?%s, before any RPC', async (query) => {
+    const budget = gw.budgeting.seedBudget(userId);
+    await expectRefusedByGateway(() => get(`/budgets/${budget.id}?${query}`), 'getBudget', ['date']);
+  });
+
+  it('404 for another user’s budget and for one that does not exist, with the same answer', async () => {
+    const stranger = await gw.fake.seedUser();
+    const theirs = gw.budgeting.seedBudget(stranger.user.id);
+    const { instance: _a, ...notMine } = expectProblem(await get(`/budgets/${theirs.id}`), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+    const { instance: _b, ...missing } = expectProblem(await get(`/budgets/${randomUUID()}?date=2026-03-01`), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+    expect(notMine).toEqual(missing);
+  });
+});
+
+describe('a path id that is not a UUID cannot exist: 404, and the service is not asked', () => {
+  it('the answer is the one the service gives for an id that does not exist', async () => {
+    const { instance: _a, ...malformed } = expectProblem(await get('/budgets/nope'), 404);
+    const { instance: _b, ...missing } = expectProblem(await get(`/budgets/${randomUUID()}`), 404);
+    expect(malformed).toEqual(missing);
+  });
+
+  it.each((['GET', 'PUT', 'DELETE'] as const).flatMap((method) => ['x', '42', 'not-a-uuid', `${randomUUID()}x`].map((id) => [method, id] as const)))(
+    '%s /budgets/%s',
+    async (method, id) => {
+      const calls = gw.budgeting.calls.length;
+      // PUT carries an invalid body too, GET an invalid date: the missing resource is what the caller learns first.
+      const res = await gw.app.inject({
+        method,
+        url: `/budgets/${id}${method === 'GET' ? '?date=nope' : ''}`,
+        headers: bearer(token),
+        ...(method === 'PUT' ? { payload: { amount: true } } : {}),
+      });
+      const body = expectProblem(res, 404, 'BUDGETING_BUDGET_NOT_FOUND');
+      expect(body).not.toHaveProperty('errors');
+      expect(gw.budgeting.calls).toHaveLength(calls);
+    },
+  );
+});
+
+describe('PUT /budgets/{id}', () => {
+  it('sends only the fields given; the others stay as they were', async () => {
+    const category = gw.ledger.seedCategory(userId);
+    const budget = gw.budgeting.seedBudget(userId, { amount: '200.00', startDate: '2026-01-01', endDate: '2026-12-31', categoryId: category.id, name: 'Food' });
+    const res = await put(budget.id, { amount: '250' });
+    expect(res.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('updateBudget')).toEqual({
+      userId,
+      id: budget.id,
+      amount: '250',
+      period: BudgetPeriod.BUDGET_PERIOD_UNSPECIFIED,
+      startDate: undefined,
+      endDate: undefined,
+      clearEndDate: false,
+      categoryId: undefined,
+      currency: undefined,
+      name: undefined,
+    });
+    const body = res.json();
+    expect(Object.keys(body).sort()).toEqual(BUDGET_KEYS);
+    expect(body).toMatchObject({ id: budget.id, amount: '250.00', start_date: '2026-01-01', end_date: '2026-12-31', category_id: category.id, name: 'Food', period: 'monthly' });
+  });
+
+  it('maps every field', async () => {
+    const budget = gw.budgeting.seedBudget(userId);
+    const category = gw.ledger.seedCategory(userId);
+    const res = await put(budget.id, {
+      amount: 3000,
+      period: 'yearly',
+      start_date: '2026-02-01',
+      end_date: '2027-01-31',
+      category_id: category.id.toUpperCase(),
+      currency: 'JPY',
+      name: ' Travel ',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('updateBudget')).toEqual({
+      userId,
+      id: budget.id,
+      amount: '3000',
+      period: BudgetPeriod.BUDGET_PERIOD_YEARLY,
+      startDate: { year: 2026, month: 2, day: 1 },
+      endDate: { year: 2027, month: 1, day: 31 },
+      clearEndDate: false,
+      categoryId: category.id,
+      currency: 'JPY',
+      name: 'Travel',
+    });
+    expect(res.json()).toMatchObject({
+      amount: '3000',
+      currency: 'JPY',
+      period: 'yearly',
+      start_date: '2026-02-01',
+      end_date: '2027-01-31',
+      category_id: category.id,
+      name: 'Travel',
+    });
+  });
+
+  it('end_date: null → clear_end_date (open-ended again); category_id: null → "" (all expenses)', async () => {
+    const category = gw.ledger.seedCategory(userId);
+    const budget = gw.budgeting.seedBudget(userId, { endDate: '2026-12-31', categoryId: category.id });
+    const res = await put(budget.id, { end_date: null, category_id: null });
+    expect(res.statusCode).toBe(200);
+    const request = gw.budgeting.lastRequest<budgetingV1.UpdateBudgetRequest>('updateBudget');
+    expect(request).toMatchObject({ clearEndDate: true, categoryId: '' });
+    expect(request.endDate).toBeUndefined();
+    expect(res.json()).toMatchObject({ end_date: null, category_id: null });
+  });
+
+  it('an empty body changes nothing', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { amount: '5.00' });
+    const res = await put(budget.id, {});
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: budget.id, amount: '5.00' });
+  });
+
+  it('a user_id in the body has no effect', async () => {
+    const budget = gw.budgeting.seedBudget(userId);
+    expect((await put(budget.id, { user_id: randomUUID(), name: 'Mine' })).statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest<budgetingV1.UpdateBudgetRequest>('updateBudget').userId).toBe(userId);
+  });
+
+  it.each([
+    ['amount null', { amount: null }, ['amount']],
+    ['amount "0"', { amount: '0' }, ['amount']],
+    ['amount "-1"', { amount: '-1' }, ['amount']],
+    ['period null', { period: null }, ['period']],
+    ['period "never"', { period: 'never' }, ['period']],
+    ['start_date null', { start_date: null }, ['start_date']],
+    ['start_date 2026-02-30', { start_date: '2026-02-30' }, ['start_date']],
+    ['end_date 2026-04-31', { end_date: '2026-04-31' }, ['end_date']],
+    ['end_date before start_date (both given)', { start_date: '2026-05-01', end_date: '2026-04-30' }, ['end_date']],
+    ['category_id not a UUID', { category_id: 'groceries' }, ['category_id']],
+    ['currency null', { currency: null }, ['currency']],
+    ['currency "EURO"', { currency: 'EURO' }, ['currency']],
+    ['name null', { name: null }, ['name']],
+    ['an empty name', { name: '' }, ['name']],
+    ['a name of 101 characters', { name: 'n'.repeat(101) }, ['name']],
+  ])('422 for %s, before any RPC', async (_name, payload, paths) => {
+    const budget = gw.budgeting.seedBudget(userId);
+    await expectRefusedByGateway(() => put(budget.id, payload), 'updateBudget', paths);
+  });
+
+  it('the service’s 422 passes through: end_date before the stored start_date, too precise an amount, another user’s category', async () => {
+    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
+    expectRefusedByService(await put(budget.id, { end_date: '2026-02-28' }), 'end_date');
+    expectRefusedByService(await put(budget.id, { amount: '1.999' }), 'amount');
+    const stranger = await gw.fake.seedUser();
+    const theirs = gw.ledger.seedCategory(stranger.user.id);
+    expectRefusedByService(await put(budget.id, { category_id: theirs.id }), 'category_id');
+    expect(gw.budgeting.budgets.get(budget.id)).toEqual(budget);
+  });
+
+  it('404 for another user’s budget, which stays as it was', async () => {
+    const stranger = await gw.fake.seedUser();
+    const theirs = gw.budgeting.seedBudget(stranger.user.id, { name: 'Theirs' });
+    expectProblem(await put(theirs.id, { name: 'Hijacked' }), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+    expect(gw.budgeting.budgets.get(theirs.id)?.name).toBe('Theirs');
+  });
+});
+
+describe('DELETE /budgets/{id}', () => {
+  it('204 with no body; afterwards it is 404', async () => {
+    const budget = gw.budgeting.seedBudget(userId);
+    const res = await gw.app.inject({ method: 'DELETE', url: `/budgets/${budget.id}`, headers: { ...bearer(token), 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    expect(gw.budgeting.lastRequest('deleteBudget')).toEqual({ userId, id: budget.id });
+    expectProblem(await get(`/budgets/${budget.id}`), 404);
+    expectProblem(await del(budget.id), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+  });
+
+  it('404 for another user’s budget, which stays', async () => {
+    const stranger = await gw.fake.seedUser();
+    const theirs = gw.budgeting.seedBudget(stranger.user.id);
+    expectProblem(await del(theirs.id), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+    expect(gw.budgeting.budgets.has(theirs.id)).toBe(true);
+  });
+});
+
+describe('GET /analytics/budget-status', () => {
+  it('every budget active on ?date, each with exactly the documented fields of its current period', async () => {
+    const category = gw.ledger.seedCategory(userId);
+    const food = gw.budgeting.seedBudget(userId, { amount: '20.00', categoryId: category.id, startDate: '2026-03-01', name: 'Food' });
+    const all = gw.budgeting.seedBudget(userId, { amount: '1000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: '2026-03-02', name: 'Everything' });
+    gw.budgeting.seedBudget(userId, { startDate: '2026-04-01', name: 'Not yet' });
+    gw.budgeting.seedBudget(userId, { startDate: '2026-01-01', endDate: '2026-02-28', name: 'Ended' });
+    const stranger = await gw.fake.seedUser();
+    gw.budgeting.seedBudget(stranger.user.id, { startDate: '2026-03-01', name: 'Theirs' });
+    expense('25.50', '2026-03-09', { categoryId: category.id });
+    expense('400', '2026-03-10', { currency: 'JPY' });
+
+    const res = await get('/analytics/budget-status?date=2026-03-10');
+    expect(res.statusCode).toBe(200);
+    expect(gw.budgeting.lastRequest('getBudgetStatus')).toEqual({ userId, date: { year: 2026, month: 3, day: 10 } });
+    const body = res.json();
+    expect(Object.keys(body)).toEqual(['items']);
+    for (const item of body.items) expect(Object.keys(item).sort()).toEqual(STATUS_KEYS);
+    expect(body.items).toEqual([
+      {
+        budget_id: food.id,
+        name: 'Food',
+        category_id: category.id,
+        amount: '20.00',
+        spent: '25.50',
+        remaining: '-5.50',
+        percent_used: '127.50',
+        status: 'over',
+        period_start: '2026-03-01',
+        period_end: '2026-03-31',
+      },
+      {
+        budget_id: all.id,
+        name: 'Everything',
+        category_id: null,
+        amount: '1000',
+        spent: '400',
+        remaining: '600',
+        percent_used: '40.00',
+        status: 'under',
+        period_start: '2026-03-09',
+        period_end: '2026-03-15',
+      },
+    ]);
+  });
+
+  it('without ?date the service picks today; no active budget → no items', async () => {
+    const res = await get('/analytics/budget-status');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [] });
+    expect(gw.budgeting.lastRequest('getBudgetStatus')).toEqual({ userId, date: undefined });
+  });
+
+  it.each(['date=2026-02-30', 'date=03/10/2026', 'date=2026-03-1', 'date='])('422 for ?%s, before any RPC', async (query) => {
+    await expectRefusedByGateway(() => get(`/analytics/budget-status?${query}`), 'getBudgetStatus', ['date']);
+  });
+});
+
+describe('budgeting failures', () => {
+  it('UNAVAILABLE → 503 without the service’s text; the request id reaches the service', async () => {
+    gw.budgeting.outage = new DomainError('unavailable', 'BUDGETING_LEDGER_UNAVAILABLE', 'connect ECONNREFUSED 10.9.8.7:50052');
+    try {
+      const res = await gw.app.inject({ method: 'GET', url: '/analytics/budget-status', headers: { ...bearer(token), 'x-request-id': 'budget-trace-1' } });
+      expectProblem(res, 503, 'BUDGETING_LEDGER_UNAVAILABLE');
+      expect(res.body).not.toContain('10.9.8.7');
+      expect(gw.budgeting.calls.at(-1)?.requestId).toBe('budget-trace-1');
+    } finally {
+      gw.budgeting.outage = undefined;
+    }
+  });
+
+  it('an unexpected service error → 500 with a generic detail', async () => {
+    gw.budgeting.outage = new Error('relation "budgeting.budget" does not exist');
+    try {
+      const res = await post(valid);
+      expectProblem(res, 500, 'UPSTREAM_ERROR');
+      expect(res.body).not.toContain('relation');
+    } finally {
+      gw.budgeting.outage = undefined;
+    }
+  });
+
+  it.each([
+    ['a budget without period', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, budget: { ...r.budget!, period: BudgetPeriod.BUDGET_PERIOD_UNSPECIFIED } })],
+    ['an analysis without status', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, status: BudgetStatus.BUDGET_STATUS_UNSPECIFIED } })],
+    ['spent in another currency', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, spent: { minorUnits: '1', currency: 'EUR' } } })],
+    ['a percent that is not a decimal', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, percentUsed: '' } })],
+    ['a status item without analysis', 'getBudgetStatus', (r: budgetingV1.GetBudgetStatusResponse) => ({ items: r.items.map((i) => ({ ...i, analysis: undefined })) })],
+  ] as const)('an answer that breaks the contract (%s) → 500, not a half-filled body', async (_name, rpc, tamper) => {
+    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
+    gw.budgeting.tamper = (name, response) => (name === rpc ? (tamper as (r: unknown) => unknown)(response) : response);
+    try {
+      const url = rpc === 'getBudget' ? `/budgets/${budget.id}?date=2026-03-02` : '/analytics/budget-status?date=2026-03-02';
+      expectProblem(await get(url), 500, 'INTERNAL_ERROR');
+    } finally {
+      gw.budgeting.tamper = undefined;
+    }
+  });
+
+  it('a budgeting service slower than GRPC_DEADLINE_MS → 504; one that stopped → 503', async () => {
+    const local = await startTestGateway({ GRPC_DEADLINE_MS: '200' });
+    try {
+      const { token: t } = await local.fake.seedUser();
+      expect((await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) })).statusCode).toBe(200);
+      local.budgeting.delayMs = 600;
+      expectProblem(await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) }), 504);
+      local.budgeting.delayMs = 0;
+      await local.budgeting.stop();
+      expectProblem(await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) }), 503);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('every budgets route needs a bearer token', () => {
+  const id = randomUUID();
+  const routes = [
+    ['POST', '/budgets'],
+    ['GET', '/budgets'],
+    ['GET', `/budgets/${id}`],
+    ['GET', `/budgets/${id}?date=2026-03-01`],
+    ['PUT', `/budgets/${id}`],
+    ['DELETE', `/budgets/${id}`],
+    ['GET', '/analytics/budget-status'],
+    // Checked before the id or the query: an anonymous caller learns nothing, not even a 404 or 422.
+    ['GET', '/budgets/not-a-uuid'],
+    ['GET', '/analytics/budget-status?date=nope'],
+  ] as const;
+
+  it.each(routes)('%s %s → 401 without a token, 401 with a bad one; the service is not asked', async (method, url) => {
+    const calls = gw.budgeting.calls.length;
+    const payload = method === 'POST' || method === 'PUT' ? { payload: { amount: 'x' } } : {};
+    const anonymous = await gw.app.inject({ method, url, ...payload });
+    expectProblem(anonymous, 401, 'TOKEN_MISSING');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+    expectProblem(await gw.app.inject({ method, url, headers: bearer('not.a.token'), ...payload }), 401, 'TOKEN_INVALID');
+    expect(gw.budgeting.calls).toHaveLength(calls);
+  });
+});
