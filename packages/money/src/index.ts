@@ -26,3 +26,4 @@ export {
   isPositive,
 } from './money.js';
 export { convertMoney, crossConvertMoney, percentOf } from './convert.js';
+export { checkAmountSyntax, parseStoredAmount, reexpressMoney } from './amount-rules.js';

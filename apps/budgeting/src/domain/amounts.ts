@@ -1,13 +1,9 @@
-import { formatMoney, isCurrencyCode, listCurrencies, minorToDb, MoneyError, parseMoney, requireCurrency, type Money } from '@finance/money';
+import { checkAmountSyntax as checkMoneySyntax, formatMoney, isCurrencyCode, MoneyError, parseStoredAmount, reexpressMoney, requireCurrency, type Money } from '@finance/money';
 import type { FieldErrors } from './errors.js';
 
 // Budget amounts: a decimal string, strictly positive, in the precision of the budget's currency.
 // All parsing is @finance/money's; this file only decides which field an error belongs to.
 
-/** The currency with the most minor digits: an amount that fails the syntax checks against it fails against every currency. */
-const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
-
-/** An ISO 4217 code as @finance/money accepts it (exact upper case); otherwise a field error with money's explanation. */
 export function checkCurrency(errors: FieldErrors, currency: string, path = 'currency'): boolean {
   if (isCurrencyCode(currency)) return true;
   try {
@@ -24,9 +20,7 @@ export function checkCurrency(errors: FieldErrors, currency: string, path = 'cur
 /** Parses an amount in a known currency (> 0, the currency's precision, storable as bigint); a refusal is a field error. */
 export function parseAmount(errors: FieldErrors, amount: string, currency: string, path = 'amount'): Money | undefined {
   try {
-    const parsed = parseMoney(amount, currency, { requirePositive: true });
-    minorToDb(parsed.minor);
-    return parsed;
+    return parseStoredAmount(amount, currency);
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
     errors.add(path, err.message);
@@ -40,11 +34,10 @@ export function parseAmount(errors: FieldErrors, amount: string, currency: strin
  */
 export function checkAmountSyntax(errors: FieldErrors, amount: string, path = 'amount'): boolean {
   try {
-    parseMoney(amount, FINEST_CURRENCY, { requirePositive: true });
+    checkMoneySyntax(amount);
     return true;
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
-    if (err.reason === 'precision') return true; // the real currency's message will say so
     errors.add(path, err.message);
     return false;
   }
@@ -56,11 +49,8 @@ export function checkAmountSyntax(errors: FieldErrors, amount: string, path = 'a
  * really has more decimals than the new currency allows ("12.50" USD → JPY) is refused.
  */
 export function reexpressAmount(errors: FieldErrors, amount: Money, currency: string): Money | undefined {
-  const text = formatMoney(amount).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   try {
-    const parsed = parseMoney(text, currency, { requirePositive: true });
-    minorToDb(parsed.minor);
-    return parsed;
+    return reexpressMoney(amount, currency);
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
     errors.add('currency', `the amount ${formatMoney(amount)} cannot be expressed in ${currency} (${err.message}); send the amount with the currency`);

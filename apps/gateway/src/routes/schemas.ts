@@ -1,4 +1,4 @@
-import { amountToDecimalString, listCurrencies, MoneyError, parseMoney } from '@finance/money';
+import { amountToDecimalString, checkAmountSyntax, MoneyError } from '@finance/money';
 import type { authV1, commonV1 } from '@finance/proto';
 import { z } from 'zod';
 import { ExponentNumberLiteral } from '../json-body.js';
@@ -51,9 +51,6 @@ export const dateField = doc(
 
 // Amounts: syntax, size and sign here; the currency's precision is the service's check.
 
-/** The currency with the most minor digits: an amount it refuses for its syntax, size or sign, every currency refuses. */
-const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
-
 /**
  * What can be said of an amount before its currency is known (the service may have to ask for the
  * user's base currency): its syntax, size and sign, in @finance/money's words. The precision of
@@ -61,11 +58,11 @@ const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.mino
  */
 function amountSyntaxError(text: string): MoneyError | undefined {
   try {
-    parseMoney(text, FINEST_CURRENCY, { requirePositive: true });
+    checkAmountSyntax(text);
     return undefined;
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
-    return err.reason === 'precision' ? undefined : err;
+    return err;
   }
 }
 

@@ -1,12 +1,9 @@
-import { formatMoney, isCurrencyCode, listCurrencies, minorToDb, MoneyError, parseMoney, type Money } from '@finance/money';
+import { checkAmountSyntax as checkMoneySyntax, formatMoney, isCurrencyCode, MoneyError, parseMoney, parseStoredAmount, reexpressMoney, type Money } from '@finance/money';
 import type { FieldErrors } from './errors.js';
 
 // Transaction amounts: a decimal string, strictly positive, in the precision of its currency
 // (the sign comes from the transaction type). All parsing is @finance/money's; this file only
 // decides which field an error belongs to.
-
-/** The currency with the most minor digits: amounts that fail syntax checks against it fail against every currency. */
-const FINEST_CURRENCY = listCurrencies().reduce((a, b) => (b.minorUnits > a.minorUnits ? b : a)).code;
 
 export function checkCurrency(errors: FieldErrors, currency: string, path = 'currency'): boolean {
   if (isCurrencyCode(currency)) return true;
@@ -29,9 +26,7 @@ export function checkCurrency(errors: FieldErrors, currency: string, path = 'cur
  */
 export function parseAmount(errors: FieldErrors, amount: string, currency: string, path = 'amount'): Money | undefined {
   try {
-    const parsed = parseMoney(amount, currency, { requirePositive: true });
-    minorToDb(parsed.minor);
-    return parsed;
+    return parseStoredAmount(amount, currency);
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
     errors.add(path, err.message);
@@ -45,29 +40,25 @@ export function parseAmount(errors: FieldErrors, amount: string, currency: strin
  */
 export function checkAmountSyntax(errors: FieldErrors, amount: string, path = 'amount'): boolean {
   try {
-    parseMoney(amount, FINEST_CURRENCY, { requirePositive: true });
+    checkMoneySyntax(amount);
     return true;
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
-    if (err.reason === 'precision') return true; // too many decimals for any currency; the real currency's message says so
     errors.add(path, err.message);
     return false;
   }
 }
 
 /**
- * The same decimal amount in another currency ("12.50" USD → "12.50" EUR): what a user means by
+ * The same value in another currency ("12.50" USD → "12.50" EUR, "250.00" USD → "250" JPY): what a user means by
  * changing only the currency of a transaction. Refused when that currency has too few decimals.
  */
 export function reexpressAmount(errors: FieldErrors, amount: Money, currency: string): Money | undefined {
-  const text = formatMoney(amount);
   try {
-    const parsed = parseMoney(text, currency, { requirePositive: true });
-    minorToDb(parsed.minor);
-    return parsed;
+    return reexpressMoney(amount, currency);
   } catch (err) {
     if (!(err instanceof MoneyError)) throw err;
-    errors.add('currency', `the amount ${text} cannot be expressed in ${currency} (${err.message}); send the amount with the currency`);
+    errors.add('currency', `the amount ${formatMoney(amount)} cannot be expressed in ${currency} (${err.message}); send the amount with the currency`);
     return undefined;
   }
 }
