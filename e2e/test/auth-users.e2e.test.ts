@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { client, newAccount, problemCore, signUp, startStack, type Stack } from './support/stack.js';
+import { expectProblem } from './support/problems.js';
 
 // Every row of API.md "Version 1" auth and users, through the gateway, as a client calls it.
 
@@ -23,11 +24,6 @@ function flipSignatureChar(jwt: string): string {
   return `${jwt.slice(0, i)}${jwt[i] === 'A' ? 'B' : 'A'}${jwt.slice(i + 1)}`;
 }
 
-function expectProblem(reply: { status: number; headers: Headers; body: any }, status: number) {
-  expect(reply.status).toBe(status);
-  expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
-}
 
 describe('POST /auth/register', () => {
   test('201 with the user, defaults applied', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { client, signUp, startStack, type Reply, type Stack } from './support/stack.js';
+import { expectInvalid, expectProblem } from './support/problems.js';
 
 // Every row of API.md's transactions (Version 1) and categories (Version 2) tables, through the
 // gateway with the real auth and ledger services behind it, as a client calls them.
@@ -48,19 +49,7 @@ async function newUser(prefix = 'ledger') {
   return { token: tokens.access_token, user };
 }
 
-function expectProblem(reply: Reply, status: number) {
-  expect(reply.status).toBe(status);
-  expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
-  return reply.body as { code: string; errors?: { path: string; message: string }[] };
-}
 
-/** 422 naming `path` among its field errors. */
-function expectInvalid(reply: Reply, path: string) {
-  const body = expectProblem(reply, 422);
-  expect(body.errors).toEqual(expect.arrayContaining([{ path, message: expect.any(String) }]));
-  return body;
-}
 
 const base = { amount: '12.50', transaction_type: 'expense', date: '2026-03-14' };
 
