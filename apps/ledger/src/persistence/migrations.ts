@@ -58,4 +58,74 @@ export class Migration20261125000001CreateLedgerTables extends Migration {
   }
 }
 
-export const ledgerMigrations = [Migration20261125000001CreateLedgerTables];
+/**
+ * Daily totals: one row per (user, date, type, category, currency) holding the exact sum and count
+ * of that day's transactions. Every aggregate (SumTransactions: spending, income vs expense, budget
+ * analysis) reads these instead of the transaction rows, so a year of a heavy user is a few
+ * thousand rows to add up instead of hundreds of thousands.
+ *
+ * Kept by statement-level triggers with transition tables on ledger.transaction, inside the
+ * writing transaction: no write path (use cases, bulk category moves, the foreign key's SET NULL,
+ * erasure, imports to come) can skip it, and a bulk statement updates each group once. Upserts run
+ * in key order, so concurrent writers lock shared rows in the same order (no deadlock); a change
+ * that moves nothing (a new description) touches no group. Groups whose count drops to zero are
+ * removed. total_minor is numeric: a day's total may exceed int64 although each amount fits.
+ * (No CHECK on count: PostgreSQL checks the proposed row of an upsert, with its negative delta,
+ * before it finds the conflict.)
+ */
+const GROUP = 'user_id, date, transaction_type, category_id, currency';
+const PLUS = `select ${GROUP}, amount_minor::numeric as amount, 1 as n from new_rows`;
+const MINUS = `select ${GROUP}, -amount_minor::numeric as amount, -1 as n from old_rows`;
+
+function dailyTotalTrigger(event: 'insert' | 'update' | 'delete'): string[] {
+  const delta = { insert: PLUS, update: `${PLUS} union all ${MINUS}`, delete: MINUS }[event];
+  const transition = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' }[event];
+  const dropEmptied =
+    event === 'insert'
+      ? ''
+      : `delete from ledger.daily_total d
+          using (select distinct ${GROUP} from old_rows) g
+          where d.count = 0 and d.user_id = g.user_id and d.date = g.date and d.transaction_type = g.transaction_type
+            and d.category_id is not distinct from g.category_id and d.currency = g.currency;`;
+  return [
+    `create function ledger.daily_total_on_${event}() returns trigger language plpgsql as $$
+     begin
+       insert into ledger.daily_total as d (${GROUP}, total_minor, count)
+       select ${GROUP}, sum(amount), sum(n)
+         from (${delta}) delta
+        group by ${GROUP}
+       having sum(n) <> 0 or sum(amount) <> 0
+        order by ${GROUP}
+       on conflict (${GROUP}) do update set total_minor = d.total_minor + excluded.total_minor, count = d.count + excluded.count;
+       ${dropEmptied}
+       return null;
+     end $$`,
+    `create trigger transaction_daily_total_on_${event} after ${event} on ledger.transaction
+       referencing ${transition} for each statement execute function ledger.daily_total_on_${event}()`,
+  ];
+}
+
+export class Migration20261126000001DailyTotals extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table ledger.daily_total (
+        user_id uuid not null,
+        date date not null,
+        transaction_type text not null,
+        category_id uuid,
+        currency char(3) not null,
+        total_minor numeric not null,
+        count bigint not null
+      )`);
+    // One row per group; the uncategorized group (null category) is a group like any other.
+    this.addSql(`create unique index daily_total_group_key on ledger.daily_total (${GROUP}) nulls not distinct`);
+    // Triggers first: creating them locks out writers until this migration commits, so the
+    // backfill below sees every row and no write slips between it and the triggers.
+    for (const event of ['insert', 'update', 'delete'] as const) for (const sql of dailyTotalTrigger(event)) this.addSql(sql);
+    this.addSql(`
+      insert into ledger.daily_total (${GROUP}, total_minor, count)
+      select ${GROUP}, sum(amount_minor), count(*) from ledger.transaction group by ${GROUP}`);
+  }
+}
+
+export const ledgerMigrations = [Migration20261125000001CreateLedgerTables, Migration20261126000001DailyTotals];

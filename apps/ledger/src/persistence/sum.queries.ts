@@ -24,7 +24,10 @@ const GROUP_EXPRESSION: Record<SumGrouping, { category: string; period: string }
   year: { category: 'null::uuid', period: "date_trunc('year', t.date::timestamp)::date" },
 };
 
-/** Totals per (type, group, currency), grouped in PostgreSQL: rows never travel to Node. */
+/**
+ * Totals per (type, group, currency), grouped in PostgreSQL from the daily totals the triggers keep
+ * (migrations.ts): at most one row per day and group is read, never the transactions themselves.
+ */
 export async function sumTransactionsInSql(em: EntityManager, userId: string, req: SumRequest): Promise<SumRowData[]> {
   const group = GROUP_EXPRESSION[req.grouping];
   const where = ['t.user_id = ?', 't.date >= ?::date', 't.date <= ?::date'];
@@ -39,8 +42,8 @@ export async function sumTransactionsInSql(em: EntityManager, userId: string, re
   }
   const rows = await em.execute<{ transaction_type: TransactionType; category_id: string | null; period_start: string | null; currency: string; total: string; count: string }[]>(
     `select t.transaction_type, ${group.category} as category_id, (${group.period})::text as period_start, t.currency,
-            sum(t.amount_minor)::text as total, count(*)::text as count
-       from ledger.transaction t
+            sum(t.total_minor)::text as total, sum(t.count)::text as count
+       from ledger.daily_total t
       where ${where.join(' and ')}
       group by 1, 2, 3, 4
       order by 3 nulls first, 2 nulls first, 1, 4`,
