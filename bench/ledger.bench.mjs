@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { figures, freePort, signUp, startStack, waitForPort } from './lib/stack.mjs';
+import { figures, freePort, seedTransactions, signUp, startStack, waitForPort } from './lib/stack.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -16,32 +16,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const cursorOf = (row) => Buffer.from(JSON.stringify(['t', row.date, row.id])).toString('base64url');
 
 async function seed(databaseUrl, userId, token, baseUrl) {
-  // A few categories through the API, then the rows straight into the ledger's table.
-  const categories = [];
-  for (const [i, name] of ['Groceries', 'Rent', 'Transport', 'Eating out', 'Salary'].entries()) {
-    const res = await fetch(`${baseUrl}/categories`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name, color: `#00000${i}` }) });
-    categories.push((await res.json()).id);
-  }
+  const { seconds } = await seedTransactions({ baseUrl, databaseUrl, token, userId, rows: ROWS });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const started = Date.now();
-  await client.query(
-    `insert into ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at)
-     select gen_random_uuid(), $1, 1 + (random() * 50000)::bigint, 'USD',
-            case when g % 10 = 0 then 'income' else 'expense' end,
-            date '2016-01-01' + (g % 3650), 'Bench transaction ' || g,
-            ($2::uuid[])[1 + g % 6], now(), now()
-       from generate_series(1, $3) g`,
-    [userId, [...categories, null], ROWS],
-  );
-  await client.query('analyze ledger.transaction');
-  const seeded = (Date.now() - started) / 1000;
   const deep = await client.query(
     `select date::text as date, id from ledger.transaction where user_id = $1 order by date desc, id desc offset $2 limit 1`,
     [userId, Math.floor(ROWS * 0.9) - 1],
   );
   await client.end();
-  return { seconds: seeded, deepCursor: cursorOf(deep.rows[0]) };
+  return { seconds, deepCursor: cursorOf(deep.rows[0]) };
 }
 
 async function load(name, url, headers = {}) {

@@ -60,12 +60,16 @@ export async function startStack() {
     await admin(`drop database if exists ${dbName} with (force)`);
   };
   try {
-    const authPort = await freePort();
-    const ledgerPort = await freePort();
+    // Every service in start order (as infra/scripts/run-all.mjs), each told where the others listen.
+    const addrs = {};
+    const services = ['auth', 'ledger', 'budgeting', 'reporting'];
+    const ports = {};
+    for (const name of services) {
+      ports[name] = await freePort();
+      addrs[`${name.toUpperCase()}_GRPC_ADDR`] = `127.0.0.1:${ports[name]}`;
+    }
+    for (const name of services) await waitForPort(ports[name], name, run(name, addrs));
     const gatewayPort = await freePort();
-    const addrs = { AUTH_GRPC_ADDR: `127.0.0.1:${authPort}`, LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerPort}` };
-    await waitForPort(authPort, 'auth', run('auth', addrs));
-    await waitForPort(ledgerPort, 'ledger', run('ledger', addrs));
     // The per-address limits would throttle a load generator on one address; raise them here.
     await waitForPort(gatewayPort, 'gateway', run('gateway', { ...addrs, PORT: String(gatewayPort), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' }));
     return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), close };
@@ -97,4 +101,61 @@ export function figures(name, result) {
     requests: result.requests.total,
     non2xx: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/**
+ * Five categories through the API, then `rows` transactions straight into the ledger's table
+ * (one INSERT … SELECT generate_series: ~20 s for 1,000,000): dated evenly over the ten years from
+ * 2016-01-01, every tenth an income, spread over the categories and uncategorized, USD.
+ */
+export async function seedTransactions({ baseUrl, databaseUrl, token, userId, rows }) {
+  const categories = [];
+  for (const [i, name] of ['Groceries', 'Rent', 'Transport', 'Eating out', 'Salary'].entries()) {
+    const res = await fetch(`${baseUrl}/categories`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name, color: `#00000${i}` }) });
+    categories.push((await res.json()).id);
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const started = Date.now();
+  try {
+    await client.query(
+      `insert into ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at)
+       select gen_random_uuid(), $1, 1 + (random() * 50000)::bigint, 'USD',
+              case when g % 10 = 0 then 'income' else 'expense' end,
+              date '2016-01-01' + (g % 3650), 'Bench transaction ' || g,
+              ($2::uuid[])[1 + g % 6], now(), now()
+         from generate_series(1, $3) g`,
+      [userId, [...categories, null], rows],
+    );
+    await client.query('vacuum analyze ledger.transaction');
+  } finally {
+    await client.end();
+  }
+  return { seconds: (Date.now() - started) / 1000, categories };
+}
+
+/**
+ * The same load shape as autocannon, for a SQL statement run straight against PostgreSQL:
+ * `connections` clients each running the query back to back for `seconds`.
+ */
+export async function sqlLoad(name, { databaseUrl, sql, params, connections, seconds }) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+  const latencies = [];
+  const until = Date.now() + seconds * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < until) {
+          const t0 = process.hrtime.bigint();
+          await pool.query(sql, params);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  return { name, connections, seconds, 'req/s': Math.round(latencies.length / seconds), 'p50 ms': at(0.5), 'p99 ms': at(0.99), requests: latencies.length, non2xx: 0 };
 }

@@ -34,7 +34,20 @@ const ANALYSIS_FIELDS = [
   'spent',
   'status',
 ];
-const STATUS_FIELDS = ['amount', 'budget_id', 'category_id', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'];
+const STATUS_FIELDS = [
+  'amount',
+  'budget_id',
+  'category_id',
+  'currency',
+  'excluded_currencies',
+  'name',
+  'percent_used',
+  'period_end',
+  'period_start',
+  'remaining',
+  'spent',
+  'status',
+];
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -71,12 +84,14 @@ interface StatusItem {
   name: string;
   category_id: string | null;
   amount: string;
+  currency: string;
   spent: string;
   remaining: string;
   percent_used: string;
   status: 'under' | 'over';
   period_start: string;
   period_end: string;
+  excluded_currencies: string[];
 }
 
 async function newUser(prefix = 'budget') {
@@ -115,7 +130,8 @@ async function analysisOn(token: string, id: string, date: string): Promise<Anal
 async function statusOn(token: string, date: string): Promise<StatusItem[]> {
   const reply = await api.get(`/analytics/budget-status?date=${date}`, token);
   if (reply.status !== 200) throw new Error(`GET /analytics/budget-status?date=${date}: ${reply.status} ${JSON.stringify(reply.body)}`);
-  expect(Object.keys(reply.body)).toEqual(['items']);
+  expect(Object.keys(reply.body).sort()).toEqual(['date', 'items']);
+  expect(reply.body.date).toBe(date);
   return reply.body.items as StatusItem[];
 }
 
@@ -531,24 +547,28 @@ describe('GET /analytics/budget-status', () => {
         name: 'Food budget',
         category_id: food.id,
         amount: '20.00',
+        currency: 'USD',
         spent: '25.50',
         remaining: '-5.50',
         percent_used: '127.50',
         status: 'over',
         period_start: '2026-03-01',
         period_end: '2026-03-31',
+        excluded_currencies: [],
       },
       {
         budget_id: weekly.id,
         name: 'Weekly',
         category_id: null,
         amount: '100.00',
+        currency: 'USD',
         spent: '30.00',
         remaining: '70.00',
         percent_used: '30.00',
         status: 'under',
         period_start: '2026-03-09',
         period_end: '2026-03-15',
+        excluded_currencies: [],
       },
     ]);
     // The ended budget is active on its end_date, the future one on its start_date.
@@ -568,12 +588,14 @@ describe('GET /analytics/budget-status', () => {
       name: budget.name,
       category_id: null,
       amount: '10.00',
+      currency: 'USD',
       spent: analysis.spent,
       remaining: analysis.remaining,
       percent_used: analysis.percent_used,
       status: analysis.status,
       period_start: analysis.period_start,
       period_end: analysis.period_end,
+      excluded_currencies: analysis.excluded_currencies,
     });
     expect(item).toMatchObject({ spent: '3.33', remaining: '6.67', percent_used: '33.30', period_start: '2026-03-07', period_end: '2026-03-07' });
   });
@@ -586,7 +608,8 @@ describe('GET /analytics/budget-status', () => {
     const after = todayUtc();
     expect(reply.status).toBe(200);
     expect(reply.body.items).toHaveLength(1);
-    expect([before, after]).toContain(reply.body.items[0].period_start);
+    expect([before, after]).toContain(reply.body.date);
+    expect(reply.body.items[0].period_start).toBe(reply.body.date);
     for (const date of ['2026-02-30', '03/10/2026', '']) expectInvalid(await api.get(`/analytics/budget-status?date=${date}`, token), 'date');
   });
 });
@@ -668,10 +691,10 @@ describe('authentication', () => {
 });
 
 describe('operations', () => {
-  test('GET /health reports budgeting too', async () => {
+  test('GET /health reports budgeting (and reporting, which serves the budget status) too', async () => {
     const reply = await api.get('/health');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING' } });
+    expect(reply.body).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
   });
 
   test('GET /docs/json documents every budgets operation and the budget status', async () => {

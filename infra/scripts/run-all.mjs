@@ -14,6 +14,7 @@ export const SERVICES = [
   { name: 'auth', addrVar: 'AUTH_GRPC_ADDR', defaultAddr: '127.0.0.1:50051' },
   { name: 'ledger', addrVar: 'LEDGER_GRPC_ADDR', defaultAddr: '127.0.0.1:50052' },
   { name: 'budgeting', addrVar: 'BUDGETING_GRPC_ADDR', defaultAddr: '127.0.0.1:50053' },
+  { name: 'reporting', addrVar: 'REPORTING_GRPC_ADDR', defaultAddr: '127.0.0.1:50054' },
 ];
 
 const log = (msg) => process.stderr.write(`\x1b[1m[finance]\x1b[0m ${msg}\n`);
@@ -72,7 +73,8 @@ const addresses = {};
 for (const svc of SERVICES) {
   const address = process.env[svc.addrVar] ?? svc.defaultAddr;
   addresses[svc.addrVar] = address;
-  // Each service learns the addresses of those started before it (ledger asks auth).
+  // Each service learns the addresses of those started before it (ledger asks auth; reporting asks
+  // auth, the ledger and budgeting).
   run(svc.name, { ...addresses });
   await waitFor(svc.name, address);
   log(`${svc.name} is up on ${address}`);

@@ -179,15 +179,16 @@ describe('GetBudgetStatus', () => {
     await createBudget(h, other, { name: 'someone else', startDate: date('2026-01-01') });
     await spend(h, userId, '1.50', '2026-03-10');
 
-    const { items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-10') });
+    const { date: answeredFor, items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-10') });
 
+    expect(iso(answeredFor)).toBe('2026-03-10');
     expect(items.map((i) => i.budget!.id)).toEqual([open.id, endsToday.id, startsToday.id]);
     expect(items.map((i) => [i.budget!.name, iso(i.analysis!.periodStart), iso(i.analysis!.periodEnd), minor(i.analysis!.spent), i.analysis!.status])).toEqual([
       ['open', '2026-03-01', '2026-03-31', '150 USD', UNDER],
       ['ends today', '2026-03-01', '2026-03-10', '150 USD', OVER],
       ['starts today', '2026-03-10', '2026-03-10', '150 USD', UNDER],
     ]);
-    expect((await h.client.getBudgetStatus({ userId, date: date('2025-12-31') })).items).toEqual([]);
+    expect(await h.client.getBudgetStatus({ userId, date: date('2025-12-31') })).toEqual({ date: date('2025-12-31'), items: [] });
   });
 
   test('many budgets: every one analysed, in creation order', async () => {
@@ -213,9 +214,11 @@ describe('"today" is today in the user\'s time zone', () => {
       const daily = await createBudget(h, userId, { period: DAILY, startDate: date('2026-03-01') });
       await createBudget(h, userId, { name: 'april', startDate: date('2026-04-01') });
       const { analysis } = await h.client.getBudget({ userId, id: daily.id, date: undefined });
-      const { items } = await h.client.getBudgetStatus({ userId, date: undefined });
+      const { date: resolved, items } = await h.client.getBudgetStatus({ userId, date: undefined });
       const expected = userId === utcUser ? { today: '2026-03-31', active: 1 } : { today: '2026-04-01', active: 2 };
       expect({ today: iso(analysis!.periodStart), active: items.length }).toEqual(expected);
+      // The status says which day it resolved "today" to.
+      expect(iso(resolved)).toBe(expected.today);
     }
   });
 });

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createGrpcClient, createHealthChecker, createLogger, type Logger } from '@finance/platform';
-import { authV1, budgetingV1, ledgerV1 } from '@finance/proto';
+import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { AuthClient, BudgetingClient, LedgerClient } from './clients.js';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { AuthClient, BudgetingClient, LedgerClient, ReportingClient } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import { parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
+import { serializerCompiler } from './plugins/serializer.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
@@ -42,15 +43,21 @@ export interface BuildGatewayOptions {
    */
   ledgerClient?: LedgerClient;
   /**
-   * The budgeting service client (budgets, budget status). Default: a gRPC client to
+   * The budgeting service client (budgets). Default: a gRPC client to
    * `config.BUDGETING_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
    */
   budgetingClient?: BudgetingClient;
+  /**
+   * The reporting service client (`/analytics/*`). Default: a gRPC client to
+   * `config.REPORTING_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
+   */
+  reportingClient?: ReportingClient;
   /** Default: a fresh list. Pass one to feed it from elsewhere (e.g. a `user.deleted` subscription). */
   revocations?: RevocationList;
   /**
    * What `/health` asks, by service name. Default: grpc.health.v1 of `auth` at config.AUTH_GRPC_ADDR,
-   * `ledger` at config.LEDGER_GRPC_ADDR and `budgeting` at config.BUDGETING_GRPC_ADDR.
+   * `ledger` at config.LEDGER_GRPC_ADDR, `budgeting` at config.BUDGETING_GRPC_ADDR and `reporting` at
+   * config.REPORTING_GRPC_ADDR.
    */
   healthChecks?: Record<string, HealthCheck>;
 }
@@ -99,6 +106,12 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.$channel.close());
     budgeting = client;
   }
+  let reporting = options.reportingClient;
+  if (!reporting) {
+    const client = createGrpcClient(reportingV1.ReportingServiceService, config.REPORTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
+    closers.push(() => client.$channel.close());
+    reporting = client;
+  }
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
@@ -106,6 +119,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
       ['auth', config.AUTH_GRPC_ADDR],
       ['ledger', config.LEDGER_GRPC_ADDR],
       ['budgeting', config.BUDGETING_GRPC_ADDR],
+      ['reporting', config.REPORTING_GRPC_ADDR],
     ] as const) {
       const checker = createHealthChecker(address);
       closers.push(() => checker.close());
@@ -179,7 +193,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(transactionsRoutes, { ledger });
     await app.register(categoriesRoutes, { ledger });
     await app.register(budgetsRoutes, { budgeting });
-    await app.register(analyticsRoutes, { budgeting });
+    await app.register(analyticsRoutes, { reporting });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

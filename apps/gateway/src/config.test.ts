@@ -12,6 +12,7 @@ describe('gateway config', () => {
       AUTH_GRPC_ADDR: '127.0.0.1:50051',
       LEDGER_GRPC_ADDR: '127.0.0.1:50052',
       BUDGETING_GRPC_ADDR: '127.0.0.1:50053',
+      REPORTING_GRPC_ADDR: '127.0.0.1:50054',
       GRPC_DEADLINE_MS: 5000,
       HEALTH_CHECK_TIMEOUT_MS: 1000,
       TRUST_PROXY: false,
@@ -25,7 +26,7 @@ describe('gateway config', () => {
   });
 
   it('reads numbers, flags and proxy lists from strings', () => {
-    const config = loadGatewayConfig({ PORT: '9090', TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', AUTH_GRPC_ADDR: 'auth:50051', LEDGER_GRPC_ADDR: 'ledger:50052', BUDGETING_GRPC_ADDR: 'budgeting:50053' });
+    const config = loadGatewayConfig({ PORT: '9090', TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', AUTH_GRPC_ADDR: 'auth:50051', LEDGER_GRPC_ADDR: 'ledger:50052', BUDGETING_GRPC_ADDR: 'budgeting:50053', REPORTING_GRPC_ADDR: 'reporting:50054' });
     expect(config).toMatchObject({
       PORT: 9090,
       TRUST_PROXY: true,
@@ -33,6 +34,7 @@ describe('gateway config', () => {
       AUTH_GRPC_ADDR: 'auth:50051',
       LEDGER_GRPC_ADDR: 'ledger:50052',
       BUDGETING_GRPC_ADDR: 'budgeting:50053',
+      REPORTING_GRPC_ADDR: 'reporting:50054',
     });
     expect(loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(loadGatewayConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
@@ -45,6 +47,7 @@ describe('gateway config', () => {
     expect(() => loadGatewayConfig({ AUTH_GRPC_ADDR: 'no-port' })).toThrow(/AUTH_GRPC_ADDR/);
     expect(() => loadGatewayConfig({ LEDGER_GRPC_ADDR: 'ledger' })).toThrow(/LEDGER_GRPC_ADDR/);
     expect(() => loadGatewayConfig({ BUDGETING_GRPC_ADDR: 'budgeting' })).toThrow(/BUDGETING_GRPC_ADDR/);
+    expect(() => loadGatewayConfig({ REPORTING_GRPC_ADDR: 'reporting' })).toThrow(/REPORTING_GRPC_ADDR/);
     expect(() => loadGatewayConfig({ PORT: '' })).toThrow(/PORT/);
     expect(() => loadGatewayConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

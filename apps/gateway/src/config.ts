@@ -40,6 +40,7 @@ export const gatewayConfigSchema = z.object({
   AUTH_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50051'),
   LEDGER_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50052'),
   BUDGETING_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50053'),
+  REPORTING_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50054'),
   GRPC_DEADLINE_MS: integer(1, 120_000).default(5000),
   HEALTH_CHECK_TIMEOUT_MS: integer(1, 30_000).default(1000),
   TRUST_PROXY: trustProxy.default(false),

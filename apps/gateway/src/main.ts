@@ -23,5 +23,5 @@ runMain(async () => {
     await nats.close();
   });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ address, docs: `${address}/docs`, auth: config.AUTH_GRPC_ADDR, ledger: config.LEDGER_GRPC_ADDR, budgeting: config.BUDGETING_GRPC_ADDR }, 'gateway listening');
+  logger.info({ address, docs: `${address}/docs`, auth: config.AUTH_GRPC_ADDR, ledger: config.LEDGER_GRPC_ADDR, budgeting: config.BUDGETING_GRPC_ADDR, reporting: config.REPORTING_GRPC_ADDR }, 'gateway listening');
 });

@@ -40,7 +40,6 @@ const ANALYSIS_KEYS = [
   'spent',
   'status',
 ];
-const STATUS_KEYS = ['amount', 'budget_id', 'category_id', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'];
 const valid = { amount: '500.00', period: 'monthly', start_date: '2026-03-01' };
 
 const post = (payload: unknown, t = token) => gw.app.inject({ method: 'POST', url: '/budgets', headers: bearer(t), payload: payload as object });
@@ -596,69 +595,11 @@ describe('DELETE /budgets/{id}', () => {
   });
 });
 
-describe('GET /analytics/budget-status', () => {
-  it('every budget active on ?date, each with exactly the documented fields of its current period', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const food = gw.budgeting.seedBudget(userId, { amount: '20.00', categoryId: category.id, startDate: '2026-03-01', name: 'Food' });
-    const all = gw.budgeting.seedBudget(userId, { amount: '1000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: '2026-03-02', name: 'Everything' });
-    gw.budgeting.seedBudget(userId, { startDate: '2026-04-01', name: 'Not yet' });
-    gw.budgeting.seedBudget(userId, { startDate: '2026-01-01', endDate: '2026-02-28', name: 'Ended' });
-    const stranger = await gw.fake.seedUser();
-    gw.budgeting.seedBudget(stranger.user.id, { startDate: '2026-03-01', name: 'Theirs' });
-    expense('25.50', '2026-03-09', { categoryId: category.id });
-    expense('400', '2026-03-10', { currency: 'JPY' });
-
-    const res = await get('/analytics/budget-status?date=2026-03-10');
-    expect(res.statusCode).toBe(200);
-    expect(gw.budgeting.lastRequest('getBudgetStatus')).toEqual({ userId, date: { year: 2026, month: 3, day: 10 } });
-    const body = res.json();
-    expect(Object.keys(body)).toEqual(['items']);
-    for (const item of body.items) expect(Object.keys(item).sort()).toEqual(STATUS_KEYS);
-    expect(body.items).toEqual([
-      {
-        budget_id: food.id,
-        name: 'Food',
-        category_id: category.id,
-        amount: '20.00',
-        spent: '25.50',
-        remaining: '-5.50',
-        percent_used: '127.50',
-        status: 'over',
-        period_start: '2026-03-01',
-        period_end: '2026-03-31',
-      },
-      {
-        budget_id: all.id,
-        name: 'Everything',
-        category_id: null,
-        amount: '1000',
-        spent: '400',
-        remaining: '600',
-        percent_used: '40.00',
-        status: 'under',
-        period_start: '2026-03-09',
-        period_end: '2026-03-15',
-      },
-    ]);
-  });
-
-  it('without ?date the service picks today; no active budget → no items', async () => {
-    const res = await get('/analytics/budget-status');
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ items: [] });
-    expect(gw.budgeting.lastRequest('getBudgetStatus')).toEqual({ userId, date: undefined });
-  });
-
-  it.each(['date=2026-02-30', 'date=03/10/2026', 'date=2026-03-1', 'date='])('422 for ?%s, before any RPC', async (query) => {
-    await expectRefusedByGateway(() => get(`/analytics/budget-status?${query}`), 'getBudgetStatus', ['date']);
-  });
-});
-
 describe('budgeting failures', () => {
   it('UNAVAILABLE → 503 without the service’s text; the request id reaches the service', async () => {
     gw.budgeting.outage = new DomainError('unavailable', 'BUDGETING_LEDGER_UNAVAILABLE', 'connect ECONNREFUSED 10.9.8.7:50052');
     try {
-      const res = await gw.app.inject({ method: 'GET', url: '/analytics/budget-status', headers: { ...bearer(token), 'x-request-id': 'budget-trace-1' } });
+      const res = await gw.app.inject({ method: 'GET', url: '/budgets', headers: { ...bearer(token), 'x-request-id': 'budget-trace-1' } });
       expectProblem(res, 503, 'BUDGETING_LEDGER_UNAVAILABLE');
       expect(res.body).not.toContain('10.9.8.7');
       expect(gw.budgeting.calls.at(-1)?.requestId).toBe('budget-trace-1');
@@ -683,13 +624,11 @@ describe('budgeting failures', () => {
     ['an analysis without status', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, status: BudgetStatus.BUDGET_STATUS_UNSPECIFIED } })],
     ['spent in another currency', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, spent: { minorUnits: '1', currency: 'EUR' } } })],
     ['a percent that is not a decimal', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, percentUsed: '' } })],
-    ['a status item without analysis', 'getBudgetStatus', (r: budgetingV1.GetBudgetStatusResponse) => ({ items: r.items.map((i) => ({ ...i, analysis: undefined })) })],
   ] as const)('an answer that breaks the contract (%s) → 500, not a half-filled body', async (_name, rpc, tamper) => {
     const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
     gw.budgeting.tamper = (name, response) => (name === rpc ? (tamper as (r: unknown) => unknown)(response) : response);
     try {
-      const url = rpc === 'getBudget' ? `/budgets/${budget.id}?date=2026-03-02` : '/analytics/budget-status?date=2026-03-02';
-      expectProblem(await get(url), 500, 'INTERNAL_ERROR');
+      expectProblem(await get(`/budgets/${budget.id}?date=2026-03-02`), 500, 'INTERNAL_ERROR');
     } finally {
       gw.budgeting.tamper = undefined;
     }
@@ -720,10 +659,9 @@ describe('every budgets route needs a bearer token', () => {
     ['GET', `/budgets/${id}?date=2026-03-01`],
     ['PUT', `/budgets/${id}`],
     ['DELETE', `/budgets/${id}`],
-    ['GET', '/analytics/budget-status'],
     // Checked before the id or the query: an anonymous caller learns nothing, not even a 404 or 422.
     ['GET', '/budgets/not-a-uuid'],
-    ['GET', '/analytics/budget-status?date=nope'],
+    ['GET', '/budgets/not-a-uuid?date=nope'],
   ] as const;
 
   it.each(routes)('%s %s → 401 without a token, 401 with a bad one; the service is not asked', async (method, url) => {

@@ -2,18 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { startTestGateway } from './support/gateway.js';
 
 describe('GET /health', () => {
-  it('200 ok while auth, ledger and budgeting serve; 503 unavailable once auth is stopped; no token needed', async () => {
+  it('200 ok while auth, ledger, budgeting and reporting serve; 503 unavailable once auth is stopped; no token needed', async () => {
     const gw = await startTestGateway({ HEALTH_CHECK_TIMEOUT_MS: '300' });
     try {
       const up = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(up.statusCode).toBe(200);
-      expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING' } });
+      expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
 
       await gw.fake.stop();
       const started = Date.now();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), ledger: 'SERVING', budgeting: 'SERVING' } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await gw.close();
@@ -27,7 +27,7 @@ describe('GET /health', () => {
       await gw.ledger.stop();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), budgeting: 'SERVING' } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), budgeting: 'SERVING', reporting: 'SERVING' } });
     } finally {
       await gw.close();
     }
@@ -40,7 +40,23 @@ describe('GET /health', () => {
       await gw.budgeting.stop();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/) } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), reporting: 'SERVING' } });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('503 when the reporting service is stopped, naming it', async () => {
+    const gw = await startTestGateway({ HEALTH_CHECK_TIMEOUT_MS: '300' });
+    try {
+      expect((await gw.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      await gw.reporting.stop();
+      const down = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({
+        status: 'unavailable',
+        services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/) },
+      });
     } finally {
       await gw.close();
     }
@@ -52,17 +68,22 @@ describe('GET /health', () => {
       gw.ledger.server.health.setStatus('', 'NOT_SERVING');
       const res = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'NOT_SERVING', budgeting: 'SERVING' } });
+      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'NOT_SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
       gw.ledger.server.health.setStatus('', 'SERVING');
       gw.fake.server.health.setStatus('', 'NOT_SERVING');
       const auth = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(auth.statusCode).toBe(503);
-      expect(auth.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING', ledger: 'SERVING', budgeting: 'SERVING' } });
+      expect(auth.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
       gw.fake.server.health.setStatus('', 'SERVING');
       gw.budgeting.server.health.setStatus('', 'NOT_SERVING');
       const budgeting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(budgeting.statusCode).toBe(503);
-      expect(budgeting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'NOT_SERVING' } });
+      expect(budgeting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'NOT_SERVING', reporting: 'SERVING' } });
+      gw.budgeting.server.health.setStatus('', 'SERVING');
+      gw.reporting.server.health.setStatus('', 'NOT_SERVING');
+      const reporting = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(reporting.statusCode).toBe(503);
+      expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING' } });
     } finally {
       await gw.close();
     }

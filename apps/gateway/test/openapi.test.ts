@@ -38,6 +38,8 @@ const OPERATIONS = [
   ['put', '/budgets/{id}', true],
   ['delete', '/budgets/{id}', true],
   ['get', '/analytics/budget-status', true],
+  ['get', '/analytics/spending', true],
+  ['get', '/analytics/income-vs-expense', true],
 ] as const;
 
 describe('/docs', () => {
@@ -132,10 +134,6 @@ describe('/docs', () => {
     expect(schemas.BudgetAnalysis.properties.percent_used.description).toMatch(/"85\.20"/);
     expect(Object.keys(schemas.BudgetPeriodSpending.properties).sort()).toEqual(['period_end', 'period_start', 'spent', 'status']);
     expect(Object.keys(schemas.BudgetPage.properties).sort()).toEqual(['items', 'next_cursor']);
-    expect(Object.keys(schemas.BudgetStatus.properties)).toEqual(['items']);
-    expect(Object.keys(schemas.BudgetStatusItem.properties).sort()).toEqual(
-      ['amount', 'budget_id', 'category_id', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'],
-    );
 
     const create = document.paths['/budgets'].post;
     const body = create.requestBody.content['application/json'].schema;
@@ -159,10 +157,46 @@ describe('/docs', () => {
       ['amount', 'category_id', 'currency', 'end_date', 'name', 'period', 'start_date'],
     );
 
-    const status = document.paths['/analytics/budget-status'].get;
-    expect(status.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`)).toEqual(['query:date']);
-    expect(status.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BudgetStatus');
     expect(document.tags.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['budgets', 'analytics']));
+  });
+
+  it('documents the analytics (spending, income vs expense, budget status) in snake_case, as API.md names them', () => {
+    const schemas = document.components.schemas;
+    const params = (op: { parameters: { in: string; name: string; required?: boolean }[] }) =>
+      op.parameters.map((p) => `${p.in}:${p.name}${p.required ? '!' : ''}`).sort();
+
+    const spending = document.paths['/analytics/spending'].get;
+    expect(spending).toMatchObject({ operationId: 'getSpending', tags: ['analytics'], summary: expect.any(String), description: expect.stringMatching(/excluded_currencies/) });
+    expect(params(spending)).toEqual(['query:from!', 'query:to!']);
+    expect(spending.parameters.find((p: { name: string }) => p.name === 'from').schema).toMatchObject({ type: 'string', format: 'date' });
+    expect(spending.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Spending');
+    expect(Object.keys(schemas.Spending.properties).sort()).toEqual(['currency', 'excluded_currencies', 'from', 'items', 'to', 'total']);
+    expect(Object.keys(schemas.SpendingItem.properties).sort()).toEqual(['category_id', 'category_name', 'count', 'total']);
+    expect(schemas.SpendingItem.properties.count.type).toBe('integer');
+    expect(schemas.SpendingItem.properties.total.type).toBe('string');
+
+    const income = document.paths['/analytics/income-vs-expense'].get;
+    expect(income).toMatchObject({ operationId: 'getIncomeVsExpense', tags: ['analytics'], description: expect.stringMatching(/Monday/) });
+    expect(params(income)).toEqual(['query:from!', 'query:interval', 'query:to!']);
+    expect(income.parameters.find((p: { name: string }) => p.name === 'interval').schema).toMatchObject({ enum: ['day', 'week', 'month', 'year'], default: 'month' });
+    expect(income.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/IncomeVsExpense');
+    expect(Object.keys(schemas.IncomeVsExpense.properties).sort()).toEqual(['currency', 'excluded_currencies', 'from', 'interval', 'items', 'to', 'totals']);
+    expect(Object.keys(schemas.IncomeVsExpenseItem.properties).sort()).toEqual(['expense', 'income', 'net', 'period_end', 'period_start']);
+    expect(Object.keys(schemas.IncomeVsExpenseTotals.properties).sort()).toEqual(['expense', 'income', 'net']);
+
+    const status = document.paths['/analytics/budget-status'].get;
+    expect(status).toMatchObject({ operationId: 'getBudgetStatus', tags: ['analytics'] });
+    expect(params(status)).toEqual(['query:date']);
+    expect(status.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BudgetStatus');
+    expect(Object.keys(schemas.BudgetStatus.properties).sort()).toEqual(['date', 'items']);
+    expect(Object.keys(schemas.BudgetStatusItem.properties).sort()).toEqual(
+      ['amount', 'budget_id', 'category_id', 'currency', 'excluded_currencies', 'name', 'percent_used', 'period_end', 'period_start', 'remaining', 'spent', 'status'],
+    );
+
+    for (const op of [spending, income, status]) {
+      for (const code of ['401', '422', '503']) expect(op.responses[code].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+      expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
+    }
   });
 
   it('every $ref resolves', () => {

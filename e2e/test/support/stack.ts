@@ -5,6 +5,7 @@ import { connectNats } from '@finance/events';
 import { buildGateway, gatewayConfigSchema, startRevocationFeed } from '@finance/gateway';
 import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
 import { createLogger } from '@finance/platform';
+import { reportingConfigSchema, startReportingService, type RunningReportingService } from '@finance/reporting';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, testNatsUrl, type TestDatabase } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
 
@@ -14,6 +15,7 @@ export interface Stack {
   auth: RunningAuthService;
   ledger: RunningLedgerService;
   budgeting: RunningBudgetingService;
+  reporting: RunningReportingService;
   gateway: FastifyInstance;
   /** Another gateway replica in front of the same services (closed with the stack). */
   startGatewayReplica(): Promise<{ baseUrl: string; close(): Promise<void> }>;
@@ -86,8 +88,39 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     await db.drop();
     throw err;
   });
-  const env = { AUTH_GRPC_ADDR: auth.address, LEDGER_GRPC_ADDR: ledger.address, BUDGETING_GRPC_ADDR: budgeting.address, EVENT_NAMESPACE: namespace, ...gatewayEnv };
-  const gateway = await startGateway(env);
+  // Reporting owns no data: it asks auth (base currency, time zone), the ledger (sums, categories) and budgeting (budget status).
+  const reporting = await startReportingService(
+    reportingConfigSchema.parse({
+      REPORTING_GRPC_ADDR: '127.0.0.1:0',
+      AUTH_GRPC_ADDR: auth.address,
+      LEDGER_GRPC_ADDR: ledger.address,
+      BUDGETING_GRPC_ADDR: budgeting.address,
+      LOG_LEVEL: logLevel,
+    }),
+    createLogger('reporting', logLevel),
+  ).catch(async (err: unknown) => {
+    await budgeting.stop();
+    await ledger.stop();
+    await auth.stop();
+    await db.drop();
+    throw err;
+  });
+  const env = {
+    AUTH_GRPC_ADDR: auth.address,
+    LEDGER_GRPC_ADDR: ledger.address,
+    BUDGETING_GRPC_ADDR: budgeting.address,
+    REPORTING_GRPC_ADDR: reporting.address,
+    EVENT_NAMESPACE: namespace,
+    ...gatewayEnv,
+  };
+  const gateway = await startGateway(env).catch(async (err: unknown) => {
+    await reporting.stop();
+    await budgeting.stop();
+    await ledger.stop();
+    await auth.stop();
+    await db.drop();
+    throw err;
+  });
   const replicas: { close(): Promise<void> }[] = [];
   return {
     baseUrl: gateway.baseUrl,
@@ -95,6 +128,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     auth,
     ledger,
     budgeting,
+    reporting,
     gateway: gateway.app,
     async startGatewayReplica() {
       const replica = await startGateway(env);
@@ -104,6 +138,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async close() {
       for (const replica of replicas) await replica.close();
       await gateway.close();
+      await reporting.stop();
       await budgeting.stop();
       await ledger.stop();
       await auth.stop();

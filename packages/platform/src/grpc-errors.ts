@@ -85,3 +85,25 @@ function defaultDetail(code: status): string {
       return 'Internal error';
   }
 }
+
+/**
+ * How a failed call to another service failed when the failure says nothing about the request:
+ * the service is slow ('deadline') or down, overloaded or faulty ('unavailable'). Undefined for
+ * any other failure (a verdict on the request, which the caller maps), or for a non-gRPC error.
+ */
+export function transientFailure(err: unknown): 'deadline' | 'unavailable' | undefined {
+  if (!isServiceError(err)) return undefined;
+  switch (err.code) {
+    case status.DEADLINE_EXCEEDED:
+      return 'deadline';
+    case status.UNAVAILABLE:
+    case status.CANCELLED:
+    case status.RESOURCE_EXHAUSTED:
+    case status.ABORTED:
+    case status.UNKNOWN:
+    case status.INTERNAL:
+      return 'unavailable';
+    default:
+      return undefined;
+  }
+}

@@ -2,3 +2,4 @@ export * as authV1 from './gen/finance/auth/v1/auth.js';
 export * as commonV1 from './gen/finance/common/v1/common.js';
 export * as ledgerV1 from './gen/finance/ledger/v1/ledger.js';
 export * as budgetingV1 from './gen/finance/budgeting/v1/budgeting.js';
+export * as reportingV1 from './gen/finance/reporting/v1/reporting.js';

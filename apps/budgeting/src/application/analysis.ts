@@ -38,10 +38,17 @@ export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date:
   return analyzeBudget({ amount: budget.amount, period, date, history, spending });
 }
 
-/** Every budget active on `date` (default: today in the user's time zone), each with its analysis. */
-export async function getBudgetStatus(ctx: BudgetingContext, input: { userId: string; date?: CalendarDate | undefined }): Promise<AnalysedBudget[]> {
+/**
+ * Every budget active on `date` (default: today in the user's time zone), each with its analysis,
+ * and the date that was resolved (callers echo it: "today" is only known here).
+ */
+export async function getBudgetStatus(
+  ctx: BudgetingContext,
+  input: { userId: string; date?: CalendarDate | undefined },
+): Promise<{ date: IsoDate; items: AnalysedBudget[] }> {
   const userId = requireUserId(input.userId);
   const date = await resolveDate(ctx, userId, input.date);
   const budgets = await selectActiveBudgets(ctx.orm.em.fork(), userId, date);
-  return mapConcurrently(budgets, ctx.statusConcurrency, async (budget) => ({ budget, analysis: await analyseOn(ctx, budget, date) }));
+  const items = await mapConcurrently(budgets, ctx.statusConcurrency, async (budget) => ({ budget, analysis: await analyseOn(ctx, budget, date) }));
+  return { date, items };
 }

@@ -74,8 +74,8 @@ const date = (value: commonV1.DateMessage | undefined, what: string) => isoDate(
 const isoTimestamp = doc(z.iso.datetime(), 'ISO 8601, UTC');
 const isoDay = doc(z.iso.date(), 'YYYY-MM-DD');
 const decimal = (description: string) => doc(z.string(), description);
-const statusField = doc(z.enum(['under', 'over']), '`over` exactly when `spent` > `amount`');
-const percentUsed = doc(
+export const budgetStatusField = doc(z.enum(['under', 'over']), '`over` exactly when `spent` > `amount`');
+export const percentUsedField = doc(
   z.string(),
   '`spent` / `amount` × 100 as a decimal string with 2 places, rounded half-even ("85.20"); above "100.00" when over. A string, like the amounts, so it is exact',
 );
@@ -98,7 +98,7 @@ export const periodSpendingSchema = z.object({
   period_start: isoDay,
   period_end: isoDay,
   spent: decimal('Expenses counted in that period'),
-  status: statusField,
+  status: budgetStatusField,
 });
 
 export const budgetAnalysisSchema = z.object({
@@ -106,8 +106,8 @@ export const budgetAnalysisSchema = z.object({
   period_end: doc(z.iso.date(), 'Last day of that period (inclusive); cut at `end_date`'),
   spent: decimal('Expenses in the period (of the category, or all expenses), in the budget currency'),
   remaining: decimal('`amount` − `spent`; negative when over ("-5.00")'),
-  percent_used: percentUsed,
-  status: statusField,
+  percent_used: percentUsedField,
+  status: budgetStatusField,
   daily_average: decimal('`spent` / `days_elapsed`, rounded half-even to the currency’s decimals'),
   projected_spend: decimal('`daily_average` × `days_in_period`: where the period ends at this pace'),
   days_in_period: doc(z.number().int(), 'Days in the period'),
@@ -124,29 +124,11 @@ export type BudgetDetailResponse = z.output<typeof budgetDetailSchema>;
 
 export const budgetPageSchema = pageSchema(budgetSchema);
 
-export const budgetStatusItemSchema = z.object({
-  budget_id: z.string(),
-  name: z.string(),
-  category_id: doc(z.string().nullable(), 'null = all expenses'),
-  amount: decimal('The budget’s amount, in its currency'),
-  spent: decimal('Expenses in the current period'),
-  remaining: decimal('`amount` − `spent`; negative when over'),
-  percent_used: percentUsed,
-  status: statusField,
-  period_start: doc(z.iso.date(), 'First day of the period that contains `date`'),
-  period_end: doc(z.iso.date(), 'Last day of that period'),
-});
-export type BudgetStatusItemResponse = z.output<typeof budgetStatusItemSchema>;
-
-export const budgetStatusSchema = z.object({ items: z.array(budgetStatusItemSchema) });
-
 component(budgetSchema, 'Budget');
 component(periodSpendingSchema, 'BudgetPeriodSpending', 'What was spent in one earlier period');
 component(budgetAnalysisSchema, 'BudgetAnalysis', 'Spending in the period that contains the requested date');
 component(budgetDetailSchema, 'BudgetWithAnalysis', 'A budget with the analysis of one period');
 component(budgetPageSchema, 'BudgetPage', 'A page of budgets');
-component(budgetStatusItemSchema, 'BudgetStatusItem', 'One budget active on the date, with the spending of its current period');
-component(budgetStatusSchema, 'BudgetStatus', 'Every budget active on the date');
 
 export function toBudgetResponse(budget: budgetingV1.Budget | undefined): BudgetResponse {
   if (!budget) throw new ContractViolationError('budgeting returned no budget');
@@ -192,23 +174,4 @@ export function toBudgetAnalysisResponse(analysis: budgetingV1.BudgetAnalysis, c
 export function toBudgetDetailResponse(response: budgetingV1.GetBudgetResponse): BudgetDetailResponse {
   const budget = toBudgetResponse(response.budget);
   return { ...budget, analysis: response.analysis ? toBudgetAnalysisResponse(response.analysis, budget.currency) : null };
-}
-
-export function toBudgetStatusItemResponse(item: budgetingV1.BudgetStatusItem): BudgetStatusItemResponse {
-  const budget = toBudgetResponse(item.budget);
-  // Only budgets active on the date are listed, so each has the analysis of its current period.
-  if (!item.analysis) throw new ContractViolationError('budgeting returned a status item without analysis');
-  const analysis = toBudgetAnalysisResponse(item.analysis, budget.currency);
-  return {
-    budget_id: budget.id,
-    name: budget.name,
-    category_id: budget.category_id,
-    amount: budget.amount,
-    spent: analysis.spent,
-    remaining: analysis.remaining,
-    percent_used: analysis.percent_used,
-    status: analysis.status,
-    period_start: analysis.period_start,
-    period_end: analysis.period_end,
-  };
 }

@@ -30,6 +30,14 @@ export interface AccessTokenVerifierOptions {
   maxAgeSeconds: number;
   clockToleranceSeconds?: number;
   now?: () => Date;
+  /** Verified tokens remembered until they expire, so a client's next requests skip the signature check (default 10,000). */
+  cacheSize?: number;
+}
+
+interface VerifiedToken {
+  context: AuthContext;
+  /** Seconds since the epoch: after `exp` + tolerance, or `iat` + max age, it is refused again. */
+  refuseAfter: number;
 }
 
 // Compact JWS: three base64url segments. Anything else is refused before any parsing or key lookup.
@@ -51,7 +59,22 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
     return key;
   };
 
+  // A token that verified once is the same bytes next time: its signature and claims need not be
+  // checked again until it expires. Keyed by the whole token (a forgery cannot match it); only
+  // successes are kept; revocation is still consulted on every request. Oldest entries go first.
+  const cacheSize = options.cacheSize ?? 10_000;
+  const verified = new Map<string, VerifiedToken>();
+  const nowSeconds = () => (options.now ? options.now() : new Date()).getTime() / 1000;
+
   return async function verifyAccessToken(token: string): Promise<AuthContext> {
+    const hit = verified.get(token);
+    if (hit) {
+      if (nowSeconds() <= hit.refuseAfter) {
+        if (options.revocations.isRevoked(hit.context.userId)) throw new TokenRejectedError('revoked', 'subject revoked');
+        return hit.context;
+      }
+      verified.delete(token); // expired: verify afresh, which gives the precise verdict
+    }
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
       throw new TokenRejectedError('invalid', 'not a compact JWS');
     }
@@ -74,13 +97,17 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
       // Not a verdict on the token (e.g. auth's key set could not be fetched): let the caller map it.
       throw err;
     }
-    const { sub, jti, sid, exp } = payload;
-    if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || typeof exp !== 'number') {
+    const { sub, jti, sid, exp, iat } = payload;
+    if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') {
       throw new TokenRejectedError('invalid', 'malformed claims');
     }
     if (sid !== undefined && typeof sid !== 'string') throw new TokenRejectedError('invalid', 'malformed sid');
     if (options.revocations.isRevoked(sub)) throw new TokenRejectedError('revoked', 'subject revoked');
-    return { userId: sub, sessionId: sid, tokenId: jti, expiresAt: new Date(exp * 1000) };
+    const context = { userId: sub, sessionId: sid, tokenId: jti, expiresAt: new Date(exp * 1000) };
+    // jose refuses at exp + tolerance, or once iat + maxTokenAge (+ tolerance) has passed.
+    verified.set(token, { context, refuseAfter: Math.min(exp, iat + options.maxAgeSeconds) + clockTolerance - 1 });
+    if (verified.size > cacheSize) verified.delete(verified.keys().next().value!);
+    return context;
   };
 }
 

@@ -176,6 +176,17 @@ export class FakeBudgetingService extends GrpcFake {
     return budget;
   }
 
+  /** GetBudgetStatus's items: every budget of the user active on `date` (YYYY-MM-DD), oldest first, with its analysis. */
+  statusOn(userId: string, date: string): budgetingV1.BudgetStatusItem[] {
+    const items: budgetingV1.BudgetStatusItem[] = [];
+    for (const row of [...this.budgets.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+      if (row.userId !== userId) continue;
+      const analysis = this.analysis(row, date);
+      if (analysis) items.push({ budget: this.toBudget(row), analysis });
+    }
+    return items;
+  }
+
   private own(userId: string, id: string): StoredBudget {
     const found = this.budgets.get(id);
     if (!found || found.userId !== userId) throw notFound();
@@ -374,13 +385,7 @@ export class FakeBudgetingService extends GrpcFake {
 
       getBudgetStatus: rpc('getBudgetStatus', (req: budgetingV1.GetBudgetStatusRequest): budgetingV1.GetBudgetStatusResponse => {
         const date = req.date ? dateText(req.date, 'date') : this.today;
-        const items: budgetingV1.BudgetStatusItem[] = [];
-        for (const row of [...this.budgets.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
-          if (row.userId !== req.userId) continue;
-          const analysis = this.analysis(row, date);
-          if (analysis) items.push({ budget: this.toBudget(row), analysis });
-        }
-        return { items };
+        return { date: toProtoDate(date), items: this.statusOn(req.userId, date) };
       }),
     };
   }

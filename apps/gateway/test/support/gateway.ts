@@ -5,6 +5,7 @@ import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../..
 import { FakeAuthService } from './fake-auth-service.js';
 import { FakeBudgetingService } from './fake-budgeting-service.js';
 import { FakeLedgerService } from './fake-ledger-service.js';
+import { FakeReportingService } from './fake-reporting-service.js';
 
 export interface TestGateway {
   app: FastifyInstance;
@@ -12,12 +13,13 @@ export interface TestGateway {
   fake: FakeAuthService;
   ledger: FakeLedgerService;
   budgeting: FakeBudgetingService;
+  reporting: FakeReportingService;
   /** Closes the gateway and stops every fake (those already stopped are skipped). */
   close(): Promise<void>;
 }
 
 /**
- * A gateway wired to a fresh fake AuthService, LedgerService and BudgetingService over real gRPC.
+ * A gateway wired to a fresh fake AuthService, LedgerService, BudgetingService and ReportingService over real gRPC.
  * `env` overrides configuration.
  */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
@@ -36,10 +38,21 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     [...ledger.transactions.values()]
       .filter((t) => t.userId === userId && t.type === ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE)
       .map((t) => ({ date: t.date, amount: t.amount, categoryId: t.categoryId }));
+  const reporting = await FakeReportingService.start();
+  // As the real reporting service does, it asks auth for base currencies, the ledger for categories
+  // and sums, and budgeting for the budget status.
+  reporting.baseCurrencyOf = ledger.baseCurrencyOf;
+  reporting.categoryOf = budgeting.categoryOf;
+  reporting.transactionsOf = (userId) =>
+    [...ledger.transactions.values()]
+      .filter((t) => t.userId === userId)
+      .map((t) => ({ date: t.date, amount: t.amount, categoryId: t.categoryId, type: t.type === ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : 'expense' }));
+  reporting.budgetStatusOf = (userId, date) => budgeting.statusOn(userId, date);
   const config = loadGatewayConfig({
     AUTH_GRPC_ADDR: fake.address,
     LEDGER_GRPC_ADDR: ledger.address,
     BUDGETING_GRPC_ADDR: budgeting.address,
+    REPORTING_GRPC_ADDR: reporting.address,
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -49,11 +62,13 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     fake,
     ledger,
     budgeting,
+    reporting,
     close: async () => {
       await app.close();
       await fake.stop();
       await ledger.stop();
       await budgeting.stop();
+      await reporting.stop();
     },
   };
 }

@@ -115,6 +115,9 @@ export function budgetingGrpcService(ctx: BudgetingContext): AsyncServiceImpleme
       await deleteBudget(ctx, { userId: req.userId, id: req.id });
       return {};
     },
-    getBudgetStatus: async (req) => ({ items: (await getBudgetStatus(ctx, { userId: req.userId, date: req.date })).map(toAnalysed) }),
+    getBudgetStatus: async (req) => {
+      const { date, items } = await getBudgetStatus(ctx, { userId: req.userId, date: req.date });
+      return { date: toCalendarDate(date), items: items.map(toAnalysed) };
+    },
   };
 }

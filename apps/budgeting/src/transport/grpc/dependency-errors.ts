@@ -1,5 +1,4 @@
-import { status } from '@grpc/grpc-js';
-import { isServiceError } from '@finance/platform';
+import { transientFailure } from '@finance/platform';
 import { errors } from '../../domain/errors.js';
 
 /**
@@ -8,18 +7,7 @@ import { errors } from '../../domain/errors.js';
  * with 503 (504); undefined for any other failure, which the caller decides about.
  */
 export function dependencyFailure(dependency: 'auth' | 'ledger', err: unknown): Error | undefined {
-  if (!isServiceError(err)) return undefined;
-  switch (err.code) {
-    case status.DEADLINE_EXCEEDED:
-      return errors.deadline(dependency, err);
-    case status.UNAVAILABLE:
-    case status.CANCELLED:
-    case status.RESOURCE_EXHAUSTED:
-    case status.ABORTED:
-    case status.UNKNOWN:
-    case status.INTERNAL:
-      return errors.unavailable(dependency, err);
-    default:
-      return undefined;
-  }
+  const kind = transientFailure(err);
+  if (kind === 'deadline') return errors.deadline(dependency, err);
+  return kind === 'unavailable' ? errors.unavailable(dependency, err) : undefined;
 }

@@ -1,0 +1,90 @@
+import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
+import { createGrpcClient, type GrpcClient } from '@finance/platform';
+import { ledgerV1 } from '@finance/proto';
+import type { CallScope, Ledger } from '../../application/context.js';
+import type { PeriodSum } from '../../domain/income-vs-expense.js';
+import type { IntervalKind } from '../../domain/intervals.js';
+import type { DateRange } from '../../domain/range.js';
+import type { CategorySum } from '../../domain/spending.js';
+import { callOptions, dependencyError, int64FromWire } from './dependency-errors.js';
+
+export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
+
+const LEDGER_DEADLINE_MS = 5000;
+/** The ledger's largest page. */
+const CATEGORY_PAGE_SIZE = 200;
+
+const { SumGrouping, TransactionType } = ledgerV1;
+
+const GROUPING: Record<IntervalKind, ledgerV1.SumGrouping> = {
+  day: SumGrouping.SUM_GROUPING_DAY,
+  week: SumGrouping.SUM_GROUPING_WEEK,
+  month: SumGrouping.SUM_GROUPING_MONTH,
+  year: SumGrouping.SUM_GROUPING_YEAR,
+};
+
+export function createLedgerClient(address: string): LedgerClient {
+  return createGrpcClient(ledgerV1.LedgerServiceService, address, { deadlineMs: LEDGER_DEADLINE_MS });
+}
+
+const money = (row: ledgerV1.SumRow) => {
+  if (!row.total?.currency) throw new Error('the ledger answered a sum row without a total');
+  return { currency: row.total.currency, minor: int64FromWire(row.total.minorUnits, 'SumRow.total.minor_units') };
+};
+
+/**
+ * The Ledger port over the ledger's gRPC API: SumTransactions (grouped in the ledger's SQL, exact
+ * minor units as int64 strings) and every page of ListCategories.
+ */
+export function ledgerPort(client: LedgerClient): Ledger {
+  async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping, scope: CallScope) {
+    try {
+      const { rows } = await client.sumTransactions(
+        { userId, from: toCalendarDate(range.from), to: toCalendarDate(range.to), transactionType: type, grouping, categoryIds: [] },
+        callOptions(scope, LEDGER_DEADLINE_MS),
+      );
+      return rows;
+    } catch (err) {
+      throw dependencyError('ledger', err);
+    }
+  }
+
+  return {
+    async expensesByCategory(userId, range, scope) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_CATEGORY, scope);
+      return rows.map((row): CategorySum => ({ categoryId: row.categoryId || null, ...money(row), count: int64FromWire(row.count, 'SumRow.count') }));
+    },
+
+    async sumsByInterval(userId, range, kind, scope) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, GROUPING[kind], scope);
+      return rows.map((row): PeriodSum => {
+        const periodStart = row.periodStart && fromCalendarDate(row.periodStart);
+        if (!periodStart) throw new Error('the ledger answered a sum row without a period');
+        const type =
+          row.transactionType === TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : row.transactionType === TransactionType.TRANSACTION_TYPE_EXPENSE ? 'expense' : undefined;
+        if (!type) throw new Error(`the ledger answered a sum row of transaction type ${row.transactionType}`);
+        return { type, periodStart, ...money(row) };
+      });
+    },
+
+    async categoryNames(userId, scope) {
+      const names = new Map<string, string>();
+      const seen = new Set<string>();
+      let cursor = '';
+      do {
+        let page: ledgerV1.ListCategoriesResponse;
+        try {
+          page = await client.listCategories({ userId, page: { limit: CATEGORY_PAGE_SIZE, cursor } }, callOptions(scope, LEDGER_DEADLINE_MS));
+        } catch (err) {
+          throw dependencyError('ledger', err);
+        }
+        for (const category of page.items) names.set(category.id, category.name);
+        cursor = page.page?.nextCursor ?? '';
+        // A cursor handed out twice would loop for ever.
+        if (seen.has(cursor)) throw new Error('the ledger answered the same category cursor twice');
+        seen.add(cursor);
+      } while (cursor);
+      return names;
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
+import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
+import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type RemoteError } from '@finance/platform';
+import { authV1, ledgerV1 } from '@finance/proto';
+import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
+
+export type AuthClient = GrpcClient<typeof authV1.AuthServiceService>;
+export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
+
+export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
+export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
+
+/** TEST_LOG_LEVEL (default silent): `TEST_LOG_LEVEL=debug` shows every service's log. */
+export const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
+
+/** The environment every service of one harness shares, ready to spread into a config schema. */
+export interface SharedServiceEnv {
+  DATABASE_URL: string;
+  NATS_URL: string;
+  EVENT_NAMESPACE: string;
+  LOG_LEVEL: typeof testLogLevel;
+}
+
+export interface CoreServices {
+  db: TestDatabase;
+  namespace: string;
+  env: SharedServiceEnv;
+  auth: RunningAuthService;
+  ledger: RunningLedgerService;
+  /** Direct clients (not through the proxies), for arranging data and for assertions. */
+  authClient: AuthClient;
+  ledgerClient: LedgerClient;
+  /**
+   * TCP proxies in front of auth and the ledger. Give the services under test `authAddress` and
+   * `ledgerAddress` (which go through them), so that a test can take auth or the ledger away with
+   * `cut()` and give it back with `restore()`.
+   */
+  authProxy: TcpProxy;
+  ledgerProxy: TcpProxy;
+  authAddress: string;
+  ledgerAddress: string;
+  /** Stops both services and the proxies, drops the database and deletes the namespace's streams. */
+  close(): Promise<void>;
+}
+
+const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
+
+/** `127.0.0.1:<port>` of a proxy, as a *_GRPC_ADDR value. */
+export const proxiedAddress = (proxy: TcpProxy) => `127.0.0.1:${proxy.port}`;
+
+/**
+ * Real auth and ledger services in-process on one fresh database and one event namespace (real
+ * PostgreSQL and NATS), with real gRPC clients. The ledger asks auth directly; the service under
+ * test should reach both through the proxies. Users are registered through auth, categories and
+ * transactions through the ledger, exactly as in production.
+ */
+export async function startCoreServices(): Promise<CoreServices> {
+  const db = await createTestDatabase();
+  const namespace = randomNamespace();
+  const env: SharedServiceEnv = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: testLogLevel };
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
+  try {
+    const auth = await startAuthService(authConfigSchema.parse({ ...env, AUTH_GRPC_ADDR: '127.0.0.1:0' }), createLogger('auth-test', testLogLevel));
+    stoppers.push(() => auth.stop());
+    const ledger = await startLedgerService(
+      ledgerConfigSchema.parse({ ...env, LEDGER_GRPC_ADDR: '127.0.0.1:0', AUTH_GRPC_ADDR: auth.address }),
+      createLogger('ledger-test', testLogLevel),
+    );
+    stoppers.push(() => ledger.stop());
+    const authProxy = await TcpProxy.start('127.0.0.1', portOf(auth.address));
+    stoppers.push(() => authProxy.close());
+    const ledgerProxy = await TcpProxy.start('127.0.0.1', portOf(ledger.address));
+    stoppers.push(() => ledgerProxy.close());
+    const authClient = createGrpcClient(authV1.AuthServiceService, auth.address);
+    const ledgerClient = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
+    stoppers.push(async () => {
+      authClient.$channel.close();
+      ledgerClient.$channel.close();
+    });
+    return {
+      db,
+      namespace,
+      env,
+      auth,
+      ledger,
+      authClient,
+      ledgerClient,
+      authProxy,
+      ledgerProxy,
+      authAddress: proxiedAddress(authProxy),
+      ledgerAddress: proxiedAddress(ledgerProxy),
+      async close() {
+        await stopAll();
+        await db.drop();
+        await deleteNamespaceStreams(testNatsUrl(), namespace);
+      },
+    };
+  } catch (err) {
+    // A half-started harness must not keep jest alive or leave a database behind.
+    await stopAll().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw err;
+  }
+}
+
+let counter = 0;
+
+/** Registers a new user through auth; returns its id. */
+export async function registerUser(h: { authClient: AuthClient }, prefix = 'user'): Promise<string> {
+  const tag = `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+  const { user } = await h.authClient.registerUser({ email: `${tag}@example.com`, username: tag, password: 'correct horse 1' });
+  return user!.id;
+}
+
+/** Changes the user's profile in auth (base currency, time zone). */
+export async function updateProfile(h: { authClient: AuthClient }, userId: string, fields: { baseCurrency?: string; timezone?: string }) {
+  await h.authClient.updateUser({ userId, notificationPreferences: undefined, ...fields });
+}
+
+export async function createCategory(h: { ledgerClient: LedgerClient }, userId: string, name = `Cat ${randomUUID().slice(0, 8)}`) {
+  const { category } = await h.ledgerClient.createCategory({ userId, name, color: '#336699' });
+  return category!;
+}
+
+/** Records an expense of `amount` USD on `day` in the ledger (or anything else, through `extra`). */
+export async function recordTransaction(
+  h: { ledgerClient: LedgerClient },
+  userId: string,
+  amount: string,
+  day: string,
+  extra: Partial<ledgerV1.CreateTransactionRequest> = {},
+) {
+  const { transaction } = await h.ledgerClient.createTransaction({
+    userId,
+    amount,
+    transactionType: EXPENSE,
+    date: date(day),
+    description: '',
+    currency: 'USD',
+    ...extra,
+  });
+  return transaction!;
+}
+
+/** A failed call as its caller learns it: the gRPC status code and what the gateway would render. */
+export interface Rejection extends RemoteError {
+  status: number;
+}
+
+/** What a caller learns from a failed call (as the gateway renders it); fails when the call succeeded. */
+export async function rejected(promise: Promise<unknown>): Promise<Rejection> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isServiceError(err)) throw new Error(`expected a gRPC error, got ${err === undefined ? 'success' : String(err)}`);
+  return { status: err.code, ...fromGrpcError(err) };
+}
+
+/** "2026-03-15" → the proto Date. */
+export const date = (iso: string) => {
+  const [year, month, day] = iso.split('-').map(Number);
+  return { year: year!, month: month!, day: day! };
+};
+
+/** The proto Date → "2026-03-15" (undefined stays undefined). */
+export const iso = (d: { year: number; month: number; day: number } | undefined) =>
+  d ? `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : undefined;
+
+/** A Money message as a readable string: "30 USD" (minor units). */
+export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);
