@@ -45,3 +45,32 @@ export class DomainError extends Error {
 export function invalidField(code: string, path: string, message: string): DomainError {
   return new DomainError('invalid_argument', code, message, { errors: [{ path, message }] });
 }
+
+/** Builds a service's "these fields are invalid" error (its own code) from every collected field error. */
+export type InvalidFieldsFactory = (errors: FieldError[]) => DomainError;
+
+/**
+ * Collects field errors so that one answer names every invalid field at once. Each service
+ * passes its own invalidFields factory, so the thrown error carries that service's code.
+ */
+export class FieldErrors {
+  readonly list: FieldError[] = [];
+
+  constructor(private readonly invalidFields: InvalidFieldsFactory) {}
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  check(ok: boolean, path: string, message: string): void {
+    if (!ok) this.add(path, message);
+  }
+
+  has(path: string): boolean {
+    return this.list.some((e) => e.path === path);
+  }
+
+  throwIfAny(): void {
+    if (this.list.length) throw this.invalidFields(this.list);
+  }
+}

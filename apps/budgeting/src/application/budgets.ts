@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CalendarDate, IsoDate } from '@finance/calendar';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { canonicalUuid } from '@finance/platform/ids';
 import {
   amountInCurrency,
   applyBudgetChanges,
@@ -11,7 +12,6 @@ import {
   type NewBudgetInput,
 } from '../domain/budget.js';
 import { errors, FieldErrors, UNKNOWN_CATEGORY_MESSAGE } from '../domain/errors.js';
-import { canonicalUuid } from '../domain/ids.js';
 import { decodeBudgetCursor, encodeBudgetCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
 import {
   deleteBudget as deleteBudgetRow,

@@ -1,4 +1,4 @@
-import { canonicalUuid } from '../domain/ids.js';
+import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
 
 /**

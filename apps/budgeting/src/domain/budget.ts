@@ -1,8 +1,8 @@
 import { fromCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
-import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from './amounts.js';
+import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '@finance/platform/amount-fields';
+import { canonicalUuid } from '@finance/platform/ids';
 import { FieldErrors, UNKNOWN_CATEGORY_MESSAGE } from './errors.js';
-import { canonicalUuid } from './ids.js';
 import type { BudgetPeriodKind } from './periods.js';
 import { charLength, hasNul } from './text.js';
 

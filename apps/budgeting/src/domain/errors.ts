@@ -1,4 +1,4 @@
-import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
+import { DomainError, FieldErrors as PlatformFieldErrors, invalidField, type FieldError } from '@finance/platform/errors';
 
 /**
  * Every error code the budgeting service answers with. Stable: the gateway and clients key on them.
@@ -17,20 +17,10 @@ export const BudgetingErrorCode = {
 /** The message of every "not one of your categories" field error (malformed, unknown, someone else's, deleted). */
 export const UNKNOWN_CATEGORY_MESSAGE = 'is not one of your categories';
 
-/** Collects field errors so that one answer names every invalid field at once. */
-export class FieldErrors {
-  readonly list: FieldError[] = [];
-
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-
-  has(path: string): boolean {
-    return this.list.some((e) => e.path === path);
-  }
-
-  throwIfAny(): void {
-    if (this.list.length) throw invalidFields(this.list);
+/** Collects field errors; throwIfAny throws invalidFields (BUDGETING_INVALID_FIELDS). */
+export class FieldErrors extends PlatformFieldErrors {
+  constructor() {
+    super(invalidFields);
   }
 }
 

@@ -3,9 +3,9 @@ import { ForeignKeyConstraintViolationException, LockMode, UniqueConstraintViola
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
 import { categoryDeleted } from '@finance/events/contracts/ledger';
+import { canonicalUuid } from '@finance/platform/ids';
 import { validateCategoryChanges, validateNewCategory } from '../domain/category.js';
 import { errors } from '../domain/errors.js';
-import { canonicalUuid } from '../domain/ids.js';
 import { decodeCategoryCursor, encodeCategoryCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
 import { selectCategoryPage } from '../persistence/category.queries.js';
 import { CategoryEntity, type Category } from '../persistence/ledger.entities.js';

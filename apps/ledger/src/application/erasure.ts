@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canonicalUuid } from '../domain/ids.js';
+import { canonicalUuid } from '@finance/platform/ids';
 
 export interface ErasedCounts {
   transactions: number;

@@ -4,8 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
 import { transactionCreated, transactionDeleted, transactionUpdated, type TransactionSnapshot } from '@finance/events/contracts/ledger';
 import { money } from '@finance/money';
+import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
-import { canonicalUuid } from '../domain/ids.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint, validateIdempotencyKey } from '../domain/idempotency.js';
 import { decodeTransactionCursor, encodeTransactionCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
 import {

@@ -1,4 +1,4 @@
-import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
+import { DomainError, FieldErrors as PlatformFieldErrors, invalidField, type FieldError } from '@finance/platform/errors';
 
 /**
  * Every error code the ledger answers with. Stable: the gateway and clients key on them.
@@ -18,24 +18,10 @@ export const LedgerErrorCode = {
   authUnavailable: 'LEDGER_AUTH_UNAVAILABLE',
 } as const;
 
-/** Collects field errors so that one answer names every invalid field at once. */
-export class FieldErrors {
-  readonly list: FieldError[] = [];
-
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-
-  check(ok: boolean, path: string, message: string): void {
-    if (!ok) this.add(path, message);
-  }
-
-  has(path: string): boolean {
-    return this.list.some((e) => e.path === path);
-  }
-
-  throwIfAny(): void {
-    if (this.list.length) throw invalidFields(this.list);
+/** Collects field errors; throwIfAny throws invalidFields (LEDGER_INVALID_FIELDS). */
+export class FieldErrors extends PlatformFieldErrors {
+  constructor() {
+    super(invalidFields);
   }
 }
 

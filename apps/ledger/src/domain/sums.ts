@@ -1,6 +1,6 @@
+import { canonicalUuid } from '@finance/platform/ids';
 import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
 import { FieldErrors } from './errors.js';
-import { canonicalUuid } from './ids.js';
 import type { TransactionType } from './transaction.js';
 
 export type SumGrouping = 'category' | 'day' | 'week' | 'month' | 'year';

@@ -1,8 +1,8 @@
 import { isCurrencyCode, type Money } from '@finance/money';
-import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from './amounts.js';
+import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '@finance/platform/amount-fields';
+import { canonicalUuid } from '@finance/platform/ids';
 import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
 import { FieldErrors } from './errors.js';
-import { canonicalUuid } from './ids.js';
 import { charLength, hasNul } from './text.js';
 
 export type TransactionType = 'income' | 'expense';

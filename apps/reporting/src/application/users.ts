@@ -1,5 +1,5 @@
+import { canonicalUuid } from '@finance/platform/ids';
 import type { FieldErrors } from '../domain/errors.js';
-import { canonicalUuid } from '../domain/ids.js';
 
 /**
  * The caller (the gateway) names the authenticated user; a malformed id is a caller bug, answered as

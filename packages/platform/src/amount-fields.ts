@@ -1,9 +1,11 @@
 import { checkAmountSyntax as checkMoneySyntax, formatMoney, isCurrencyCode, MoneyError, parseStoredAmount, reexpressMoney, requireCurrency, type Money } from '@finance/money';
 import type { FieldErrors } from './errors.js';
 
-// Budget amounts: a decimal string, strictly positive, in the precision of the budget's currency.
-// All parsing is @finance/money's; this file only decides which field an error belongs to.
+// An amount a user sends (a transaction, a budget): a decimal string, strictly positive, in the
+// precision of its currency. All parsing is @finance/money's; these only decide which field a
+// MoneyError belongs to and record it there instead of throwing.
 
+/** A known currency code; otherwise a field error on `path` saying why (e.g. lower case). */
 export function checkCurrency(errors: FieldErrors, currency: string, path = 'currency'): boolean {
   if (isCurrencyCode(currency)) return true;
   try {
@@ -17,7 +19,10 @@ export function checkCurrency(errors: FieldErrors, currency: string, path = 'cur
   return false;
 }
 
-/** Parses an amount in a known currency (> 0, the currency's precision, storable as bigint); a refusal is a field error. */
+/**
+ * Parses an amount in a known currency (> 0, the currency's precision, storable as a PostgreSQL
+ * bigint); a refusal becomes a field error on `path`.
+ */
 export function parseAmount(errors: FieldErrors, amount: string, currency: string, path = 'amount'): Money | undefined {
   try {
     return parseStoredAmount(amount, currency);
@@ -29,8 +34,8 @@ export function parseAmount(errors: FieldErrors, amount: string, currency: strin
 }
 
 /**
- * What can be checked before the currency is known (it may have to be asked from auth): syntax,
- * sign, size. The currency's precision is checked once it is known.
+ * What can be checked before the currency is known (it may have to be asked for): syntax, sign,
+ * size. The currency's precision is checked once it is known.
  */
 export function checkAmountSyntax(errors: FieldErrors, amount: string, path = 'amount'): boolean {
   try {
@@ -44,9 +49,10 @@ export function checkAmountSyntax(errors: FieldErrors, amount: string, path = 'a
 }
 
 /**
- * The same amount in another currency ("250.00" USD → "250" JPY): what a user means by changing
- * only the currency of a budget. Trailing zero decimals are dropped first, so only an amount that
- * really has more decimals than the new currency allows ("12.50" USD → JPY) is refused.
+ * The same value in another currency ("12.50" USD → "12.50" EUR, "250.00" USD → "250" JPY): what a
+ * user means by changing only the currency. Trailing zero decimals are dropped first, so only an
+ * amount that really has more decimals than the new currency allows ("12.50" USD → JPY) is refused,
+ * as a field error on `currency`.
  */
 export function reexpressAmount(errors: FieldErrors, amount: Money, currency: string): Money | undefined {
   try {
