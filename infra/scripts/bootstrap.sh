@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
+# The one entry point behind `npm start`, `npm test`, `npm run build`, `npm run typecheck` and `npm run bench`.
 # On a fresh machine it provisions Node 24 and pnpm from the npm registry (the machine's Node
 # is older), installs dependencies, makes sure PostgreSQL and NATS answer, builds, and then
-# starts the system or runs the tests. Every step is skipped when already done.
+# starts the system or type-checks and runs the tests. Every step is skipped when already done.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,6 +34,14 @@ ensure_build() {
   TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 turbo run build --output-logs=errors-only
 }
 
+typecheck() {
+  # Jest strips types without checking them and each package's build excludes its tests, so this
+  # one program (tsconfig.test.json: every package's src and tests, and e2e) is where tests are
+  # type-checked. Silent when clean, so jest's summary stays the last thing printed.
+  log "type-checking sources and tests"
+  tsc -p tsconfig.test.json
+}
+
 run() {
   ensure_toolchain
   ensure_deps
@@ -48,16 +56,21 @@ case "$cmd" in
     ;;
   test)
     run
+    typecheck
     NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" exec node node_modules/jest/bin/jest.js "$@"
     ;;
   build)
     ensure_toolchain; ensure_deps; ensure_build
+    ;;
+  typecheck)
+    # The build generates the proto code the sources import.
+    ensure_toolchain; ensure_deps; ensure_build; typecheck
     ;;
   bench)
     run
     exec node bench/run.mjs "$@"
     ;;
   *)
-    echo "usage: bootstrap.sh start|test|build|bench" >&2; exit 2
+    echo "usage: bootstrap.sh start|test|build|typecheck|bench" >&2; exit 2
     ;;
 esac

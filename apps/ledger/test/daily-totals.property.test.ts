@@ -104,7 +104,7 @@ async function apply(userId: string, ops: Op[]) {
           description: { description: `note ${o.value}` },
         }[o.field];
         // A delete in the same batch may win the race: NOT_FOUND is then the right answer.
-        await h.client.updateTransaction({ userId, id, transactionType: 0, ...patch }).catch(notFoundIsFine);
+        await h.client.updateTransaction({ userId, id, transactionType: 0, date: undefined, ...patch }).catch(notFoundIsFine);
         return;
       }
       case 'delete': {

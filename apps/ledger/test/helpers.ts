@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type MikroORM } from '@finance/platform';
-import { authV1, ledgerV1 } from '@finance/proto';
-import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
+import { ledgerV1 } from '@finance/proto';
+import type { RunningAuthService } from '@finance/auth';
+import { sharedServiceEnv, startTestAuthService, testLogLevel, type AuthClient } from '@finance/test-auth';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
 import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
 import { openLedgerDatabase } from '../src/persistence/database.js';
@@ -10,15 +11,13 @@ export const { TransactionType, SumGrouping } = ledgerV1;
 export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
 export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
 
-const logLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
-
 export interface LedgerHarness {
   db: TestDatabase;
   config: LedgerConfig;
   namespace: string;
   auth: RunningAuthService;
   ledger: RunningLedgerService;
-  authClient: GrpcClient<typeof authV1.AuthServiceService>;
+  authClient: AuthClient;
   client: GrpcClient<typeof ledgerV1.LedgerServiceService>;
   /** The ledger schema seen directly, for assertions and for holding locks. */
   orm: MikroORM;
@@ -35,8 +34,8 @@ export interface LedgerHarness {
 export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Promise<LedgerHarness> {
   const db = await createTestDatabase();
   const namespace = randomNamespace();
-  const common = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel };
-  const auth = await startAuthService(authConfigSchema.parse({ ...common, AUTH_GRPC_ADDR: '127.0.0.1:0' }), createLogger('auth-test', logLevel));
+  const common = sharedServiceEnv(db.url, namespace);
+  const { auth, authClient, stop: stopAuth } = await startTestAuthService(common);
   const authPort = Number(auth.address.slice(auth.address.lastIndexOf(':') + 1));
   const authProxy = opts.authProxy ? await TcpProxy.start('127.0.0.1', authPort) : undefined;
   const config = ledgerConfigSchema.parse({
@@ -44,10 +43,9 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
     LEDGER_GRPC_ADDR: '127.0.0.1:0',
     AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
   });
-  const ledger = await startLedgerService(config, createLogger('ledger-test', logLevel));
-  const authClient = createGrpcClient(authV1.AuthServiceService, auth.address);
+  const ledger = await startLedgerService(config, createLogger('ledger-test', testLogLevel));
   const client = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
-  const orm = await openLedgerDatabase(db.url, createLogger('ledger-test-db', logLevel));
+  const orm = await openLedgerDatabase(db.url, createLogger('ledger-test-db', testLogLevel));
   return {
     db,
     config,
@@ -60,9 +58,8 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
     ...(authProxy ? { authProxy } : {}),
     async close() {
       client.$channel.close();
-      authClient.$channel.close();
       await ledger.stop();
-      await auth.stop();
+      await stopAuth();
       await authProxy?.close();
       await orm.close();
       await db.drop();
@@ -71,14 +68,7 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
   };
 }
 
-let counter = 0;
-
-/** Registers a new user through auth; returns its id. */
-export async function registerUser(h: LedgerHarness, prefix = 'user'): Promise<string> {
-  const tag = `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
-  const { user } = await h.authClient.registerUser({ email: `${tag}@example.com`, username: tag, password: 'correct horse 1' });
-  return user!.id;
-}
+export { registerUser } from '@finance/test-auth';
 
 /** What a caller of the ledger learns from a failed call (as the gateway renders it). */
 export async function rejected(promise: Promise<unknown>) {

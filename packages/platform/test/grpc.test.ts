@@ -8,6 +8,7 @@ import {
   fromGrpcError,
   isServiceError,
   startGrpcServer,
+  type AsyncServiceImplementation,
   type RunningGrpcServer,
   type UnaryMethodDefinition,
 } from '../src/index.js';
@@ -25,6 +26,17 @@ const EchoService = {
   fail: method<{ kind: string }>('/test.Echo/Fail'),
   slow: method<{ ms: number }>('/test.Echo/Slow'),
 };
+const echoImplementation: AsyncServiceImplementation<typeof EchoService> = {
+  echo: async (req, ctx) => ({ text: req.text, requestId: ctx.requestId }),
+  fail: async (req) => {
+    if (req.kind === 'domain') {
+      throw new DomainError('invalid_argument', 'TEST_BAD_FIELD', 'amount is wrong', { errors: [{ path: 'amount', message: 'too many decimals — ü' }] });
+    }
+    if (req.kind === 'limited') throw new DomainError('resource_exhausted', 'TEST_LIMITED', 'slow down', { retryAfterSeconds: 42 });
+    throw new Error('secret internal detail');
+  },
+  slow: (req) => new Promise((r) => setTimeout(() => r(req), req.ms)),
+};
 
 let server: RunningGrpcServer;
 let client: ReturnType<typeof createGrpcClient<typeof EchoService>>;
@@ -34,22 +46,7 @@ beforeAll(async () => {
   server = await startGrpcServer({
     address: '127.0.0.1:0',
     logger,
-    services: [
-      {
-        definition: EchoService,
-        implementation: {
-          echo: async (req: { text: string }, ctx: { requestId: string }) => ({ text: req.text, requestId: ctx.requestId }),
-          fail: async (req: { kind: string }) => {
-            if (req.kind === 'domain') {
-              throw new DomainError('invalid_argument', 'TEST_BAD_FIELD', 'amount is wrong', { errors: [{ path: 'amount', message: 'too many decimals — ü' }] });
-            }
-            if (req.kind === 'limited') throw new DomainError('resource_exhausted', 'TEST_LIMITED', 'slow down', { retryAfterSeconds: 42 });
-            throw new Error('secret internal detail');
-          },
-          slow: (req: { ms: number }) => new Promise((r) => setTimeout(() => r(req), req.ms)),
-        },
-      },
-    ],
+    services: [{ definition: EchoService, implementation: echoImplementation }],
   });
   client = createGrpcClient(EchoService, server.address, { deadlineMs: 2000 });
 });

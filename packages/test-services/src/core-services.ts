@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
+import type { RunningAuthService } from '@finance/auth';
 import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
 import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type RemoteError } from '@finance/platform';
-import { authV1, ledgerV1 } from '@finance/proto';
+import { ledgerV1 } from '@finance/proto';
+import { sharedServiceEnv, startTestAuthService, testLogLevel, type AuthClient, type SharedServiceEnv } from '@finance/test-auth';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
 
-export type AuthClient = GrpcClient<typeof authV1.AuthServiceService>;
 export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
 
 export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
 export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
-
-/** TEST_LOG_LEVEL (default silent): `TEST_LOG_LEVEL=debug` shows every service's log. */
-export const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
-
-/** The environment every service of one harness shares, ready to spread into a config schema. */
-export interface SharedServiceEnv {
-  DATABASE_URL: string;
-  NATS_URL: string;
-  EVENT_NAMESPACE: string;
-  LOG_LEVEL: typeof testLogLevel;
-}
 
 export interface CoreServices {
   db: TestDatabase;
@@ -58,14 +47,14 @@ export const proxiedAddress = (proxy: TcpProxy) => `127.0.0.1:${proxy.port}`;
 export async function startCoreServices(): Promise<CoreServices> {
   const db = await createTestDatabase();
   const namespace = randomNamespace();
-  const env: SharedServiceEnv = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: testLogLevel };
+  const env = sharedServiceEnv(db.url, namespace);
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop();
   };
   try {
-    const auth = await startAuthService(authConfigSchema.parse({ ...env, AUTH_GRPC_ADDR: '127.0.0.1:0' }), createLogger('auth-test', testLogLevel));
-    stoppers.push(() => auth.stop());
+    const { auth, authClient, stop: stopAuth } = await startTestAuthService(env);
+    stoppers.push(stopAuth);
     const ledger = await startLedgerService(
       ledgerConfigSchema.parse({ ...env, LEDGER_GRPC_ADDR: '127.0.0.1:0', AUTH_GRPC_ADDR: auth.address }),
       createLogger('ledger-test', testLogLevel),
@@ -75,12 +64,8 @@ export async function startCoreServices(): Promise<CoreServices> {
     stoppers.push(() => authProxy.close());
     const ledgerProxy = await TcpProxy.start('127.0.0.1', portOf(ledger.address));
     stoppers.push(() => ledgerProxy.close());
-    const authClient = createGrpcClient(authV1.AuthServiceService, auth.address);
     const ledgerClient = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
-    stoppers.push(async () => {
-      authClient.$channel.close();
-      ledgerClient.$channel.close();
-    });
+    stoppers.push(async () => ledgerClient.$channel.close());
     return {
       db,
       namespace,
@@ -105,20 +90,6 @@ export async function startCoreServices(): Promise<CoreServices> {
     await db.drop().catch(() => undefined);
     throw err;
   }
-}
-
-let counter = 0;
-
-/** Registers a new user through auth; returns its id. */
-export async function registerUser(h: { authClient: AuthClient }, prefix = 'user'): Promise<string> {
-  const tag = `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
-  const { user } = await h.authClient.registerUser({ email: `${tag}@example.com`, username: tag, password: 'correct horse 1' });
-  return user!.id;
-}
-
-/** Changes the user's profile in auth (base currency, time zone). */
-export async function updateProfile(h: { authClient: AuthClient }, userId: string, fields: { baseCurrency?: string; timezone?: string }) {
-  await h.authClient.updateUser({ userId, notificationPreferences: undefined, ...fields });
 }
 
 export async function createCategory(h: { ledgerClient: LedgerClient }, userId: string, name = `Cat ${randomUUID().slice(0, 8)}`) {

@@ -9,14 +9,11 @@ export {
   minor,
   proxiedAddress,
   recordTransaction,
-  registerUser,
   rejected,
   startCoreServices,
-  testLogLevel,
-  updateProfile,
-  type AuthClient,
   type CoreServices,
   type LedgerClient,
   type Rejection,
-  type SharedServiceEnv,
 } from './core-services.js';
+// The auth part is @finance/test-auth's (shared with the ledger's tests).
+export { registerUser, testLogLevel, updateProfile, type AuthClient, type SharedServiceEnv } from '@finance/test-auth';
