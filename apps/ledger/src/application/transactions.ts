@@ -187,7 +187,7 @@ export async function listTransactions(ctx: LedgerContext, input: ListTransactio
   const limit = resolvePageSize(input.limit);
   const after = decodeTransactionCursor(input.cursor);
   const filter = validateTransactionFilter(input);
-  const rows = await selectTransactionPage(ctx.orm.em.fork(), userId, filter, after, limit + 1);
+  const rows = await selectTransactionPage(ctx.orm, userId, filter, after, limit + 1);
   return toPage(rows, limit, (last) => encodeTransactionCursor({ date: last.date, id: last.id }));
 }
 

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { TransactionCursor } from '../domain/pagination.js';
 import type { TransactionFilter, TransactionType } from '../domain/transaction.js';
 import type { TransactionView } from '../application/views.js';
@@ -8,7 +8,6 @@ import type { TransactionView } from '../application/views.js';
 
 interface TransactionRow {
   id: string;
-  user_id: string;
   amount_minor: string;
   currency: string;
   transaction_type: TransactionType;
@@ -18,22 +17,29 @@ interface TransactionRow {
   category_name: string | null;
   category_color: string | null;
   category_icon: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
+  /** Milliseconds since the epoch, as int8 text. */
+  created_ms: string;
+  updated_ms: string;
 }
 
+// Timestamps travel as epoch milliseconds, truncated as a JS Date holds them: a Date from a number
+// is cheap, while node-postgres parsing timestamptz text (a regex per value) took about a third of
+// the client-side time of a page.
+const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8::text`;
+
 const SELECT = `
-  select t.id, t.user_id, t.amount_minor::text as amount_minor, t.currency, t.transaction_type,
+  select t.id, t.amount_minor::text as amount_minor, t.currency, t.transaction_type,
          t.date::text as date, t.description, t.category_id,
          c.name as category_name, c.color as category_color, c.icon as category_icon,
-         t.created_at, t.updated_at
+         ${epochMs('t.created_at')} as created_ms, ${epochMs('t.updated_at')} as updated_ms
     from ledger.transaction t
     left join ledger.category c on c.id = t.category_id`;
 
-function toView(row: TransactionRow): TransactionView {
+/** `userId` is the one every query filters by: not read back from each row. */
+function toView(userId: string, row: TransactionRow): TransactionView {
   return {
     id: row.id,
-    userId: row.user_id,
+    userId,
     amountMinor: row.amount_minor,
     currency: row.currency,
     type: row.transaction_type,
@@ -44,55 +50,53 @@ function toView(row: TransactionRow): TransactionView {
       row.category_id === null
         ? null
         : { id: row.category_id, name: row.category_name!, color: row.category_color!, icon: row.category_icon },
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    createdAt: new Date(Number(row.created_ms)),
+    updatedAt: new Date(Number(row.updated_ms)),
   };
 }
 
 export async function findTransactionView(em: EntityManager, userId: string, id: string): Promise<TransactionView | undefined> {
   const rows = await em.execute<TransactionRow[]>(`${SELECT} where t.user_id = ? and t.id = ?`, [userId, id]);
-  return rows[0] && toView(rows[0]);
+  return rows[0] && toView(userId, rows[0]);
 }
 
 /**
  * One page of the user's transactions, newest date first, id as the tie-breaker, starting
  * strictly after `after`. Fetches `limit` rows; the caller asks for one more than it shows.
+ *
+ * The hottest query of the service, so it skips the ORM's query path (parameters inlined into a
+ * fresh SQL text, logging, the Kysely layer: ~40 % of the page's client CPU) and runs on the ORM's
+ * own pg pool as a named prepared statement, one per combination of filters. It reads no entity and
+ * runs in no transaction, so nothing of the unit of work is lost.
  */
 export async function selectTransactionPage(
-  em: EntityManager,
+  orm: MikroORM,
   userId: string,
   filter: TransactionFilter,
   after: TransactionCursor | undefined,
   limit: number,
 ): Promise<TransactionView[]> {
-  const where = ['t.user_id = ?'];
-  const params: unknown[] = [userId];
-  if (filter.from) {
-    where.push('t.date >= ?::date');
-    params.push(filter.from);
-  }
-  if (filter.to) {
-    where.push('t.date <= ?::date');
-    params.push(filter.to);
-  }
-  if (filter.type) {
-    where.push('t.transaction_type = ?');
-    params.push(filter.type);
-  }
-  if (filter.categoryId) {
-    where.push('t.category_id = ?');
-    params.push(filter.categoryId);
-  }
-  if (filter.descriptionPattern) {
-    where.push(`t.description ilike ? escape '\\'`);
-    params.push(filter.descriptionPattern);
-  }
-  if (after) {
-    // A row comparison matches the index order (date desc, id desc): an index range scan.
-    where.push('(t.date, t.id) < (?::date, ?::uuid)');
-    params.push(after.date, after.id);
-  }
-  params.push(limit);
-  const rows = await em.execute<TransactionRow[]>(`${SELECT} where ${where.join(' and ')} order by t.date desc, t.id desc limit ?`, params);
-  return rows.map(toView);
+  const where = ['t.user_id = $1'];
+  const values: unknown[] = [userId];
+  let shape = 0; // which optional conditions are in; names the prepared statement
+  const add = (bit: number, condition: (n: number) => string, ...given: unknown[]) => {
+    shape |= bit;
+    where.push(condition(values.length + 1));
+    values.push(...given);
+  };
+  if (filter.from) add(1, (n) => `t.date >= $${n}::date`, filter.from);
+  if (filter.to) add(2, (n) => `t.date <= $${n}::date`, filter.to);
+  if (filter.type) add(4, (n) => `t.transaction_type = $${n}`, filter.type);
+  if (filter.categoryId) add(8, (n) => `t.category_id = $${n}::uuid`, filter.categoryId);
+  if (filter.descriptionPattern) add(16, (n) => `t.description ilike $${n} escape '\\'`, filter.descriptionPattern);
+  // A row comparison matches the index order (date desc, id desc): an index range scan.
+  if (after) add(32, (n) => `(t.date, t.id) < ($${n}::date, $${n + 1}::uuid)`, after.date, after.id);
+  values.push(limit);
+  const pool = await orm.em.getConnection().getNativeClient();
+  const { rows } = await pool.query<TransactionRow>({
+    name: `ledger_transaction_page_${shape}`,
+    text: `${SELECT} where ${where.join(' and ')} order by t.date desc, t.id desc limit $${values.length}`,
+    values,
+  });
+  return rows.map((row) => toView(userId, row));
 }
