@@ -161,9 +161,10 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
 
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
       reply.header('x-content-type-options', 'nosniff');
+      done();
     });
 
     // Bodies are JSON (login also takes a form, in its own scope). Without the text/plain parser a

@@ -5,6 +5,7 @@ import {
   compareIsoDate,
   daysBetween,
   daysInMonth,
+  formatInstant,
   fromCalendarDate,
   fromEpochDay,
   isoDate,
@@ -162,5 +163,31 @@ describe('calendar properties', () => {
         expect(compareIsoDate(a, b)).toBe(Math.sign(daysBetween(b, a)) || 0);
       }),
     );
+  });
+});
+
+describe('formatInstant', () => {
+  test('writes what Date.prototype.toISOString writes', () => {
+    for (const iso of ['1970-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-11-24T05:23:31.123Z', '1969-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      expect(formatInstant(Date.parse(iso))).toBe(iso);
+    }
+  });
+
+  test('agrees with toISOString for any instant in years 1..9999, also after another day was cached', () => {
+    const instant = fc.integer({ min: Date.parse('0001-01-01T00:00:00.000Z'), max: Date.parse('9999-12-31T23:59:59.999Z') });
+    fc.assert(
+      fc.property(fc.array(instant, { minLength: 1, maxLength: 5 }), (list) => {
+        for (const ms of list) expect(formatInstant(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('outside years 1..9999 and for fractions it falls back to toISOString, NaN throws as it does', () => {
+    const beyond = Date.parse('+010000-01-01T00:00:00.000Z');
+    expect(formatInstant(beyond)).toBe('+010000-01-01T00:00:00.000Z');
+    expect(formatInstant(-62135596800001)).toBe(new Date(-62135596800001).toISOString()); // 0000-12-31
+    expect(formatInstant(1.5)).toBe('1970-01-01T00:00:00.001Z');
+    expect(() => formatInstant(Number.NaN)).toThrow(RangeError);
   });
 });

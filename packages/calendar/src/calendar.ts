@@ -125,3 +125,34 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return toEpochDay(to) - toEpochDay(from);
 }
+
+// Instants (timestamps) as the API prints them.
+
+const MS_PER_DAY = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+// Timestamps on one page mostly share their day: its "YYYY-MM-DDT" is kept for the next call.
+let lastDay = Number.NaN;
+let lastDayPrefix = '';
+
+/**
+ * `ms` since the epoch in ISO 8601 UTC with milliseconds, exactly as `Date.prototype.toISOString`
+ * writes it ("2026-11-24T05:23:31.123Z"), several times faster on the hot path of lists. Instants
+ * outside years 1..9999 and non-integers go to `toISOString` (which throws RangeError for NaN).
+ */
+export function formatInstant(ms: number): string {
+  const day = Math.floor(ms / MS_PER_DAY);
+  if (day !== lastDay) {
+    const date = Number.isInteger(ms) ? fromEpochDay(day) : undefined;
+    if (date === undefined) return new Date(ms).toISOString();
+    lastDay = day;
+    lastDayPrefix = `${date}T`;
+  }
+  let rest = ms - day * MS_PER_DAY;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${lastDayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}Z`;
+}

@@ -1,3 +1,4 @@
+import { formatInstant } from '@finance/calendar';
 import { amountToDecimalString, checkAmountSyntax, MoneyError } from '@finance/money';
 import type { authV1, commonV1 } from '@finance/proto';
 import { z } from 'zod';
@@ -197,8 +198,9 @@ export class ContractViolationError extends Error {
 
 /** A service timestamp → ISO 8601 UTC; `what` names the field for the error ("auth user created_at"). */
 export function timestamp(value: Date | undefined, what: string): string {
-  if (!value || Number.isNaN(value.getTime())) throw new ContractViolationError(`service returned no ${what}`);
-  return value.toISOString();
+  const ms = value?.getTime();
+  if (ms === undefined || Number.isNaN(ms)) throw new ContractViolationError(`service returned no ${what}`);
+  return formatInstant(ms);
 }
 
 export function toUserResponse(user: authV1.User | undefined): UserResponse {
