@@ -2,6 +2,7 @@
 // database and event namespace, for benchmarks. Everything is torn down by close().
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +73,8 @@ export async function startStack() {
     const gatewayPort = await freePort();
     // The per-address limits would throttle a load generator on one address; raise them here.
     await waitForPort(gatewayPort, 'gateway', run('gateway', { ...addrs, PORT: String(gatewayPort), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' }));
-    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), close };
+    const pids = Object.fromEntries([...services, 'gateway'].map((name, i) => [name, children[i].pid]));
+    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), pids, close };
   } catch (err) {
     await close();
     throw err;
@@ -158,4 +160,36 @@ export async function sqlLoad(name, { databaseUrl, sql, params, connections, sec
   latencies.sort((a, b) => a - b);
   const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
   return { name, connections, seconds, 'req/s': Math.round(latencies.length / seconds), 'p50 ms': at(0.5), 'p99 ms': at(0.99), requests: latencies.length, non2xx: 0 };
+}
+
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+/** CPU seconds used so far (user + system) by every process on the machine, by pid and command. */
+export function cpuSnapshot() {
+  const byPid = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byPid.set(Number(pid), { comm, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+  }
+  return byPid;
+}
+
+/**
+ * Milliseconds of CPU per request between two snapshots, for the named pids and, summed over all
+ * its processes, PostgreSQL. What a 2-core machine spends where; the load generator is one of them.
+ */
+export function cpuPerRequest(before, after, pids, requests) {
+  const used = (pid) => (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0);
+  const out = {};
+  for (const [name, pid] of Object.entries(pids)) out[name] = used(pid);
+  out.postgres = [...after].filter(([, p]) => p.comm.startsWith('postgres')).reduce((sum, [pid]) => sum + used(pid), 0);
+  for (const k of Object.keys(out)) out[k] = Number(((1000 * out[k]) / requests).toFixed(3));
+  return out;
 }
