@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { fromGrpcError, isServiceError } from '@finance/platform';
+import { fromGrpcError } from '@finance/platform';
 import { namespacedStream, namespacedSubject } from '@finance/events';
-import { deleteNamespaceStreams, inspector, streamMessages, testNatsUrl, waitFor } from '@finance/testing';
+import { deleteNamespaceStreams, inspector, rejected, streamMessages, testNatsUrl, waitFor } from '@finance/testing';
 import { newAccount, startAuthHarness, type AuthHarness } from './helpers.js';
 
 let h: AuthHarness;
@@ -19,12 +19,6 @@ afterAll(async () => {
   await h.close();
   await deleteNamespaceStreams(testNatsUrl(), h.config.EVENT_NAMESPACE);
 });
-
-async function rejected(promise: Promise<unknown>) {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isServiceError(err)) throw new Error(`expected a gRPC error, got ${String(err)}`);
-  return { status: err.code, ...fromGrpcError(err) };
-}
 
 async function registerAndLogin(prefix = 'user') {
   const account = newAccount(prefix);

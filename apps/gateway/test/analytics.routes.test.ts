@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { DomainError } from '@finance/platform';
 import { budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem, type Res } from './support/problems.js';
 
 const { Interval } = reportingV1;
 const { TransactionType } = ledgerV1;
@@ -22,7 +23,6 @@ beforeEach(async () => {
   token = seeded.token;
 });
 
-type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
 
 const SPENDING_KEYS = ['currency', 'excluded_currencies', 'from', 'items', 'to', 'total'];
 const SPENDING_ITEM_KEYS = ['category_id', 'category_name', 'count', 'total'];
@@ -45,14 +45,6 @@ const STATUS_KEYS = [
 
 const get = (url: string, t = token, headers: Record<string, string> = {}) => gw.app.inject({ method: 'GET', url, headers: { ...bearer(t), ...headers } });
 
-function expectProblem(res: Res, status: number, code?: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), detail: expect.any(String) });
-  if (code) expect(body.code).toBe(code);
-  return body;
-}
 
 /** A 422 naming exactly these fields, decided by the gateway: the reporting service was not asked. */
 async function expectRefusedByGateway(send: () => Promise<Res>, paths: string[]) {

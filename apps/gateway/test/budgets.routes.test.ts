@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { DomainError } from '@finance/platform';
 import { budgetingV1, ledgerV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem, type Res } from './support/problems.js';
 
 const { BudgetPeriod, BudgetStatus } = budgetingV1;
 const { TransactionType } = ledgerV1;
@@ -23,7 +24,6 @@ beforeEach(async () => {
   token = seeded.token;
 });
 
-type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
 
 const BUDGET_KEYS = ['amount', 'category_id', 'created_at', 'currency', 'end_date', 'id', 'name', 'period', 'start_date', 'updated_at'];
 const ANALYSIS_KEYS = [
@@ -48,14 +48,6 @@ const get = (url: string, t = token) => gw.app.inject({ method: 'GET', url, head
 const put = (id: string, payload: unknown, t = token) => gw.app.inject({ method: 'PUT', url: `/budgets/${id}`, headers: bearer(t), payload: payload as object });
 const del = (id: string, t = token) => gw.app.inject({ method: 'DELETE', url: `/budgets/${id}`, headers: bearer(t) });
 
-function expectProblem(res: Res, status: number, code?: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), detail: expect.any(String) });
-  if (code) expect(body.code).toBe(code);
-  return body;
-}
 
 /** A 422 naming exactly these fields, decided by the gateway: the budgeting service was not asked. */
 async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ledgerV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem, type Res } from './support/problems.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,7 +20,6 @@ beforeEach(async () => {
   token = seeded.token;
 });
 
-type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
 
 const CATEGORY_KEYS = ['color', 'created_at', 'icon', 'id', 'name', 'updated_at'];
 
@@ -28,14 +28,6 @@ const get = (url: string, t = token) => gw.app.inject({ method: 'GET', url, head
 const put = (id: string, payload: unknown, t = token) => gw.app.inject({ method: 'PUT', url: `/categories/${id}`, headers: bearer(t), payload: payload as object });
 const del = (url: string, t = token) => gw.app.inject({ method: 'DELETE', url, headers: bearer(t) });
 
-function expectProblem(res: Res, status: number, code?: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), detail: expect.any(String) });
-  if (code) expect(body.code).toBe(code);
-  return body;
-}
 
 async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {
   const before = gw.ledger.callsOf(rpc).length;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainError } from '@finance/platform';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem, type Res } from './support/problems.js';
 
 let gw: TestGateway;
 let token: string;
@@ -12,16 +13,7 @@ afterAll(async () => {
   await gw.close();
 });
 
-type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
 
-function expectProblem(res: Res, status: number, code: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, code, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), title: expect.any(String), detail: expect.any(String) });
-  expect(body.instance).toBe(res.headers['x-request-id']);
-  return body;
-}
 
 const register = (payload: string, contentType = 'application/json') =>
   gw.app.inject({ method: 'POST', url: '/auth/register', headers: { 'content-type': contentType }, payload });

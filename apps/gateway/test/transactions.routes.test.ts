@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { DomainError } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem, type Res } from './support/problems.js';
 
 const { TransactionType } = ledgerV1;
 
@@ -22,7 +23,6 @@ beforeEach(async () => {
   token = seeded.token;
 });
 
-type Res = Awaited<ReturnType<TestGateway['app']['inject']>>;
 
 const TRANSACTION_KEYS = ['amount', 'category', 'category_id', 'created_at', 'currency', 'date', 'description', 'id', 'transaction_type', 'updated_at'];
 const valid = { amount: '12.50', transaction_type: 'expense', date: '2026-03-14' };
@@ -36,14 +36,6 @@ const put = (id: string, payload: unknown, t = token) => gw.app.inject({ method:
 const putRaw = (id: string, text: string) =>
   gw.app.inject({ method: 'PUT', url: `/transactions/${id}`, headers: { ...bearer(token), 'content-type': 'application/json' }, payload: text });
 
-function expectProblem(res: Res, status: number, code?: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:finance-tracker,2026:problems\//), detail: expect.any(String) });
-  if (code) expect(body.code).toBe(code);
-  return body;
-}
 
 /** A 422 naming exactly these fields, decided by the gateway: the ledger was not asked. */
 async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {

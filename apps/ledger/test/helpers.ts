@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type MikroORM } from '@finance/platform';
+import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import type { RunningAuthService } from '@finance/auth';
 import { sharedServiceEnv, startTestAuthService, testLogLevel, type AuthClient } from '@finance/test-auth';
-import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
+import { createTestDatabase, date, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
 import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
 import { openLedgerDatabase } from '../src/persistence/database.js';
 
@@ -69,24 +69,7 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
 }
 
 export { registerUser } from '@finance/test-auth';
-
-/** What a caller of the ledger learns from a failed call (as the gateway renders it). */
-export async function rejected(promise: Promise<unknown>) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isServiceError(err)) throw new Error(`expected a gRPC error, got ${err === undefined ? 'success' : String(err)}`);
-  return { status: err.code, ...fromGrpcError(err) };
-}
-
-export const date = (iso: string) => {
-  const [year, month, day] = iso.split('-').map(Number);
-  return { year: year!, month: month!, day: day! };
-};
-
-export const iso = (d: { year: number; month: number; day: number } | undefined) =>
-  d ? `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : undefined;
+export { date, iso, rejected } from '@finance/testing';
 
 export function newTransaction(userId: string, overrides: Partial<ledgerV1.CreateTransactionRequest> = {}): ledgerV1.CreateTransactionRequest {
   return {

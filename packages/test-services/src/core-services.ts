@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningAuthService } from '@finance/auth';
 import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
-import { createGrpcClient, createLogger, fromGrpcError, isServiceError, type GrpcClient, type RemoteError } from '@finance/platform';
+import { createGrpcClient, createLogger, type GrpcClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import { sharedServiceEnv, startTestAuthService, testLogLevel, type AuthClient, type SharedServiceEnv } from '@finance/test-auth';
-import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
+import { createTestDatabase, date, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
 
 export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
 
@@ -116,31 +116,6 @@ export async function recordTransaction(
   });
   return transaction!;
 }
-
-/** A failed call as its caller learns it: the gRPC status code and what the gateway would render. */
-export interface Rejection extends RemoteError {
-  status: number;
-}
-
-/** What a caller learns from a failed call (as the gateway renders it); fails when the call succeeded. */
-export async function rejected(promise: Promise<unknown>): Promise<Rejection> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isServiceError(err)) throw new Error(`expected a gRPC error, got ${err === undefined ? 'success' : String(err)}`);
-  return { status: err.code, ...fromGrpcError(err) };
-}
-
-/** "2026-03-15" → the proto Date. */
-export const date = (iso: string) => {
-  const [year, month, day] = iso.split('-').map(Number);
-  return { year: year!, month: month!, day: day! };
-};
-
-/** The proto Date → "2026-03-15" (undefined stays undefined). */
-export const iso = (d: { year: number; month: number; day: number } | undefined) =>
-  d ? `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : undefined;
 
 /** A Money message as a readable string: "30 USD" (minor units). */
 export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);
