@@ -8,6 +8,9 @@ import { ensureDurableConsumer, ensureStream } from '../nats/streams.js';
 import { assertNamespace, namespacedDurable, namespacedSubject } from '../naming.js';
 import { abortableSleep, backoffMs, errorMessage } from '../util.js';
 
+/** How long one pull request lives on the server; see where it is used. */
+const PULL_EXPIRES_MS = 10_000;
+
 export type EventHandler<C extends EventContract<string, any>> = (em: EntityManager, event: EventOf<C>) => Promise<void>;
 
 export interface ConsumerOptions<C extends EventContract<string, any>> {
@@ -123,7 +126,10 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
           max_ack_pending: 1_000,
         });
         const consumer = await jetstream(nc).consumers.get(stream, this.durable);
-        const messages = await consumer.consume({ max_messages: this.#opts.prefetch ?? 10 });
+        // Pulls expire after 10 s (default 30 s). The client's recovery after a reconnect or missed
+        // heartbeats waits up to `expires` between attempts and heartbeats every expires / 2, so this
+        // bounds how long a consumer stays deaf after NATS comes back; an idle pull every 10 s costs nothing.
+        const messages = await consumer.consume({ max_messages: this.#opts.prefetch ?? 10, expires: PULL_EXPIRES_MS });
         this.#messages = messages;
         if (this.#stopped) {
           await messages.close();
