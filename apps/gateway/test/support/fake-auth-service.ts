@@ -61,11 +61,6 @@ export async function mintAccessToken(defaultKey: SigningKey, options: MintOptio
  */
 export class FakeAuthService extends GrpcFake {
   readonly users = new Map<string, StoredUser>();
-  readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
-  /** When set, every RPC throws it (an `unavailable` DomainError, or a plain Error for an INTERNAL). */
-  outage: unknown;
-  /** Every RPC waits this long before answering. */
-  delayMs = 0;
   signingKey!: SigningKey;
   publishedKeys: SigningKey[] = [];
   private readonly refreshTokens = new Map<string, { userId: string; family: string; used: boolean }>();
@@ -80,16 +75,11 @@ export class FakeAuthService extends GrpcFake {
     return fake;
   }
 
-
   /** Publishes a new key and signs with it from now on (the old one stays published). */
   async rotateKey(): Promise<SigningKey> {
     this.signingKey = await newSigningKey();
     this.publishedKeys = [...this.publishedKeys, this.signingKey];
     return this.signingKey;
-  }
-
-  callsOf(rpc: string) {
-    return this.calls.filter((call) => call.rpc === rpc);
   }
 
   mint(options: MintOptions): Promise<string> {
@@ -144,9 +134,7 @@ export class FakeAuthService extends GrpcFake {
     const rpc =
       <Req, Res>(name: string, body: (request: Req) => Promise<Res> | Res) =>
       async (request: Req, context: { requestId: string }): Promise<Res> => {
-        this.calls.push({ rpc: name, request, requestId: context.requestId });
-        if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        if (this.outage) throw this.outage;
+        await this.enter(name, request, context);
         return body(request);
       };
     return {

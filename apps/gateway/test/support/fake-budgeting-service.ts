@@ -117,10 +117,6 @@ function periodAt(budget: StoredBudget, k: number): Period {
  */
 export class FakeBudgetingService extends GrpcFake {
   readonly budgets = new Map<string, StoredBudget>();
-  readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
-  /** When set, every RPC throws it. */
-  outage: unknown;
-  delayMs = 0;
   /** "Today" in every user's time zone, for requests without a date. */
   today = '2026-03-15';
   /** The user's base currency, for budgets without one (the real service asks auth). */
@@ -137,16 +133,6 @@ export class FakeBudgetingService extends GrpcFake {
     const fake = new FakeBudgetingService();
     await fake.serve(budgetingV1.BudgetingServiceService, fake.implementation(), 'fake-budgeting');
     return fake;
-  }
-
-  callsOf(rpc: string) {
-    return this.calls.filter((call) => call.rpc === rpc);
-  }
-
-  lastRequest<T>(rpc: string): T {
-    const call = this.callsOf(rpc).at(-1);
-    if (!call) throw new Error(`${rpc} was not called`);
-    return call.request as T;
   }
 
   /** A deterministic clock: every write is one second after the previous one. */
@@ -292,9 +278,7 @@ export class FakeBudgetingService extends GrpcFake {
     const rpc =
       <Req, Res>(name: string, body: (request: Req) => Res) =>
       async (request: Req, context: { requestId: string }): Promise<Res> => {
-        this.calls.push({ rpc: name, request, requestId: context.requestId });
-        if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        if (this.outage) throw this.outage;
+        await this.enter(name, request, context);
         if (!UUID.test((request as { userId: string }).userId)) throw invalid('user_id', 'must be a UUID');
         const response = body(request);
         return this.tamper ? (this.tamper(name, response) as Res) : response;

@@ -95,10 +95,6 @@ function compareDesc(a: string[], b: string[]): number {
 export class FakeLedgerService extends GrpcFake {
   readonly transactions = new Map<string, StoredTransaction>();
   readonly categories = new Map<string, StoredCategory>();
-  readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
-  /** When set, every RPC throws it. */
-  outage: unknown;
-  delayMs = 0;
   /** The user's base currency, for transactions without one (the real ledger asks auth). */
   baseCurrencyOf: (userId: string) => string = () => 'USD';
   private readonly idempotency = new Map<string, { fingerprint: string; response: ledgerV1.CreateTransactionResponse }>();
@@ -108,17 +104,6 @@ export class FakeLedgerService extends GrpcFake {
     const fake = new FakeLedgerService();
     await fake.serve(ledgerV1.LedgerServiceService, fake.implementation(), 'fake-ledger');
     return fake;
-  }
-
-
-  callsOf(rpc: string) {
-    return this.calls.filter((call) => call.rpc === rpc);
-  }
-
-  lastRequest<T>(rpc: string): T {
-    const call = this.callsOf(rpc).at(-1);
-    if (!call) throw new Error(`${rpc} was not called`);
-    return call.request as T;
   }
 
   /** A deterministic clock: every write is one second after the previous one. */
@@ -245,9 +230,7 @@ export class FakeLedgerService extends GrpcFake {
     const rpc =
       <Req, Res>(name: string, body: (request: Req) => Res) =>
       async (request: Req, context: { requestId: string }): Promise<Res> => {
-        this.calls.push({ rpc: name, request, requestId: context.requestId });
-        if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        if (this.outage) throw this.outage;
+        await this.enter(name, request, context);
         this.requireUser((request as { userId: string }).userId);
         return body(request);
       };

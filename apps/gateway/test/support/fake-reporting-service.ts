@@ -130,10 +130,6 @@ function statusOf(status: budgetingV1.BudgetStatus): reportingV1.BudgetStatus {
  * budgeting service, which resolves "today").
  */
 export class FakeReportingService extends GrpcFake {
-  readonly calls: { rpc: string; request: unknown; requestId: string }[] = [];
-  /** When set, every RPC throws it. */
-  outage: unknown;
-  delayMs = 0;
   /** "Today" in every user's time zone, for budget status requests without a date. */
   today = '2026-03-15';
   /** The most intervals one income-vs-expense answer may have (the service's MAX_INTERVALS). */
@@ -153,16 +149,6 @@ export class FakeReportingService extends GrpcFake {
     const fake = new FakeReportingService();
     await fake.serve(reportingV1.ReportingServiceService, fake.implementation(), 'fake-reporting');
     return fake;
-  }
-
-  callsOf(rpc: string) {
-    return this.calls.filter((call) => call.rpc === rpc);
-  }
-
-  lastRequest<T>(rpc: string): T {
-    const call = this.callsOf(rpc).at(-1);
-    if (!call) throw new Error(`${rpc} was not called`);
-    return call.request as T;
   }
 
   /** from and to: both valid, from ≤ to; every problem named at once. */
@@ -198,9 +184,7 @@ export class FakeReportingService extends GrpcFake {
     const rpc =
       <Req, Res>(name: string, body: (request: Req) => Res) =>
       async (request: Req, context: { requestId: string }): Promise<Res> => {
-        this.calls.push({ rpc: name, request, requestId: context.requestId });
-        if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        if (this.outage) throw this.outage;
+        await this.enter(name, request, context);
         if (!UUID.test((request as { userId: string }).userId)) throw invalidFields([{ path: 'user_id', message: 'must be a UUID' }]);
         const response = body(request);
         return this.tamper ? (this.tamper(name, response) as Res) : response;
