@@ -124,6 +124,19 @@ describe('login and access tokens', () => {
     expect(other.tokens.accessToken).toBeTruthy();
   });
 
+  test('concurrent wrong passwords cannot race past the lockout: exactly ten are checked', async () => {
+    const account = newAccount('raced');
+    await h.client.registerUser(account);
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => rejected(h.client.loginUser({ identifier: account.username, password: `wrong ${i}` }))),
+    );
+    const codes = outcomes.map((o) => o.code);
+    expect(codes.filter((c) => c === 'AUTH_INVALID_CREDENTIALS')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'AUTH_TOO_MANY_ATTEMPTS')).toHaveLength(30);
+    // and the right password is refused too, until the window passes
+    expect((await rejected(h.client.loginUser({ identifier: account.username, password: account.password }))).code).toBe('AUTH_TOO_MANY_ATTEMPTS');
+  });
+
   test('unknown names are throttled too, so the lockout does not reveal which names exist', async () => {
     for (let i = 0; i < 10; i++) await rejected(h.client.loginUser({ identifier: 'ghost-user', password: 'nope nope' }));
     expect(await rejected(h.client.loginUser({ identifier: 'Ghost-User', password: 'nope nope' }))).toMatchObject({ httpStatus: 429 });

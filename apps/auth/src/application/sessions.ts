@@ -50,20 +50,24 @@ export async function loginUser(ctx: AuthContext, identifier: string, password: 
   const now = ctx.now();
 
   const windowStart = new Date(now.getTime() - ctx.settings.failedLoginWindowMs);
-  const failures = await em.execute<{ failed_at: Date }[]>(
-    'select failed_at from auth.login_failure where key = ? and failed_at > ? order by failed_at desc limit ?',
-    [key, windowStart, ctx.settings.maxFailedLogins],
-  );
-  const lock = loginLockout(failures.map((f) => new Date(f.failed_at)), now, ctx.settings.maxFailedLogins, ctx.settings.failedLoginWindowMs);
-  if (lock.locked) throw errors.tooManyAttempts(lock.retryAfterSeconds);
+  // Every attempt is counted as a failure before the password is checked, under a lock on the key,
+  // so concurrent attempts cannot all pass the check before any of them is counted: at most
+  // maxFailedLogins passwords are ever tried per window. A success clears the key's failures.
+  await em.transactional(async (tx) => {
+    await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`auth.login.${key}`]);
+    const failures = await tx.execute<{ failed_at: Date }[]>(
+      'select failed_at from auth.login_failure where key = ? and failed_at > ? order by failed_at desc limit ?',
+      [key, windowStart, ctx.settings.maxFailedLogins],
+    );
+    const lock = loginLockout(failures.map((f) => new Date(f.failed_at)), now, ctx.settings.maxFailedLogins, ctx.settings.failedLoginWindowMs);
+    if (lock.locked) throw errors.tooManyAttempts(lock.retryAfterSeconds);
+    await tx.execute('insert into auth.login_failure (key, failed_at) values (?, ?)', [key, now]);
+    // Old rows of this key are no use to anyone; keep the table small.
+    await tx.execute('delete from auth.login_failure where key = ? and failed_at <= ?', [key, windowStart]);
+  });
 
   const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password);
-  if (!ok || !user) {
-    await em.execute('insert into auth.login_failure (key, failed_at) values (?, ?)', [key, now]);
-    // Old rows of this key are no use to anyone; keep the table small.
-    await em.execute('delete from auth.login_failure where key = ? and failed_at <= ?', [key, windowStart]);
-    throw errors.invalidCredentials();
-  }
+  if (!ok || !user) throw errors.invalidCredentials();
 
   return em.transactional(async (tx) => {
     await tx.execute('delete from auth.login_failure where key = ?', [key]);
