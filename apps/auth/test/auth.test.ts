@@ -77,6 +77,12 @@ describe('registration', () => {
     const err = await rejected(h.client.registerUser({ ...newAccount(), password: 'x'.repeat(129) }));
     expect(err.errors).toEqual([{ path: 'password', message: expect.stringContaining('8 to 128') }]);
   });
+
+  test('password length counts characters, not UTF-16 units', async () => {
+    const four = await rejected(h.client.registerUser({ ...newAccount(), password: '🔑🔑🔑🔑' })); // 8 UTF-16 units
+    expect(four.errors).toEqual([{ path: 'password', message: expect.stringContaining('8 to 128') }]);
+    await expect(h.client.registerUser({ ...newAccount(), password: '🔑'.repeat(128) })).resolves.toBeTruthy(); // 256 units
+  });
 });
 
 describe('login and access tokens', () => {

@@ -15,6 +15,17 @@ interface ReviverContext {
   source?: string;
 }
 
+// Without source text access `1e3` would silently be read as 1000: refuse to run instead.
+// (`npm start` runs the services on the Node 24 it provisions; this guards a manual start.)
+let sourceTextAccess = false;
+JSON.parse('1', (_key, value: unknown, context?: ReviverContext) => {
+  sourceTextAccess = context?.source === '1';
+  return value;
+});
+if (!sourceTextAccess) {
+  throw new Error(`the gateway needs JSON.parse source text access (Node ≥ 22); this is Node ${process.versions.node}`);
+}
+
 /**
  * Parses a JSON request body. `__proto__` keys are dropped (zod strips unknown keys anyway; this
  * keeps them out of logs too) and numbers written with an exponent become ExponentNumberLiteral.

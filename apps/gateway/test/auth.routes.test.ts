@@ -51,6 +51,9 @@ describe('POST /auth/register', () => {
     [{ email: 'x@example.com', username: 'ab', password: 'long enough' }, ['username']],
     [{ email: 'x@example.com', username: 'valid_name', password: 'short' }, ['password']],
     [{ email: 'x@example.com', username: 'valid_name', password: 'p'.repeat(129) }, ['password']],
+    // characters, not UTF-16 units: four emoji are four characters
+    [{ email: 'x@example.com', username: 'valid_name', password: '🔑🔑🔑🔑' }, ['password']],
+    [{ email: 'x@example.com', username: 'valid_name', password: 'lone \ud800 surrogate' }, ['password']],
     [{ email: `${'a'.repeat(250)}@example.com`, username: 'valid_name', password: 'long enough' }, ['email']],
     [{ username: 'valid_name', password: 12345678 }, ['email', 'password']],
   ])('422 names the invalid fields of %j', async (payload, paths) => {

@@ -196,6 +196,12 @@ describe('POST /transactions', () => {
       await expectRefusedByGateway(() => post({ ...valid, description: 'nul\u0000byte' }), 'createTransaction', ['description']);
     });
 
+    it('a lone UTF-16 surrogate (valid JSON, no UTF-8 form) is refused, not stored as U+FFFD', async () => {
+      const body = await expectRefusedByGateway(() => postRaw(JSON.stringify({ ...valid, description: 'x' }).replace('"x"', '"\\ud800x"')), 'createTransaction', ['description']);
+      expect(body.errors[0].message).toMatch(/lone surrogate/);
+      expect((await post({ ...valid, description: 'a pair is fine: \ud83d\udcb6' })).statusCode).toBe(201);
+    });
+
     it.each(['1e3', '1E3', '1.5e2', '1e-2', '1e21'])('a JSON number written with an exponent (%s)', async (literal) => {
       const body = await expectRefusedByGateway(
         () => postRaw(`{"amount": ${literal}, "transaction_type": "expense", "date": "2026-03-14"}`),

@@ -38,8 +38,21 @@ export function validateUsername(errors: FieldError[], username: string) {
   check(errors, USERNAME.test(username), 'username', 'must be 3 to 100 characters: letters, digits, "_", "." or "-"');
 }
 
+/** Length in characters (code points): four emoji are four characters, not eight UTF-16 units. */
+function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 export function validatePassword(errors: FieldError[], password: string, path = 'password') {
-  check(errors, password.length >= PASSWORD_MIN_LENGTH && password.length <= PASSWORD_MAX_LENGTH, path, `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
+  const length = charLength(password);
+  check(
+    errors,
+    length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH && password.isWellFormed(),
+    path,
+    `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
+  );
 }
 
 export function validateRegistration(input: { email: string; username: string; password: string }) {

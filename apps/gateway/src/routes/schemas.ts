@@ -13,7 +13,8 @@ export const usernameField = z
   .min(3)
   .max(100)
   .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"');
-export const passwordField = z.string().min(8).max(128);
+/** 8 to 128 characters (code points: four emoji are four characters, not eight). */
+export const passwordField = textField(128, { min: 8 });
 export const currencyField = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD');
 export const timezoneField = doc(z.string().min(1).max(64), 'An IANA time zone such as Europe/Berlin');
 
@@ -26,7 +27,7 @@ function charLength(value: string): number {
 
 /**
  * Text of `min` to `max` characters (code points, so 1000 emoji are 1000 characters), optionally
- * trimmed first. NUL is refused: no service can store it.
+ * trimmed first. NUL and lone surrogates are refused: no service can store them as sent.
  */
 export function textField(max: number, options: { min?: number; trim?: boolean } = {}) {
   const min = options.min ?? 0;
@@ -37,7 +38,10 @@ export function textField(max: number, options: { min?: number; trim?: boolean }
       const length = charLength(value);
       return length >= min && length <= max;
     }, `must be ${range}${options.trim ? ' (surrounding spaces are ignored)' : ''}`)
-    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+    // A lone UTF-16 surrogate (possible in JSON: "\ud800") has no UTF-8 form; storing it would
+    // silently change it to U+FFFD.
+    .refine((value) => value.isWellFormed(), 'must be valid Unicode text (no lone surrogates)');
   openApiRegistry.add(schema, { ...(min > 0 ? { minLength: min } : {}), maxLength: max });
   return schema;
 }
