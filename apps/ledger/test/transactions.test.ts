@@ -263,6 +263,17 @@ describe('ListTransactions', () => {
     expect(whole.page!.nextCursor).toBe('');
   });
 
+  test('one day’s transactions come newest-recorded first (ids are time-ordered)', async () => {
+    const userId = await registerUser(h);
+    const recorded = [];
+    for (const description of ['breakfast', 'lunch', 'dinner', 'late snack']) {
+      recorded.push((await h.client.createTransaction(newTransaction(userId, { date: date('2026-04-01'), description }))).transaction!.id);
+    }
+    const page = await h.client.listTransactions({ userId, ...noFilter, page: { limit: 0, cursor: '' } });
+    expect(page.items.map((t) => t.description)).toEqual(['late snack', 'dinner', 'lunch', 'breakfast']);
+    expect(page.items.map((t) => t.id)).toEqual([...recorded].reverse());
+  });
+
   test('filters: inclusive date range, type, category, q', async () => {
     const userId = await registerUser(h);
     const food = await createCategory(h, userId, 'Food');

@@ -115,7 +115,9 @@ export const transactionsRoutes: FastifyPluginAsyncZod<LedgerRoutesOptions> = as
         tags: ['transactions'],
         operationId: 'listTransactions',
         summary: 'Your transactions, newest date first',
-        description: 'Filters combine. `from` and `to` are inclusive. Pages are stable while transactions are added: follow `next_cursor` until it is null.',
+        description:
+          'Newest `date` first; within a day, the most recently recorded first. Filters combine. `from` and `to` are inclusive. ' +
+          'Pages are stable while transactions are added: follow `next_cursor` until it is null.',
         querystring: listTransactionsQuery,
         response: { 200: jsonResponse(transactionPageSchema, 'A page of transactions'), ...problemResponses(401, 422, 429, 503) },
       },

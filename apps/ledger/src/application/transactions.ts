@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
@@ -130,7 +130,9 @@ export async function createTransaction(ctx: LedgerContext, input: CreateTransac
       }
       const category = valid.categoryId ? await requireOwnCategory(tx, userId, valid.categoryId) : null;
       const row = tx.create(TransactionEntity, {
-        id: randomUUID(),
+        // Time-ordered (UUIDv7): lists order by date, then id, so one day's transactions come
+        // newest-recorded first instead of in random order.
+        id: uuidv7(),
         userId,
         amountMinor: amount.minor,
         currency: amount.currency,
