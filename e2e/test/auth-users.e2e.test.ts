@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { client, newAccount, problemCore, signUp, startStack, type Stack } from './support/stack.js';
+import pg from 'pg';
+import { waitFor } from '@finance/testing';
+import { client, newAccount, problemCore, signUp, startStack, type Reply, type Stack } from './support/stack.js';
 import { expectProblem } from './support/problems.js';
 
 // Every row of API.md "Version 1" auth and users, through the gateway, as a client calls it.
@@ -74,6 +76,14 @@ describe('POST /auth/login', () => {
     const reply = await api.post('/auth/login', { username: account.username, password: account.password });
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'bearer', expires_in: 900 });
+  });
+
+  test('200 with a bearer pair, by email (JSON)', async () => {
+    const { account } = await signUp(api);
+    const reply = await api.post('/auth/login', { username: account.email, password: account.password });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'bearer', expires_in: 900 });
+    expect((await api.get('/users/me', reply.body.access_token)).body.email).toBe(account.email);
   });
 
   test('200 by email with the OAuth2 password form (what Swagger UI sends)', async () => {
@@ -187,6 +197,23 @@ describe('PUT /users/me', () => {
     expect((await api.get('/users/me', tokens.access_token)).body).toEqual(user);
   });
 
+  test('email and username can change; login then works with the new username or email, no longer with the old ones', async () => {
+    const { account, user, tokens } = await signUp(api);
+    const renamed = newAccount('renamed');
+    const reply = await api.put('/users/me', { email: renamed.email, username: renamed.username }, tokens.access_token);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ ...user, email: renamed.email, username: renamed.username, updated_at: expect.any(String) });
+    expect((await api.get('/users/me', tokens.access_token)).body).toEqual(reply.body);
+
+    for (const username of [renamed.username, renamed.email]) {
+      const login = await api.post('/auth/login', { username, password: account.password });
+      expect(login.status).toBe(200);
+      expect((await api.get('/users/me', login.body.access_token)).body.id).toBe(user.id);
+    }
+    expectProblem(await api.post('/auth/login', { username: account.username, password: account.password }), 401);
+    expectProblem(await api.post('/auth/login', { username: account.email, password: account.password }), 401);
+  });
+
   test("409 for another user's email or username", async () => {
     const a = await signUp(api);
     const b = await signUp(api);
@@ -217,6 +244,60 @@ describe('DELETE /users/me', () => {
     expectProblem(await api.put('/users/me', { timezone: 'UTC' }, tokens.access_token), 401);
     expectProblem(await api.post('/auth/refresh', { refresh_token: tokens.refresh_token }), 401);
     expectProblem(await api.post('/auth/login', { username: account.username, password: account.password }), 401);
+  });
+
+  test('all of its data in every service is erased: nobody can reach it, and its rows are gone from the database', async () => {
+    const { user, tokens } = await signUp(api, 'erase');
+    const token = tokens.access_token;
+    const created = (reply: Reply) => {
+      expect(reply.status).toBe(201);
+      return reply.body as { id: string };
+    };
+    const food = created(await api.post('/categories', { name: 'Food', color: '#336699' }, token));
+    const rent = created(await api.post('/categories', { name: 'Rent', color: '#993366' }, token));
+    const transactions = [
+      created(await api.post('/transactions', { amount: '12.50', transaction_type: 'expense', date: '2026-03-10', category_id: food.id }, token)),
+      created(await api.post('/transactions', { amount: '7.25', transaction_type: 'expense', date: '2026-03-10', category_id: food.id }, token)),
+      created(await api.request('POST', '/transactions', { token, json: { amount: '2000', transaction_type: 'income', date: '2026-03-11' }, headers: { 'idempotency-key': 'salary-march' } })),
+    ];
+    const budgets = [
+      created(await api.post('/budgets', { amount: '300.00', period: 'monthly', start_date: '2026-03-01', category_id: food.id }, token)),
+      created(await api.post('/budgets', { amount: '900.00', period: 'monthly', start_date: '2026-03-01' }, token)),
+    ];
+
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const rowsOf = async (userId: string) =>
+        (
+          await db.query<Record<string, number>>(
+            `select (select count(*) from ledger.transaction where user_id = $1)::int as transactions,
+                    (select count(*) from ledger.category where user_id = $1)::int as categories,
+                    (select count(*) from ledger.daily_total where user_id = $1)::int as daily_totals,
+                    (select count(*) from ledger.idempotency_key where user_id = $1)::int as idempotency_keys,
+                    (select count(*) from budgeting.budget where user_id = $1)::int as budgets,
+                    (select count(*) from auth."user" where id = $1)::int as users`,
+            [userId],
+          )
+        ).rows[0]!;
+      // Two expenses share a day, a category and a currency: one daily total for them, one for the income.
+      expect(await rowsOf(user.id)).toEqual({ transactions: 3, categories: 2, daily_totals: 2, idempotency_keys: 1, budgets: 2, users: 1 });
+
+      expect((await api.delete('/users/me', token)).status).toBe(204);
+
+      const nobody = { transactions: 0, categories: 0, daily_totals: 0, idempotency_keys: 0, budgets: 0, users: 0 };
+      // Auth deletes at once; the ledger and budgeting erase on auth.user.deleted.v1.
+      await waitFor(async () => Object.values(await rowsOf(user.id)).every((n) => n === 0), { timeoutMs: 10_000, intervalMs: 100, message: 'the deleted user’s rows to be erased' });
+      expect(await rowsOf(user.id)).toEqual(nobody);
+    } finally {
+      await db.end();
+    }
+
+    const other = (await signUp(api, 'after')).tokens.access_token;
+    for (const path of ['/transactions', '/categories', '/budgets']) expect((await api.get(path, other)).body).toEqual({ items: [], next_cursor: null });
+    for (const t of transactions) expectProblem(await api.get(`/transactions/${t.id}`, other), 404);
+    for (const c of [food, rent]) expectProblem(await api.get(`/categories/${c.id}`, other), 404);
+    for (const b of budgets) expectProblem(await api.get(`/budgets/${b.id}`, other), 404);
   });
 });
 

@@ -161,6 +161,9 @@ function withoutAnalysis(body: Record<string, unknown>): Record<string, unknown>
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
+/** Today in an IANA time zone, YYYY-MM-DD. */
+const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 describe('POST /budgets', () => {
   test('201 with the budget: exactly the documented fields, amount as a decimal string, Location; what was answered is what is stored', async () => {
     const { token } = await newUser();
@@ -294,6 +297,22 @@ describe('GET /budgets', () => {
     expect((await api.get('/budgets', token)).body).toEqual({ items: created, next_cursor: null });
   });
 
+  test('a default page holds 50; the next page the rest; limit 200 is allowed', async () => {
+    const { token } = await newUser();
+    const created = await Promise.all(Array.from({ length: 51 }, (_, i) => createBudget(token, { name: `Bulk ${i}` })));
+    const first = await api.get('/budgets', token);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(50);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await api.get(`/budgets?cursor=${encodeURIComponent(first.body.next_cursor)}`, token);
+    expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.next_cursor).toBeNull();
+    expect([...first.body.items, ...second.body.items].map((b: Budget) => b.id).sort()).toEqual(created.map((b) => b.id).sort());
+    const all = await api.get('/budgets?limit=200', token);
+    expect(all.body).toEqual({ items: [...first.body.items, ...second.body.items], next_cursor: null });
+  });
+
   test('422 for a bad limit or a cursor it did not issue', async () => {
     const { token } = await newUser();
     expectInvalid(await api.get('/budgets?limit=0', token), 'limit');
@@ -411,6 +430,81 @@ describe('GET /budgets/{id}: the analysis of the period that contains ?date', ()
       ['2026-02-28', '2026-03-30', '50.00'],
       ['2026-01-31', '2026-02-27', '10.00'],
     ]);
+  });
+
+  test('a monthly budget anchored on the 15th runs 15th to 14th: ?date picks the period, and only its expenses count', async () => {
+    const { token } = await newUser();
+    const budget = await createBudget(token, { start_date: '2026-01-15', amount: '100.00' });
+    await spend(token, '1.00', '2026-03-14');
+    await spend(token, '2.00', '2026-03-15');
+    await spend(token, '4.00', '2026-04-14');
+    await spend(token, '8.00', '2026-04-15');
+    expect(await analysisOn(token, budget.id, '2026-03-20')).toMatchObject({ period_start: '2026-03-15', period_end: '2026-04-14', spent: '6.00', days_in_period: 31, days_elapsed: 6 });
+    expect(await analysisOn(token, budget.id, '2026-04-14')).toMatchObject({ period_start: '2026-03-15', period_end: '2026-04-14', spent: '6.00' });
+    expect(await analysisOn(token, budget.id, '2026-03-14')).toMatchObject({ period_start: '2026-02-15', period_end: '2026-03-14', spent: '1.00', days_in_period: 28 });
+    expect(await analysisOn(token, budget.id, '2026-04-15')).toMatchObject({ period_start: '2026-04-15', period_end: '2026-05-14', spent: '8.00' });
+    expect(await analysisOn(token, budget.id, '2026-01-15')).toMatchObject({ period_start: '2026-01-15', period_end: '2026-02-14', spent: '0.00' });
+  });
+
+  test('a weekly budget anchored on a Wednesday: 7-day windows from start_date, not calendar weeks', async () => {
+    const { token } = await newUser();
+    // 2026-03-04 is a Wednesday.
+    const budget = await createBudget(token, { period: 'weekly', start_date: '2026-03-04', amount: '50.00' });
+    await spend(token, '1.00', '2026-03-08'); // Sunday
+    await spend(token, '2.00', '2026-03-10'); // Tuesday: the first week's last day
+    await spend(token, '4.00', '2026-03-11'); // Wednesday: the second week's first day
+    await spend(token, '8.00', '2026-03-16'); // Monday: a calendar week would start here
+    const expected: [string, string, string, string][] = [
+      ['2026-03-04', '2026-03-04', '2026-03-10', '3.00'],
+      ['2026-03-09', '2026-03-04', '2026-03-10', '3.00'],
+      ['2026-03-10', '2026-03-04', '2026-03-10', '3.00'],
+      ['2026-03-11', '2026-03-11', '2026-03-17', '12.00'],
+      ['2026-03-16', '2026-03-11', '2026-03-17', '12.00'],
+      ['2026-03-17', '2026-03-11', '2026-03-17', '12.00'],
+      ['2026-03-18', '2026-03-18', '2026-03-24', '0.00'],
+    ];
+    for (const [date, start, end, spent] of expected) {
+      const analysis = await analysisOn(token, budget.id, date);
+      expect({ date, start: analysis.period_start, end: analysis.period_end, spent: analysis.spent, days: analysis.days_in_period }).toEqual({ date, start, end, spent, days: 7 });
+    }
+  });
+
+  test('a yearly budget anchored on July 1st: the year-period containing ?date; only expenses within it count', async () => {
+    const { token } = await newUser();
+    const budget = await createBudget(token, { period: 'yearly', start_date: '2025-07-01', amount: '1000.00' });
+    await spend(token, '1.00', '2025-06-30'); // before start_date
+    await spend(token, '2.00', '2025-07-01');
+    await spend(token, '4.00', '2025-12-31');
+    await spend(token, '8.00', '2026-06-30');
+    await spend(token, '16.00', '2026-07-01'); // the next year-period
+    await api.post('/transactions', { amount: '500.00', transaction_type: 'income', date: '2026-01-15' }, token);
+    const analysis = await analysisOn(token, budget.id, '2026-03-20');
+    expect(analysis).toMatchObject({ period_start: '2025-07-01', period_end: '2026-06-30', spent: '14.00', remaining: '986.00', percent_used: '1.40', status: 'under', days_in_period: 365 });
+    expect(await analysisOn(token, budget.id, '2026-07-01')).toMatchObject({
+      period_start: '2026-07-01',
+      period_end: '2027-06-30',
+      spent: '16.00',
+      history: [{ period_start: '2025-07-01', period_end: '2026-06-30', spent: '14.00', status: 'under' }],
+    });
+  });
+
+  test('without ?date: today in the user’s time zone', async () => {
+    // UTC+14 and UTC−11 are 25 hours apart: at any moment their dates differ.
+    const zones = ['Pacific/Kiritimati', 'Pacific/Pago_Pago'];
+    const dates: string[] = [];
+    for (const timezone of zones) {
+      const { token } = await newUser();
+      expect((await api.put('/users/me', { timezone }, token)).status).toBe(200);
+      const budget = await createBudget(token, { period: 'daily', start_date: '2020-01-01' });
+      const before = todayIn(timezone);
+      const reply = await api.get(`/budgets/${budget.id}`, token);
+      const after = todayIn(timezone);
+      expect(reply.status).toBe(200);
+      expect([before, after]).toContain(reply.body.analysis.period_start);
+      expect(reply.body.analysis.period_end).toBe(reply.body.analysis.period_start);
+      dates.push(reply.body.analysis.period_start);
+    }
+    expect(dates[0]! > dates[1]!).toBe(true);
   });
 
   test('analysis: null when ?date is before start_date or after end_date; without ?date it is today’s period', async () => {

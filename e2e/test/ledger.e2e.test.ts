@@ -216,6 +216,21 @@ describe('POST /transactions', () => {
   });
 });
 
+describe('POST /transactions: body size', () => {
+  // Padded with JSON whitespace, so only the size differs from a valid request.
+  const padTo = (body: unknown, bytes: number) => {
+    const json = JSON.stringify(body);
+    return json + ' '.repeat(bytes - Buffer.byteLength(json));
+  };
+
+  test('a body of exactly 1 MiB is accepted; one byte more → 413 problem+json, and nothing is created', async () => {
+    const { token } = await newUser();
+    expect((await sendRaw(token, 'POST', '/transactions', padTo({ ...base, description: 'exactly 1 MiB' }, 1024 * 1024))).status).toBe(201);
+    expectProblem(await sendRaw(token, 'POST', '/transactions', padTo({ ...base, description: 'too large' }, 1024 * 1024 + 1)), 413);
+    expect((await api.get('/transactions', token)).body.items.map((t: Transaction) => t.description)).toEqual(['exactly 1 MiB']);
+  });
+});
+
 describe('Idempotency-Key on POST /transactions', () => {
   const postWithKey = (token: string, key: string, body: unknown) =>
     api.request('POST', '/transactions', { token, json: body, headers: { 'idempotency-key': key } });
@@ -551,6 +566,15 @@ describe('POST /categories', () => {
     expect((await api.get('/categories', token)).body.items).toEqual([]);
   });
 
+  test('415 for another media type, 413 for a body over 1 MiB, as problem+json; nothing is created', async () => {
+    const { token } = await newUser();
+    const category = { name: 'Groceries', color: '#336699' };
+    expectProblem(await api.request('POST', '/categories', { token, body: JSON.stringify(category), headers: { 'content-type': 'text/plain' } }), 415);
+    expectProblem(await api.request('POST', '/categories', { token, body: new URLSearchParams(category) }), 415);
+    expectProblem(await api.post('/categories', { ...category, icon: 'x'.repeat(1024 * 1024 + 10) }, token), 413);
+    expect((await api.get('/categories', token)).body.items).toEqual([]);
+  });
+
   test('a name of 100 characters is fine; a user_id in the body has no effect', async () => {
     const a = await newUser();
     const b = await newUser();
@@ -571,6 +595,25 @@ describe('GET /categories, GET|PUT /categories/{id}', () => {
     expect(items[0]).toEqual(created.find((c) => c.id === items[0]!.id));
     expectInvalid(await api.get('/categories?limit=0', token), 'limit');
     expectInvalid(await api.get('/categories?cursor=garbage', token), 'cursor');
+  });
+
+  test('a default page holds 50; the next page the rest; limit 200 is allowed, 201 (or not a number) → 422', async () => {
+    const { token } = await newUser();
+    const created = await Promise.all(Array.from({ length: 51 }, (_, i) => createCategory(token, { name: `Bulk ${String(i).padStart(2, '0')}` })));
+    const first = await api.get('/categories', token);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(50);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await api.get(`/categories?cursor=${encodeURIComponent(first.body.next_cursor)}`, token);
+    expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.next_cursor).toBeNull();
+    expect([...first.body.items, ...second.body.items].map((c: Category) => c.id).sort()).toEqual(created.map((c) => c.id).sort());
+    const all = await api.get('/categories?limit=200', token);
+    expect(all.body.items).toHaveLength(51);
+    expect(all.body.next_cursor).toBeNull();
+    expectInvalid(await api.get('/categories?limit=201', token), 'limit');
+    expectInvalid(await api.get('/categories?limit=abc', token), 'limit');
   });
 
   test('GET one: 200; 404 for unknown and malformed ids', async () => {

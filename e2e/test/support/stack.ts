@@ -12,6 +12,8 @@ import type { FastifyInstance } from 'fastify';
 export interface Stack {
   baseUrl: string;
   namespace: string;
+  /** The database every service keeps its schema in: for what no endpoint shows, such as rows being erased. */
+  databaseUrl: string;
   auth: RunningAuthService;
   ledger: RunningLedgerService;
   budgeting: RunningBudgetingService;
@@ -125,6 +127,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
   return {
     baseUrl: gateway.baseUrl,
     namespace,
+    databaseUrl: db.url,
     auth,
     ledger,
     budgeting,
