@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { client, signUp, startStack, type Reply, type Stack } from './support/stack.js';
+import { INCOME_VS_EXPENSE_FIELDS, INTERVAL_FIELDS, SPENDING_FIELDS, SPENDING_ITEM_FIELDS, STATUS_FIELDS } from './support/fields.js';
 import { expectInvalid, expectProblem } from './support/problems.js';
 
 // Every analytics row of API.md (Version 2: spending, income vs expense, budget status) through the
@@ -18,24 +19,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const SPENDING_FIELDS = ['currency', 'excluded_currencies', 'from', 'items', 'to', 'total'];
-const SPENDING_ITEM_FIELDS = ['category_id', 'category_name', 'count', 'total'];
-const INCOME_VS_EXPENSE_FIELDS = ['currency', 'excluded_currencies', 'from', 'interval', 'items', 'to', 'totals'];
-const INTERVAL_FIELDS = ['expense', 'income', 'net', 'period_end', 'period_start'];
-const STATUS_FIELDS = [
-  'amount',
-  'budget_id',
-  'category_id',
-  'currency',
-  'excluded_currencies',
-  'name',
-  'percent_used',
-  'period_end',
-  'period_start',
-  'remaining',
-  'spent',
-  'status',
-];
 
 interface SpendingItem {
   category_id: string | null;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { waitFor } from '@finance/testing';
 import { client, newAccount, problemCore, signUp, startStack, type Reply, type Stack } from './support/stack.js';
+import { USER_FIELDS } from './support/fields.js';
 import { expectProblem } from './support/problems.js';
 
 // Every row of API.md "Version 1" auth and users, through the gateway, as a client calls it.
@@ -18,7 +19,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const USER_FIELDS = ['base_currency', 'created_at', 'email', 'id', 'is_active', 'notification_preferences', 'timezone', 'updated_at', 'username'];
 
 /** Changes one character in the middle of the signature (always to a different one). */
 function flipSignatureChar(jwt: string): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { client, problemCore, signUp, startStack, type Reply, type Stack } from './support/stack.js';
+import { ANALYSIS_FIELDS, BUDGET_FIELDS, ISO_UTC, STATUS_FIELDS, UUID } from './support/fields.js';
 import { expectInvalid, expectProblem } from './support/problems.js';
 
 // Every row of API.md's budgets table (Version 2) and GET /analytics/budget-status, through the
@@ -19,37 +20,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const BUDGET_FIELDS = ['amount', 'category_id', 'created_at', 'currency', 'end_date', 'id', 'name', 'period', 'start_date', 'updated_at'];
-const ANALYSIS_FIELDS = [
-  'daily_average',
-  'days_elapsed',
-  'days_in_period',
-  'excluded_currencies',
-  'history',
-  'percent_used',
-  'period_end',
-  'period_start',
-  'projected_spend',
-  'remaining',
-  'spent',
-  'status',
-];
-const STATUS_FIELDS = [
-  'amount',
-  'budget_id',
-  'category_id',
-  'currency',
-  'excluded_currencies',
-  'name',
-  'percent_used',
-  'period_end',
-  'period_start',
-  'remaining',
-  'spent',
-  'status',
-];
-const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Budget {
   id: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { client, signUp, startStack, type Reply, type Stack } from './support/stack.js';
+import { ISO_UTC, TRANSACTION_FIELDS, UUID } from './support/fields.js';
 import { expectInvalid, expectProblem } from './support/problems.js';
 
 // Every row of API.md's transactions (Version 1) and categories (Version 2) tables, through the
@@ -19,9 +20,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-const TRANSACTION_FIELDS = ['amount', 'category', 'category_id', 'created_at', 'currency', 'date', 'description', 'id', 'transaction_type', 'updated_at'];
-const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Transaction {
   id: string;
