@@ -1,6 +1,6 @@
 import { parseIsoDate } from '@finance/calendar';
 import { errors } from './errors.js';
-import { isUuid } from './ids.js';
+import { isUuid } from '@finance/platform/ids';
 
 // Keyset pagination of a user's budgets, ordered by (created_at, id): oldest first, so budgets
 // created while a client pages appear at the end, never twice and never skipped. A deep page costs

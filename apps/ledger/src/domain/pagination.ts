@@ -1,5 +1,5 @@
 import { errors } from './errors.js';
-import { isUuid } from './ids.js';
+import { isUuid } from '@finance/platform/ids';
 import { parseIsoDate, type IsoDate } from './dates.js';
 
 // Keyset pagination. A cursor names the last row of the previous page by its sort key, so the

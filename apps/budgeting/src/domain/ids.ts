@@ -1,8 +1,0 @@
-// Ids are UUIDs. Anything else is refused before it reaches PostgreSQL, where a malformed
-// uuid literal would be a server error instead of a clean "not found" or "invalid".
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
