@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError } from '@finance/platform';
 import { budgetingV1, ledgerV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
+import { upstreamFailureTests } from './support/upstream-failures.js';
 
 const { BudgetPeriod, BudgetStatus } = budgetingV1;
 const { TransactionType } = ledgerV1;
@@ -588,28 +588,7 @@ describe('DELETE /budgets/{id}', () => {
 });
 
 describe('budgeting failures', () => {
-  it('UNAVAILABLE → 503 without the service’s text; the request id reaches the service', async () => {
-    gw.budgeting.outage = new DomainError('unavailable', 'BUDGETING_LEDGER_UNAVAILABLE', 'connect ECONNREFUSED 10.9.8.7:50052');
-    try {
-      const res = await gw.app.inject({ method: 'GET', url: '/budgets', headers: { ...bearer(token), 'x-request-id': 'budget-trace-1' } });
-      expectProblem(res, 503, 'BUDGETING_LEDGER_UNAVAILABLE');
-      expect(res.body).not.toContain('10.9.8.7');
-      expect(gw.budgeting.calls.at(-1)?.requestId).toBe('budget-trace-1');
-    } finally {
-      gw.budgeting.outage = undefined;
-    }
-  });
-
-  it('an unexpected service error → 500 with a generic detail', async () => {
-    gw.budgeting.outage = new Error('relation "budgeting.budget" does not exist');
-    try {
-      const res = await post(valid);
-      expectProblem(res, 500, 'UPSTREAM_ERROR');
-      expect(res.body).not.toContain('relation');
-    } finally {
-      gw.budgeting.outage = undefined;
-    }
-  });
+  upstreamFailureTests('budgeting', ['/budgets'], () => ({ gw, token }));
 
   it.each([
     ['a budget without period', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, budget: { ...r.budget!, period: BudgetPeriod.BUDGET_PERIOD_UNSPECIFIED } })],
@@ -623,21 +602,6 @@ describe('budgeting failures', () => {
       expectProblem(await get(`/budgets/${budget.id}?date=2026-03-02`), 500, 'INTERNAL_ERROR');
     } finally {
       gw.budgeting.tamper = undefined;
-    }
-  });
-
-  it('a budgeting service slower than GRPC_DEADLINE_MS → 504; one that stopped → 503', async () => {
-    const local = await startTestGateway({ GRPC_DEADLINE_MS: '200' });
-    try {
-      const { token: t } = await local.fake.seedUser();
-      expect((await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) })).statusCode).toBe(200);
-      local.budgeting.delayMs = 600;
-      expectProblem(await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) }), 504);
-      local.budgeting.delayMs = 0;
-      await local.budgeting.stop();
-      expectProblem(await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) }), 503);
-    } finally {
-      await local.close();
     }
   });
 });

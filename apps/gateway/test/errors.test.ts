@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainError } from '@finance/platform';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
-import { expectProblem, type Res } from './support/problems.js';
+import { expectProblem } from './support/problems.js';
 
 let gw: TestGateway;
 let token: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { DomainError } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
+import { upstreamFailureTests } from './support/upstream-failures.js';
 
 const { TransactionType } = ledgerV1;
 
@@ -537,51 +537,5 @@ describe('DELETE /transactions/{id}', () => {
 });
 
 describe('ledger failures', () => {
-  it('UNAVAILABLE → 503 without the service’s text; a request id reaches the ledger', async () => {
-    gw.ledger.outage = new DomainError('unavailable', 'LEDGER_DATABASE_DOWN', 'connect ECONNREFUSED 10.9.8.7:5432');
-    try {
-      const res = await gw.app.inject({ method: 'GET', url: '/transactions', headers: { ...bearer(token), 'x-request-id': 'ledger-trace-1' } });
-      expectProblem(res, 503, 'LEDGER_DATABASE_DOWN');
-      expect(res.body).not.toContain('10.9.8.7');
-      expect(gw.ledger.calls.at(-1)?.requestId).toBe('ledger-trace-1');
-    } finally {
-      gw.ledger.outage = undefined;
-    }
-  });
-
-  it('an unexpected ledger error → 500 with a generic detail', async () => {
-    gw.ledger.outage = new Error('column "amount_minor" does not exist');
-    try {
-      const res = await post(valid);
-      expectProblem(res, 500, 'UPSTREAM_ERROR');
-      expect(res.body).not.toContain('amount_minor');
-    } finally {
-      gw.ledger.outage = undefined;
-    }
-  });
-
-  it('a ledger that stopped → 503', async () => {
-    const local = await startTestGateway();
-    try {
-      const { token: t } = await local.fake.seedUser();
-      await local.ledger.stop();
-      expectProblem(await local.app.inject({ method: 'GET', url: '/transactions', headers: bearer(t) }), 503);
-    } finally {
-      await local.close();
-    }
-  });
-
-  it('a ledger slower than GRPC_DEADLINE_MS → 504', async () => {
-    const local = await startTestGateway({ GRPC_DEADLINE_MS: '200' });
-    try {
-      const { token: t } = await local.fake.seedUser();
-      // Warm up the key cache first, so only the ledger call can be slow.
-      expect((await local.app.inject({ method: 'GET', url: '/transactions', headers: bearer(t) })).statusCode).toBe(200);
-      local.ledger.delayMs = 600;
-      expectProblem(await local.app.inject({ method: 'GET', url: '/transactions', headers: bearer(t) }), 504);
-    } finally {
-      local.ledger.delayMs = 0;
-      await local.close();
-    }
-  });
+  upstreamFailureTests('ledger', ['/transactions'], () => ({ gw, token }));
 });
