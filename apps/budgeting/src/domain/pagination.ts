@@ -1,6 +1,7 @@
 import { parseIsoDate } from '@finance/calendar';
 import { errors } from './errors.js';
 import { isUuid } from '@finance/platform/ids';
+import { decodeCursor, encodeCursor, resolvePageSize as resolveSharedPageSize } from '@finance/platform/pagination';
 
 // Keyset pagination of a user's budgets, ordered by (created_at, id): oldest first, so budgets
 // created while a client pages appear at the end, never twice and never skipped. A deep page costs
@@ -10,8 +11,6 @@ import { isUuid } from '@finance/platform/ids';
 // the sort key of the last budget shown. Anything else — undecodable, re-encoded differently,
 // another list's cursor — is refused on path `cursor`.
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
 const MAX_CURSOR_LENGTH = 512;
 /** created_at as PostgreSQL prints it with to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'). */
 const CREATED_KEY = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z$/;
@@ -23,13 +22,11 @@ function isCreatedKey(value: unknown): value is string {
   return match !== null && parseIsoDate(match[1]) !== undefined;
 }
 
-/** 0 (or absent) = the default; otherwise 1..200. */
+export { toPage, type Page } from '@finance/platform/pagination';
+
+/** 0 (or absent) = the default; otherwise 1..200 (BUDGETING_INVALID_FIELDS on `limit`). */
 export function resolvePageSize(limit: number | undefined): number {
-  if (limit === undefined || limit === 0) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw errors.invalidField('limit', `must be between 1 and ${MAX_PAGE_SIZE}`);
-  }
-  return limit;
+  return resolveSharedPageSize(limit, errors.invalidField);
 }
 
 export interface BudgetCursor {
@@ -39,39 +36,17 @@ export interface BudgetCursor {
 }
 
 export function encodeBudgetCursor(c: BudgetCursor): string {
-  return Buffer.from(JSON.stringify(['b', c.createdKey, c.id.toLowerCase()]), 'utf8').toString('base64url');
+  return encodeCursor(['b', c.createdKey, c.id.toLowerCase()]);
 }
 
 /** undefined for an empty cursor (the first page); throws INVALID_ARGUMENT (path `cursor`) for a bad one. */
 export function decodeBudgetCursor(cursor: string | undefined): BudgetCursor | undefined {
   if (!cursor) return undefined;
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw errors.invalidCursor();
-  const bytes = Buffer.from(cursor, 'base64url');
-  // Node's decoder skips what it cannot read; only a cursor that re-encodes to itself is ours.
-  if (bytes.toString('base64url') !== cursor) throw errors.invalidCursor();
-  let parts: unknown;
-  try {
-    parts = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw errors.invalidCursor();
-  }
-  if (!Array.isArray(parts) || parts.length !== 3 || parts[0] !== 'b') throw errors.invalidCursor();
-  const [, createdKey, id] = parts as unknown[];
+  const parts = decodeCursor(cursor, MAX_CURSOR_LENGTH);
+  if (!parts || parts.length !== 3 || parts[0] !== 'b') throw errors.invalidCursor();
+  const [, createdKey, id] = parts;
   if (!isCreatedKey(createdKey) || !isUuid(id)) {
     throw errors.invalidCursor();
   }
   return { createdKey, id: id.toLowerCase() };
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Empty when this is the last page. */
-  nextCursor: string;
-}
-
-/** `limit + 1` fetched rows → a page: the extra row only proves that a next page exists. */
-export function toPage<T>(rows: T[], limit: number, cursorOf: (last: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows, nextCursor: '' };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: cursorOf(items[items.length - 1]!) };
 }
