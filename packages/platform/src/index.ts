@@ -5,6 +5,7 @@ export * from './grpc-errors.js';
 export * from './grpc.js';
 export * from './ids.js';
 export * from './pagination.js';
+export * from './text.js';
 export * from './logger.js';
 export * from './shutdown.js';
 export * from './db/index.js';

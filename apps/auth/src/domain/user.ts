@@ -1,5 +1,6 @@
 import { isCurrencyCode } from '@finance/money';
 import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
+import { charLength } from '@finance/platform/text';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 
 export interface NotificationPreferences {
@@ -36,13 +37,6 @@ export function validateEmail(errors: FieldError[], email: string) {
 
 export function validateUsername(errors: FieldError[], username: string) {
   check(errors, USERNAME.test(username), 'username', 'must be 3 to 100 characters: letters, digits, "_", "." or "-"');
-}
-
-/** Length in characters (code points): four emoji are four characters, not eight UTF-16 units. */
-function charLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 export function validatePassword(errors: FieldError[], password: string, path = 'password') {

@@ -4,7 +4,7 @@ import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '
 import { canonicalUuid } from '@finance/platform/ids';
 import { FieldErrors, UNKNOWN_CATEGORY_MESSAGE } from './errors.js';
 import type { BudgetPeriodKind } from './periods.js';
-import { charLength, hasNul } from './text.js';
+import { charLength, hasNul } from '@finance/platform/text';
 
 // Budget rules. A budget is an amount in one currency per period (anchored at start_date, see
 // periods.ts), optionally ending on end_date, for one category or for all expenses.

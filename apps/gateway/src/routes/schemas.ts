@@ -1,5 +1,6 @@
 import { formatInstant } from '@finance/calendar';
 import { amountToDecimalString, checkAmountSyntax, MoneyError } from '@finance/money';
+import { charLength, hasNul } from '@finance/platform/text';
 import type { authV1, commonV1 } from '@finance/proto';
 import { z } from 'zod';
 import { ExponentNumberLiteral } from '../json-body.js';
@@ -18,12 +19,6 @@ export const passwordField = textField(128, { min: 8 });
 export const currencyField = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD');
 export const timezoneField = doc(z.string().min(1).max(64), 'An IANA time zone such as Europe/Berlin');
 
-/** Length in characters: Unicode code points, as JSON Schema's maxLength and PostgreSQL count them (zod's .max counts UTF-16 units). */
-function charLength(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-}
 
 /**
  * Text of `min` to `max` characters (code points, so 1000 emoji are 1000 characters), optionally
@@ -38,7 +33,7 @@ export function textField(max: number, options: { min?: number; trim?: boolean }
       const length = charLength(value);
       return length >= min && length <= max;
     }, `must be ${range}${options.trim ? ' (surrounding spaces are ignored)' : ''}`)
-    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+    .refine((value) => !hasNul(value), 'must not contain NUL characters')
     // A lone UTF-16 surrogate (possible in JSON: "\ud800") has no UTF-8 form; storing it would
     // silently change it to U+FFFD.
     .refine((value) => value.isWellFormed(), 'must be valid Unicode text (no lone surrogates)');

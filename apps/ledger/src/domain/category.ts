@@ -1,5 +1,5 @@
 import { FieldErrors } from './errors.js';
-import { charLength, hasNul } from './text.js';
+import { charLength, hasNul } from '@finance/platform/text';
 
 // Category rules. Names are trimmed and unique per user regardless of case; colours are
 // "#RRGGBB" and stored in upper case, so "#ff0000" and "#FF0000" are the same colour and

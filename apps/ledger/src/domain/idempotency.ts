@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors } from './errors.js';
-import { charLength, hasNul } from './text.js';
+import { charLength, hasNul } from '@finance/platform/text';
 
 // Idempotency-Key, with Stripe's semantics: the first request with a key is processed and its
 // answer stored for 24 hours; the same key with the same request gets that answer again (and

@@ -3,7 +3,7 @@ import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '
 import { canonicalUuid } from '@finance/platform/ids';
 import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
 import { FieldErrors } from './errors.js';
-import { charLength, hasNul } from './text.js';
+import { charLength, hasNul } from '@finance/platform/text';
 
 export type TransactionType = 'income' | 'expense';
 export const TRANSACTION_TYPES: readonly TransactionType[] = ['income', 'expense'];

@@ -1,4 +1,7 @@
-/** Length in characters (Unicode code points), as PostgreSQL's char_length counts them. */
+/**
+ * Length in characters (Unicode code points), as PostgreSQL's char_length and JSON Schema's
+ * maxLength count them: four emoji are four characters, not the eight UTF-16 units `.length` says.
+ */
 export function charLength(value: string): number {
   let n = 0;
   for (const _ of value) n++;
