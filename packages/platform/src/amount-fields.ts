@@ -63,3 +63,20 @@ export function reexpressAmount(errors: FieldErrors, amount: Money, currency: st
     return undefined;
   }
 }
+
+/**
+ * The amount after an update that may change the amount, the currency, or both: a new amount is
+ * parsed in the (new) currency; a new currency alone keeps the value (`reexpressAmount`). Errors go
+ * to `amount` or `currency`; undefined when nothing changes the amount or a field is refused.
+ */
+export function changedAmount(errors: FieldErrors, current: Money, input: { amount?: string | undefined; currency?: string | undefined }): Money | undefined {
+  const currencyOk = input.currency === undefined || checkCurrency(errors, input.currency);
+  const currency = input.currency ?? current.currency;
+  if (input.amount !== undefined) {
+    if (currencyOk) return parseAmount(errors, input.amount, currency);
+    checkAmountSyntax(errors, input.amount);
+    return undefined;
+  }
+  if (input.currency !== undefined && currencyOk && currency !== current.currency) return reexpressAmount(errors, current, currency);
+  return undefined;
+}

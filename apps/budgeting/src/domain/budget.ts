@@ -1,6 +1,6 @@
 import { fromCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
-import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '@finance/platform/amount-fields';
+import { changedAmount, checkAmountSyntax, checkCurrency, parseAmount } from '@finance/platform/amount-fields';
 import { canonicalUuid } from '@finance/platform/ids';
 import { FieldErrors, UNKNOWN_CATEGORY_MESSAGE } from './errors.js';
 import type { BudgetPeriodKind } from './periods.js';
@@ -156,19 +156,8 @@ export interface AppliedBudgetChanges {
  */
 export function applyBudgetChanges(errors: FieldErrors, current: BudgetState, input: BudgetChangesInput): AppliedBudgetChanges {
   const next: BudgetState = { ...current };
-  const currencyOk = input.currency === undefined || checkCurrency(errors, input.currency);
-  const currency = input.currency ?? current.amount.currency;
-  if (input.amount !== undefined) {
-    if (currencyOk) {
-      const amount = parseAmount(errors, input.amount, currency);
-      if (amount) next.amount = amount;
-    } else {
-      checkAmountSyntax(errors, input.amount);
-    }
-  } else if (input.currency !== undefined && currencyOk && currency !== current.amount.currency) {
-    const amount = reexpressAmount(errors, current.amount, currency);
-    if (amount) next.amount = amount;
-  }
+  const amount = changedAmount(errors, current.amount, input);
+  if (amount) next.amount = amount;
   if (input.period !== undefined) next.period = input.period;
   const startDate = checkDate(errors, input.startDate, 'start_date', false);
   if (startDate) next.startDate = startDate;

@@ -1,5 +1,5 @@
 import { isCurrencyCode, type Money } from '@finance/money';
-import { checkAmountSyntax, checkCurrency, parseAmount, reexpressAmount } from '@finance/platform/amount-fields';
+import { changedAmount, checkAmountSyntax, checkCurrency, parseAmount } from '@finance/platform/amount-fields';
 import { canonicalUuid } from '@finance/platform/ids';
 import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
 import { FieldErrors } from './errors.js';
@@ -128,19 +128,8 @@ export interface AppliedChanges {
 export function applyTransactionChanges(current: TransactionState, input: TransactionChangesInput): AppliedChanges {
   const errors = new FieldErrors();
   const next: TransactionState = { ...current };
-  const currency = input.currency ?? current.amount.currency;
-  const currencyOk = input.currency === undefined || checkCurrency(errors, input.currency);
-  if (input.amount !== undefined) {
-    if (currencyOk) {
-      const amount = parseAmount(errors, input.amount, currency);
-      if (amount) next.amount = amount;
-    } else {
-      checkAmountSyntax(errors, input.amount);
-    }
-  } else if (input.currency !== undefined && currencyOk && currency !== current.amount.currency) {
-    const amount = reexpressAmount(errors, current.amount, currency);
-    if (amount) next.amount = amount;
-  }
+  const amount = changedAmount(errors, current.amount, input);
+  if (amount) next.amount = amount;
   if (input.type !== undefined) next.type = input.type;
   if (input.date !== undefined) {
     const date = checkDate(errors, input.date, 'date', false);
