@@ -61,13 +61,14 @@ export async function startStack() {
     await admin(`drop database if exists ${dbName} with (force)`);
   };
   try {
-    // Every service in start order (as infra/scripts/run-all.mjs), each told where the others listen.
+    // Every service of the manifest in start order (as infra/scripts/run-all.mjs), each told where the others listen.
+    const { startOrder } = await import(join(ROOT, 'packages/platform/dist/services.js'));
+    const services = startOrder().map((svc) => svc.name);
     const addrs = {};
-    const services = ['auth', 'ledger', 'budgeting', 'reporting'];
     const ports = {};
-    for (const name of services) {
-      ports[name] = await freePort();
-      addrs[`${name.toUpperCase()}_GRPC_ADDR`] = `127.0.0.1:${ports[name]}`;
+    for (const svc of startOrder()) {
+      ports[svc.name] = await freePort();
+      addrs[svc.addressVar] = `127.0.0.1:${ports[svc.name]}`;
     }
     for (const name of services) await waitForPort(ports[name], name, run(name, addrs));
     const gatewayPort = await freePort();

@@ -9,13 +9,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT ?? '8080';
 
-// Services in start order; the gateway comes last and is told where each one listens.
-export const SERVICES = [
-  { name: 'auth', addrVar: 'AUTH_GRPC_ADDR', defaultAddr: '127.0.0.1:50051' },
-  { name: 'ledger', addrVar: 'LEDGER_GRPC_ADDR', defaultAddr: '127.0.0.1:50052' },
-  { name: 'budgeting', addrVar: 'BUDGETING_GRPC_ADDR', defaultAddr: '127.0.0.1:50053' },
-  { name: 'reporting', addrVar: 'REPORTING_GRPC_ADDR', defaultAddr: '127.0.0.1:50054' },
-];
+// The services and their start order come from the service manifest (packages/platform/src/services.ts),
+// built by the bootstrap before this runs; the gateway comes last and is told where each one listens.
+const { startOrder, defaultAddress } = await import(join(ROOT, 'packages/platform/dist/services.js'));
 
 const log = (msg) => process.stderr.write(`\x1b[1m[finance]\x1b[0m ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,15 +65,13 @@ async function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-const addresses = {};
-for (const svc of SERVICES) {
-  const address = process.env[svc.addrVar] ?? svc.defaultAddr;
-  addresses[svc.addrVar] = address;
-  // Each service learns the addresses of those started before it (ledger asks auth; reporting asks
-  // auth, the ledger and budgeting).
-  run(svc.name, { ...addresses });
-  await waitFor(svc.name, address);
-  log(`${svc.name} is up on ${address}`);
+// Every process learns every service's address (its own to bind, the others' to call).
+const services = startOrder();
+const addresses = Object.fromEntries(services.map((svc) => [svc.addressVar, process.env[svc.addressVar] ?? defaultAddress(svc)]));
+for (const svc of services) {
+  run(svc.name, addresses);
+  await waitFor(svc.name, addresses[svc.addressVar]);
+  log(`${svc.name} is up on ${addresses[svc.addressVar]}`);
 }
 run('gateway', { ...addresses, PORT: port });
 await waitFor('gateway', `127.0.0.1:${port}`);

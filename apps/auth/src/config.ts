@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { baseEnv, env } from '@finance/platform';
+import { baseEnv } from '@finance/platform';
+import { ownAddressEnv } from '@finance/platform/services';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const authConfigSchema = z.object({
   ...baseEnv,
-  AUTH_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50051'),
+  ...ownAddressEnv('auth'),
   JWT_ISSUER: z.string().min(1).default('finance-tracker/auth'),
   JWT_AUDIENCE: z.string().min(1).default('finance-tracker/api'),
   ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60),

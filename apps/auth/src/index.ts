@@ -1,12 +1,11 @@
 import { connectNats, OutboxRelay } from '@finance/events';
-import { createLogger, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
-import { authV1 } from '@finance/proto';
+import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
 import { authEventStreams } from '@finance/events/contracts/auth';
 import { KeyStore } from './application/key-store.js';
 import type { AuthContext } from './application/context.js';
 import { authConfigSchema, type AuthConfig } from './config.js';
 import { openAuthDatabase } from './persistence/database.js';
-import { authGrpcService } from './transport/grpc/auth.grpc.js';
+import { authGrpcRegistration } from './transport/grpc/auth.grpc.js';
 
 export { authConfigSchema, type AuthConfig };
 
@@ -51,7 +50,7 @@ export async function startAuthService(config: AuthConfig, logger: Logger = crea
 
   const grpcServer = await startGrpcServer({
     address: config.AUTH_GRPC_ADDR,
-    services: [{ definition: authV1.AuthServiceService, implementation: authGrpcService(ctx) }],
+    services: [authGrpcRegistration(ctx)],
     logger,
   });
   logger.info({ address: grpcServer.address }, 'auth service listening');
@@ -66,4 +65,13 @@ export async function startAuthService(config: AuthConfig, logger: Logger = crea
       await orm.close();
     },
   };
+}
+
+/**
+ * The service as the manifest's tooling (the e2e stack) starts it: configuration read from `env`
+ * exactly as main.ts reads process.env.
+ */
+export function start(env: NodeJS.ProcessEnv, logger?: Logger): Promise<RunningAuthService> {
+  const config = loadConfig(authConfigSchema, env);
+  return startAuthService(config, logger ?? createLogger('auth', config.LOG_LEVEL));
 }

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { baseEnv, env } from '@finance/platform';
+import { baseEnv } from '@finance/platform';
+import { ownAddressEnv } from '@finance/platform/services';
 
 export const budgetingConfigSchema = z.object({
   ...baseEnv,
-  BUDGETING_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50053'),
-  /** Categories (GetCategory) and spending (SumTransactions). */
-  LEDGER_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50052'),
-  /** Base currencies and time zones (GetUser). */
-  AUTH_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50051'),
+  // BUDGETING_GRPC_ADDR (bind), LEDGER_GRPC_ADDR (categories: GetCategory; spending:
+  // SumTransactions) and AUTH_GRPC_ADDR (base currencies and time zones: GetUser).
+  ...ownAddressEnv('budgeting'),
 });
 
 export type BudgetingConfig = z.infer<typeof budgetingConfigSchema>;

@@ -1,22 +1,18 @@
 // Budgeting service: budgets, their periods and spending analysis (API.md, "Version 2").
 import { connectNats } from '@finance/events';
-import { createLogger, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
-import { budgetingV1 } from '@finance/proto';
+import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { createServiceClient } from '@finance/platform/services';
+import { userProfileOf } from '@finance/platform/user-profile';
 import type { BudgetingContext } from './application/context.js';
 import { budgetingConfigSchema, type BudgetingConfig } from './config.js';
+import { errors } from './domain/errors.js';
 import { openBudgetingDatabase } from './persistence/database.js';
 import { subscribeToCategoryDeleted } from './transport/events/on-category-deleted.subscriber.js';
 import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
-import { authUserDirectory, createAuthClient } from './transport/grpc/auth.client.js';
-import { budgetingGrpcService } from './transport/grpc/budgeting.grpc.js';
-import { createLedgerClient, ledgerPort } from './transport/grpc/ledger.client.js';
+import { budgetingGrpcRegistration } from './transport/grpc/budgeting.grpc.js';
+import { ledgerPort } from './transport/grpc/ledger.client.js';
 
 export { budgetingConfigSchema, type BudgetingConfig };
-// Pure budget arithmetic, for whoever needs the same periods (reports, notifications).
-export * from './domain/periods.js';
-export { analyzeBudget, analyzePeriod, budgetStatus, HISTORY_PERIODS, type BudgetAnalysis, type BudgetStatus, type DailySpending, type PeriodAnalysis, type PeriodSpending } from './domain/analysis.js';
-export { BudgetingErrorCode } from './domain/errors.js';
-export { localDate } from './domain/today.js';
 
 export interface RunningBudgetingService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
@@ -46,11 +42,11 @@ export async function startBudgetingService(
   const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger });
   const onCategoryDeleted = subscribeToCategoryDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
 
-  const auth = createAuthClient(config.AUTH_GRPC_ADDR);
-  const ledger = createLedgerClient(config.LEDGER_GRPC_ADDR);
+  const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
+  const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
   const ctx: BudgetingContext = {
     orm,
-    users: authUserDirectory(auth),
+    users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
     ledger: ledgerPort(ledger),
     now,
     statusConcurrency: STATUS_CONCURRENCY,
@@ -58,7 +54,7 @@ export async function startBudgetingService(
 
   const grpcServer = await startGrpcServer({
     address: config.BUDGETING_GRPC_ADDR,
-    services: [{ definition: budgetingV1.BudgetingServiceService, implementation: budgetingGrpcService(ctx) }],
+    services: [budgetingGrpcRegistration(ctx)],
     logger,
   });
   logger.info({ address: grpcServer.address }, 'budgeting service listening');
@@ -70,9 +66,18 @@ export async function startBudgetingService(
       await onCategoryDeleted.stop();
       await onUserDeleted.stop();
       await nats.close();
-      auth.$channel.close();
-      ledger.$channel.close();
+      auth.close();
+      ledger.close();
       await orm.close();
     },
   };
+}
+
+/**
+ * The service as the manifest's tooling (the e2e stack) starts it: configuration read from `env`
+ * exactly as main.ts reads process.env.
+ */
+export function start(env: NodeJS.ProcessEnv, logger?: Logger): Promise<RunningBudgetingService> {
+  const config = loadConfig(budgetingConfigSchema, env);
+  return startBudgetingService(config, logger ?? createLogger('budgeting', config.LOG_LEVEL));
 }

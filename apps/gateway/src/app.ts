@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createGrpcClient, createHealthChecker, createLogger, type Logger } from '@finance/platform';
-import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { createHealthChecker, createLogger, type Logger } from '@finance/platform';
+import { createServiceClient, SERVICES, type ServiceName } from '@finance/platform/services';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import type { AuthClient, BudgetingClient, LedgerClient, ReportingClient } from './clients.js';
+import type { ServiceClients } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import { parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
@@ -33,31 +33,16 @@ export interface BuildGatewayOptions {
   /** Default: a pino logger named `gateway` at `config.LOG_LEVEL`. */
   logger?: Logger;
   /**
-   * The auth service client. Default: a gRPC client to `config.AUTH_GRPC_ADDR` with
-   * `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
+   * Clients of the services, by manifest name. Default: for each service in the manifest a client
+   * (createServiceClient) to its address in `config` with `config.GRPC_DEADLINE_MS`, closed with the
+   * gateway. A client passed in is not closed.
    */
-  authClient?: AuthClient;
-  /**
-   * The ledger service client (transactions, categories). Default: a gRPC client to
-   * `config.LEDGER_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
-   */
-  ledgerClient?: LedgerClient;
-  /**
-   * The budgeting service client (budgets). Default: a gRPC client to
-   * `config.BUDGETING_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
-   */
-  budgetingClient?: BudgetingClient;
-  /**
-   * The reporting service client (`/analytics/*`). Default: a gRPC client to
-   * `config.REPORTING_GRPC_ADDR` with `config.GRPC_DEADLINE_MS`, closed with the gateway. A client passed in is not closed.
-   */
-  reportingClient?: ReportingClient;
+  clients?: Partial<ServiceClients>;
   /** Default: a fresh list. Pass one to feed it from elsewhere (e.g. a `user.deleted` subscription). */
   revocations?: RevocationList;
   /**
-   * What `/health` asks, by service name. Default: grpc.health.v1 of `auth` at config.AUTH_GRPC_ADDR,
-   * `ledger` at config.LEDGER_GRPC_ADDR, `budgeting` at config.BUDGETING_GRPC_ADDR and `reporting` at
-   * config.REPORTING_GRPC_ADDR.
+   * What `/health` asks, by service name. Default: grpc.health.v1 of every service in the manifest
+   * (its `healthName`) at its address in `config`.
    */
   healthChecks?: Record<string, HealthCheck>;
 }
@@ -88,49 +73,31 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const closers: (() => void)[] = [];
 
-  let auth = options.authClient;
-  if (!auth) {
-    const client = createGrpcClient(authV1.AuthServiceService, config.AUTH_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
-    closers.push(() => client.$channel.close());
-    auth = client;
+  const clients = {} as ServiceClients;
+  for (const { name } of SERVICES) {
+    const given = options.clients?.[name];
+    if (given) {
+      (clients as Record<ServiceName, unknown>)[name] = given;
+      continue;
+    }
+    const client = createServiceClient(name, config, { deadlineMs: config.GRPC_DEADLINE_MS });
+    closers.push(() => client.close());
+    (clients as Record<ServiceName, unknown>)[name] = client;
   }
-  let ledger = options.ledgerClient;
-  if (!ledger) {
-    const client = createGrpcClient(ledgerV1.LedgerServiceService, config.LEDGER_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
-    closers.push(() => client.$channel.close());
-    ledger = client;
-  }
-  let budgeting = options.budgetingClient;
-  if (!budgeting) {
-    const client = createGrpcClient(budgetingV1.BudgetingServiceService, config.BUDGETING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
-    closers.push(() => client.$channel.close());
-    budgeting = client;
-  }
-  let reporting = options.reportingClient;
-  if (!reporting) {
-    const client = createGrpcClient(reportingV1.ReportingServiceService, config.REPORTING_GRPC_ADDR, { deadlineMs: config.GRPC_DEADLINE_MS });
-    closers.push(() => client.$channel.close());
-    reporting = client;
-  }
+  const { auth, ledger, budgeting, reporting } = clients;
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
-    for (const [name, address] of [
-      ['auth', config.AUTH_GRPC_ADDR],
-      ['ledger', config.LEDGER_GRPC_ADDR],
-      ['budgeting', config.BUDGETING_GRPC_ADDR],
-      ['reporting', config.REPORTING_GRPC_ADDR],
-    ] as const) {
-      const checker = createHealthChecker(address);
+    for (const s of SERVICES) {
+      const checker = createHealthChecker(config[s.addressVar], s.healthName);
       closers.push(() => checker.close());
-      healthChecks[name] = (timeoutMs) => checker.check(timeoutMs);
+      healthChecks[s.name] = (timeoutMs) => checker.check(timeoutMs);
     }
   }
   const maxAgeSeconds = config.ACCESS_TOKEN_MAX_AGE_SECONDS;
   const revocations = options.revocations ?? new RevocationList({ ttlMs: (maxAgeSeconds + CLOCK_TOLERANCE_SECONDS) * 1000 });
-  const authClient = auth;
   const publicKeys = new PublicKeyCache({
-    fetchKeys: async () => (await authClient.listPublicKeys({}, { deadlineMs: Math.min(config.GRPC_DEADLINE_MS, 2000) })).keys,
+    fetchKeys: async () => (await auth.listPublicKeys({}, { deadlineMs: Math.min(config.GRPC_DEADLINE_MS, 2000) })).keys,
     refetchCooldownMs: config.JWKS_REFETCH_COOLDOWN_MS,
     onError: (err) => logger.warn({ err }, 'could not load auth public keys'),
   });
@@ -189,8 +156,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     registerAuthentication(app, verifyAccessToken);
     await registerOpenApi(app, API_VERSION);
 
-    await app.register(authRoutes, { auth: authClient, rateLimit: authLimiter, bodyLimit: BODY_LIMIT_BYTES });
-    await app.register(usersRoutes, { auth: authClient, revocations });
+    await app.register(authRoutes, { auth, rateLimit: authLimiter, bodyLimit: BODY_LIMIT_BYTES });
+    await app.register(usersRoutes, { auth, revocations });
     await app.register(transactionsRoutes, { ledger });
     await app.register(categoriesRoutes, { ledger });
     await app.register(budgetsRoutes, { budgeting });

@@ -1,14 +1,10 @@
-import type { GrpcClient } from '@finance/platform';
-import type { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import type { ServiceClient } from '@finance/platform';
+import type { DefinitionOf, ServiceName } from '@finance/platform/services';
 
-/** The promise client of auth's gRPC API (`createGrpcClient(authV1.AuthServiceService, …)`). */
-export type AuthClient = GrpcClient<typeof authV1.AuthServiceService>;
+/** A client of every service in the manifest (createServiceClient: request id, deadline, retries, one error mapping). */
+export type ServiceClients = { [N in ServiceName]: ServiceClient<DefinitionOf<N>> };
 
-/** The promise client of the ledger's gRPC API (`createGrpcClient(ledgerV1.LedgerServiceService, …)`). */
-export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
-
-/** The promise client of the budgeting service's gRPC API (`createGrpcClient(budgetingV1.BudgetingServiceService, …)`). */
-export type BudgetingClient = GrpcClient<typeof budgetingV1.BudgetingServiceService>;
-
-/** The promise client of the reporting service's gRPC API (`createGrpcClient(reportingV1.ReportingServiceService, …)`). */
-export type ReportingClient = GrpcClient<typeof reportingV1.ReportingServiceService>;
+export type AuthClient = ServiceClients['auth'];
+export type LedgerClient = ServiceClients['ledger'];
+export type BudgetingClient = ServiceClients['budgeting'];
+export type ReportingClient = ServiceClients['reporting'];

@@ -1,4 +1,5 @@
-import { baseEnv, env, loadConfig } from '@finance/platform';
+import { baseEnv, loadConfig } from '@finance/platform';
+import { addressEnv, SERVICES } from '@finance/platform/services';
 import { z } from 'zod';
 
 /** A whole number read from an environment variable, within [min, max]. */
@@ -37,10 +38,8 @@ export const gatewayConfigSchema = z.object({
   // Only read by the revocation feed (auth.user.deleted.v1); the gateway publishes nothing.
   NATS_URL: baseEnv.NATS_URL,
   EVENT_NAMESPACE: baseEnv.EVENT_NAMESPACE,
-  AUTH_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50051'),
-  LEDGER_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50052'),
-  BUDGETING_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50053'),
-  REPORTING_GRPC_ADDR: env.grpcAddress.default('127.0.0.1:50054'),
+  // <SERVICE>_GRPC_ADDR of every service in the manifest, with its default port.
+  ...addressEnv(...SERVICES.map((s) => s.name)),
   GRPC_DEADLINE_MS: integer(1, 120_000).default(5000),
   HEALTH_CHECK_TIMEOUT_MS: integer(1, 30_000).default(1000),
   TRUST_PROXY: trustProxy.default(false),

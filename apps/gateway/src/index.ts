@@ -1,5 +1,5 @@
 export { buildGateway, BODY_LIMIT_BYTES, type BuildGatewayOptions } from './app.js';
-export type { AuthClient, BudgetingClient, LedgerClient, ReportingClient } from './clients.js';
+export type { AuthClient, BudgetingClient, LedgerClient, ReportingClient, ServiceClients } from './clients.js';
 export { gatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from './config.js';
 export { PROBLEM_TYPE_PREFIX, problemType, type Problem } from './plugins/problem.js';
 export type { HealthCheck } from './routes/health.routes.js';

@@ -1,5 +1,6 @@
 import { connectNats } from '@finance/events';
 import { createLogger, onShutdown, runMain } from '@finance/platform';
+import { SERVICES } from '@finance/platform/services';
 import { buildGateway } from './app.js';
 import { loadGatewayConfig } from './config.js';
 import { startRevocationFeed } from './security/revocation-feed.js';
@@ -23,5 +24,6 @@ runMain(async () => {
     await nats.close();
   });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ address, docs: `${address}/docs`, auth: config.AUTH_GRPC_ADDR, ledger: config.LEDGER_GRPC_ADDR, budgeting: config.BUDGETING_GRPC_ADDR, reporting: config.REPORTING_GRPC_ADDR }, 'gateway listening');
+  const services = Object.fromEntries(SERVICES.map((s) => [s.name, config[s.addressVar]]));
+  logger.info({ address, docs: `${address}/docs`, services }, 'gateway listening');
 });

@@ -1,14 +1,15 @@
 import { connectNats, OutboxRelay } from '@finance/events';
 import { ledgerEventStreams } from '@finance/events/contracts/ledger';
-import { createLogger, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
-import { ledgerV1 } from '@finance/proto';
+import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { createServiceClient } from '@finance/platform/services';
+import { userProfileOf } from '@finance/platform/user-profile';
 import type { LedgerContext } from './application/context.js';
 import { pruneExpiredIdempotencyKeys } from './application/idempotency.js';
 import { ledgerConfigSchema, type LedgerConfig } from './config.js';
+import { errors } from './domain/errors.js';
 import { openLedgerDatabase } from './persistence/database.js';
 import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
-import { authUserDirectory, createAuthClient } from './transport/grpc/auth.client.js';
-import { ledgerGrpcService } from './transport/grpc/ledger.grpc.js';
+import { ledgerGrpcRegistration } from './transport/grpc/ledger.grpc.js';
 
 export { ledgerConfigSchema, type LedgerConfig };
 
@@ -30,10 +31,10 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
   relay.start();
   const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger });
 
-  const auth = createAuthClient(config.AUTH_GRPC_ADDR);
+  const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
   const ctx: LedgerContext = {
     orm,
-    users: authUserDirectory(auth),
+    users: { baseCurrencyOf: async (userId) => (await userProfileOf(auth, userId, errors.userNotFound)).baseCurrency },
     eventsWritten: () => relay.wake(),
     now: () => new Date(),
   };
@@ -51,7 +52,7 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
 
   const grpcServer = await startGrpcServer({
     address: config.LEDGER_GRPC_ADDR,
-    services: [{ definition: ledgerV1.LedgerServiceService, implementation: ledgerGrpcService(ctx) }],
+    services: [ledgerGrpcRegistration(ctx)],
     logger,
   });
   logger.info({ address: grpcServer.address }, 'ledger service listening');
@@ -65,8 +66,17 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
       await onUserDeleted.stop();
       await relay.stop();
       await nats.close();
-      auth.$channel.close();
+      auth.close();
       await orm.close();
     },
   };
+}
+
+/**
+ * The service as the manifest's tooling (the e2e stack) starts it: configuration read from `env`
+ * exactly as main.ts reads process.env.
+ */
+export function start(env: NodeJS.ProcessEnv, logger?: Logger): Promise<RunningLedgerService> {
+  const config = loadConfig(ledgerConfigSchema, env);
+  return startLedgerService(config, logger ?? createLogger('ledger', config.LOG_LEVEL));
 }

@@ -1,18 +1,16 @@
 // Reporting service: analytics over a user's money (API.md, "Version 2": /analytics/*). Owns no
 // data: everything is read from auth, the ledger and budgeting over gRPC.
-import { createLogger, startGrpcServer, type Logger } from '@finance/platform';
-import { reportingV1 } from '@finance/proto';
+import { createLogger, loadConfig, startGrpcServer, type Logger } from '@finance/platform';
+import { createServiceClient } from '@finance/platform/services';
+import { userProfileOf } from '@finance/platform/user-profile';
 import type { ReportingContext } from './application/context.js';
 import { reportingConfigSchema, type ReportingConfig } from './config.js';
-import { authUserDirectory, createAuthClient } from './transport/grpc/auth.client.js';
-import { budgetingPort, createBudgetingClient } from './transport/grpc/budgeting.client.js';
-import { createLedgerClient, ledgerPort } from './transport/grpc/ledger.client.js';
-import { reportingGrpcService } from './transport/grpc/reporting.grpc.js';
+import { errors } from './domain/errors.js';
+import { budgetingPort } from './transport/grpc/budgeting.client.js';
+import { ledgerPort } from './transport/grpc/ledger.client.js';
+import { reportingGrpcRegistration } from './transport/grpc/reporting.grpc.js';
 
 export { reportingConfigSchema, type ReportingConfig };
-export { ReportingErrorCode } from './domain/errors.js';
-// Pure interval arithmetic, for whoever needs the same calendar intervals (PDF reports, exports).
-export { countIntervals, enumerateIntervals, intervalContaining, intervalStart, MAX_INTERVALS, type Interval, type IntervalKind } from './domain/intervals.js';
 
 export interface RunningReportingService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
@@ -25,21 +23,26 @@ export async function startReportingService(
   config: ReportingConfig,
   logger: Logger = createLogger('reporting', config.LOG_LEVEL),
 ): Promise<RunningReportingService> {
-  const auth = createAuthClient(config.AUTH_GRPC_ADDR);
-  const ledger = createLedgerClient(config.LEDGER_GRPC_ADDR);
-  const budgeting = createBudgetingClient(config.BUDGETING_GRPC_ADDR);
+  const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
+  const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
+  // Budgeting asks the ledger once per budget (8 at a time), so it gets longer than one ledger call.
+  const budgeting = createServiceClient('budgeting', config, { deadlineMs: 10_000 });
   const closeClients = () => {
-    auth.$channel.close();
-    ledger.$channel.close();
-    budgeting.$channel.close();
+    auth.close();
+    ledger.close();
+    budgeting.close();
   };
-  const ctx: ReportingContext = { users: authUserDirectory(auth), ledger: ledgerPort(ledger), budgets: budgetingPort(budgeting) };
+  const ctx: ReportingContext = {
+    users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
+    ledger: ledgerPort(ledger),
+    budgets: budgetingPort(budgeting),
+  };
 
   let grpcServer;
   try {
     grpcServer = await startGrpcServer({
       address: config.REPORTING_GRPC_ADDR,
-      services: [{ definition: reportingV1.ReportingServiceService, implementation: reportingGrpcService(ctx) }],
+      services: [reportingGrpcRegistration(ctx)],
       logger,
     });
   } catch (err) {
@@ -55,4 +58,13 @@ export async function startReportingService(
       closeClients();
     },
   };
+}
+
+/**
+ * The service as the manifest's tooling (the e2e stack) starts it: configuration read from `env`
+ * exactly as main.ts reads process.env.
+ */
+export function start(env: NodeJS.ProcessEnv, logger?: Logger): Promise<RunningReportingService> {
+  const config = loadConfig(reportingConfigSchema, env);
+  return startReportingService(config, logger ?? createLogger('reporting', config.LOG_LEVEL));
 }

@@ -1,23 +1,30 @@
 import type { AddressInfo } from 'node:net';
-import { authConfigSchema, startAuthService, type RunningAuthService } from '@finance/auth';
-import { budgetingConfigSchema, startBudgetingService, type RunningBudgetingService } from '@finance/budgeting';
 import { connectNats } from '@finance/events';
 import { buildGateway, gatewayConfigSchema, startRevocationFeed } from '@finance/gateway';
-import { ledgerConfigSchema, startLedgerService, type RunningLedgerService } from '@finance/ledger';
 import { createLogger } from '@finance/platform';
-import { reportingConfigSchema, startReportingService, type RunningReportingService } from '@finance/reporting';
+import { startOrder } from '@finance/platform/services';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, testNatsUrl, type TestDatabase } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
+
+/** A service of the manifest running in-process. */
+export interface RunningService {
+  /** host:port it listens on. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** What every app's index.ts exports for the tooling: start from an environment, as its main.ts does. */
+interface ServiceModule {
+  start(env: NodeJS.ProcessEnv, logger?: ReturnType<typeof createLogger>): Promise<RunningService>;
+}
 
 export interface Stack {
   baseUrl: string;
   namespace: string;
   /** The database every service keeps its schema in: for what no endpoint shows, such as rows being erased. */
   databaseUrl: string;
-  auth: RunningAuthService;
-  ledger: RunningLedgerService;
-  budgeting: RunningBudgetingService;
-  reporting: RunningReportingService;
+  /** Every service of the manifest, by name. `stop()` is idempotent: a test may stop one early. */
+  services: Record<string, RunningService>;
   gateway: FastifyInstance;
   /** Another gateway replica in front of the same services (closed with the stack). */
   startGatewayReplica(): Promise<{ baseUrl: string; close(): Promise<void> }>;
@@ -46,81 +53,39 @@ async function startGateway(env: Record<string, string>) {
 
 const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent';
 
-/** Every service this suite needs, in-process on real ports, plus the gateway listening on HTTP. */
+/**
+ * Every service of the manifest in-process on real ports, in start order (each told where those
+ * before it listen), on one fresh database and event namespace, plus the gateway listening on HTTP.
+ */
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const db: TestDatabase = await createTestDatabase();
   const namespace = randomNamespace();
-  const auth = await startAuthService(
-    authConfigSchema.parse({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, AUTH_GRPC_ADDR: '127.0.0.1:0', LOG_LEVEL: logLevel }),
-    createLogger('auth', logLevel),
-  );
-  // The ledger shares the database (its own schema) and the event namespace, and asks auth for base currencies.
-  const ledger = await startLedgerService(
-    ledgerConfigSchema.parse({
-      DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
-      EVENT_NAMESPACE: namespace,
-      LEDGER_GRPC_ADDR: '127.0.0.1:0',
-      AUTH_GRPC_ADDR: auth.address,
-      LOG_LEVEL: logLevel,
-    }),
-    createLogger('ledger', logLevel),
-  ).catch(async (err: unknown) => {
-    // Leave nothing running behind a failed start (an open server makes jest hang).
-    await auth.stop();
+  const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel };
+  const addresses: Record<string, string> = {};
+  const services: Record<string, RunningService> = {};
+  const started: RunningService[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.stop();
     await db.drop();
-    throw err;
-  });
-  // Budgeting too: same database (schema budgeting) and namespace (it consumes ledger.category.deleted
-  // and auth.user.deleted); it asks auth for base currencies and time zones, the ledger for categories and sums.
-  const budgeting = await startBudgetingService(
-    budgetingConfigSchema.parse({
-      DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
-      EVENT_NAMESPACE: namespace,
-      BUDGETING_GRPC_ADDR: '127.0.0.1:0',
-      LEDGER_GRPC_ADDR: ledger.address,
-      AUTH_GRPC_ADDR: auth.address,
-      LOG_LEVEL: logLevel,
-    }),
-    createLogger('budgeting', logLevel),
-  ).catch(async (err: unknown) => {
-    await ledger.stop();
-    await auth.stop();
-    await db.drop();
-    throw err;
-  });
-  // Reporting owns no data: it asks auth (base currency, time zone), the ledger (sums, categories) and budgeting (budget status).
-  const reporting = await startReportingService(
-    reportingConfigSchema.parse({
-      REPORTING_GRPC_ADDR: '127.0.0.1:0',
-      AUTH_GRPC_ADDR: auth.address,
-      LEDGER_GRPC_ADDR: ledger.address,
-      BUDGETING_GRPC_ADDR: budgeting.address,
-      LOG_LEVEL: logLevel,
-    }),
-    createLogger('reporting', logLevel),
-  ).catch(async (err: unknown) => {
-    await budgeting.stop();
-    await ledger.stop();
-    await auth.stop();
-    await db.drop();
-    throw err;
-  });
-  const env = {
-    AUTH_GRPC_ADDR: auth.address,
-    LEDGER_GRPC_ADDR: ledger.address,
-    BUDGETING_GRPC_ADDR: budgeting.address,
-    REPORTING_GRPC_ADDR: reporting.address,
-    EVENT_NAMESPACE: namespace,
-    ...gatewayEnv,
   };
+  try {
+    for (const entry of startOrder()) {
+      const app = (await import(`../../../apps/${entry.name}/src/index.js`)) as ServiceModule;
+      const running = await app.start({ ...shared, ...addresses, [entry.addressVar]: '127.0.0.1:0' }, createLogger(entry.name, logLevel));
+      let stopping: Promise<void> | undefined;
+      const service: RunningService = { address: running.address, stop: () => (stopping ??= running.stop()) };
+      started.push(service);
+      services[entry.name] = service;
+      addresses[entry.addressVar] = service.address;
+    }
+  } catch (err) {
+    // Leave nothing running behind a failed start (an open server makes jest hang).
+    await stopAll();
+    throw err;
+  }
+  const env = { ...addresses, EVENT_NAMESPACE: namespace, ...gatewayEnv };
   const gateway = await startGateway(env).catch(async (err: unknown) => {
-    await reporting.stop();
-    await budgeting.stop();
-    await ledger.stop();
-    await auth.stop();
-    await db.drop();
+    await stopAll();
     throw err;
   });
   const replicas: { close(): Promise<void> }[] = [];
@@ -128,10 +93,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     baseUrl: gateway.baseUrl,
     namespace,
     databaseUrl: db.url,
-    auth,
-    ledger,
-    budgeting,
-    reporting,
+    services,
     gateway: gateway.app,
     async startGatewayReplica() {
       const replica = await startGateway(env);
@@ -141,11 +103,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async close() {
       for (const replica of replicas) await replica.close();
       await gateway.close();
-      await reporting.stop();
-      await budgeting.stop();
-      await ledger.stop();
-      await auth.stop();
-      await db.drop();
+      await stopAll();
       await deleteNamespaceStreams(testNatsUrl(), namespace);
     },
   };

@@ -24,8 +24,13 @@ const HTTP_STATUS_BY_GRPC: Partial<Record<status, number>> = {
   [status.DEADLINE_EXCEEDED]: 504,
 };
 
+/** The HTTP status a DomainError of `kind` is answered with (through its gRPC status: one mapping). */
+export function httpStatusOfKind(kind: ErrorKind): number {
+  return HTTP_STATUS_BY_GRPC[GRPC_STATUS_BY_KIND[kind]] ?? 500;
+}
+
 // Metadata keys that carry the structured part of a DomainError across gRPC.
-const CODE_KEY = 'x-error-code';
+export const ERROR_CODE_KEY = 'x-error-code';
 const FIELD_ERRORS_KEY = 'x-field-errors-bin';
 const RETRY_AFTER_KEY = 'x-retry-after';
 
@@ -33,7 +38,7 @@ const RETRY_AFTER_KEY = 'x-retry-after';
 export function toGrpcStatus(err: unknown, logger: Logger): Partial<StatusObject> {
   if (err instanceof DomainError) {
     const metadata = new Metadata();
-    metadata.set(CODE_KEY, err.code);
+    metadata.set(ERROR_CODE_KEY, err.code);
     if (err.errors?.length) metadata.set(FIELD_ERRORS_KEY, Buffer.from(JSON.stringify(err.errors)));
     if (err.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_KEY, String(err.retryAfterSeconds));
     return { code: GRPC_STATUS_BY_KIND[err.kind], details: err.message, metadata };
@@ -60,7 +65,7 @@ export function isServiceError(err: unknown): err is ServiceError {
 export function fromGrpcError(err: ServiceError): RemoteError {
   const httpStatus = HTTP_STATUS_BY_GRPC[err.code as status] ?? 500;
   const first = (key: string) => err.metadata?.get(key)[0];
-  const code = first(CODE_KEY);
+  const code = first(ERROR_CODE_KEY);
   const fieldErrors = first(FIELD_ERRORS_KEY);
   const retryAfter = first(RETRY_AFTER_KEY);
   const remote: RemoteError = {
@@ -83,27 +88,5 @@ function defaultDetail(code: status): string {
       return 'A service needed for this request did not answer in time.';
     default:
       return 'Internal error';
-  }
-}
-
-/**
- * How a failed call to another service failed when the failure says nothing about the request:
- * the service is slow ('deadline') or down, overloaded or faulty ('unavailable'). Undefined for
- * any other failure (a verdict on the request, which the caller maps), or for a non-gRPC error.
- */
-export function transientFailure(err: unknown): 'deadline' | 'unavailable' | undefined {
-  if (!isServiceError(err)) return undefined;
-  switch (err.code) {
-    case status.DEADLINE_EXCEEDED:
-      return 'deadline';
-    case status.UNAVAILABLE:
-    case status.CANCELLED:
-    case status.RESOURCE_EXHAUSTED:
-    case status.ABORTED:
-    case status.UNKNOWN:
-    case status.INTERNAL:
-      return 'unavailable';
-    default:
-      return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 import type { Logger } from 'pino';
+import { runInCallScope } from './call-scope.js';
 import { toGrpcStatus } from './grpc-errors.js';
 
 /** The shape ts-proto generates for each RPC of a `*Service` definition (grpc-js output). */
@@ -53,15 +54,18 @@ function adapt<D extends ServiceDefinition>(definition: D, impl: AsyncServiceImp
       const requestLogger = () => (log ??= logger.child({ request_id: requestId, rpc: method.path }));
       const debug = logger.isLevelEnabled('debug');
       const started = debug ? process.hrtime.bigint() : 0n;
+      const deadline = call.getDeadline();
       const context: CallContext = {
         requestId,
         get logger() {
           return requestLogger();
         },
         metadata: call.metadata,
-        deadline: call.getDeadline(),
+        deadline,
       };
-      impl[name](call.request as RequestOf<D[typeof name]>, context).then(
+      // Calls this handler makes to other services inherit the request id and the remaining time.
+      const scope = { requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
+      runInCallScope(scope, () => impl[name](call.request as RequestOf<D[typeof name]>, context)).then(
         (response) => {
           if (debug) requestLogger().debug({ ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'rpc ok');
           callback(null, response);
@@ -92,9 +96,16 @@ export interface RunningGrpcServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** `finance.ledger.v1.LedgerService` from a definition's method paths (`/finance.ledger.v1.LedgerService/GetX`). */
+export function serviceNameOf(definition: ServiceDefinition): string {
+  const path = Object.values(definition)[0]?.path ?? '';
+  return path.slice(1, path.lastIndexOf('/'));
+}
+
 /**
  * Starts a gRPC server with the standard grpc.health.v1 service. Health reports SERVING for ""
- * once bound; readiness probes and the gateway's /health ask it.
+ * (the whole server) and for each registered service's full name once bound; readiness probes and
+ * the gateway's /health ask it.
  */
 export async function startGrpcServer(options: {
   address: string;
@@ -102,15 +113,19 @@ export async function startGrpcServer(options: {
   logger: Logger;
 }): Promise<RunningGrpcServer> {
   const server = new grpc.Server({ ...CHANNEL_OPTIONS, 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
-  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  const names = ['', ...options.services.map(({ definition }) => serviceNameOf(definition))];
+  const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
   health.addToServer(server);
+  const setHealth = (status: 'SERVING' | 'NOT_SERVING') => {
+    for (const n of names) health.setStatus(n, status);
+  };
   for (const { definition, implementation } of options.services) {
     server.addService(definition as unknown as grpc.ServiceDefinition, adapt(definition, implementation, options.logger));
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
   );
-  health.setStatus('', 'SERVING');
+  setHealth('SERVING');
   const host = options.address.slice(0, options.address.lastIndexOf(':'));
   return {
     server,
@@ -119,7 +134,7 @@ export async function startGrpcServer(options: {
     health,
     stop: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
+        setHealth('NOT_SERVING');
         const timer = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);
@@ -147,6 +162,9 @@ export function createGrpcClient<D extends ServiceDefinition>(definition: D, add
     // grpc-js backs off up to 120 s between reconnects; a restarted service should be used again
     // within seconds, not answer 503 for two minutes.
     'grpc.max_reconnect_backoff_ms': 5_000,
+    // The first reconnect after a refused connection comes after 100 ms (grpc-js: 1 s), so that a
+    // read retried by the service client (service-client.ts) can reach a service that just came back.
+    'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
     // HTTP/2's default window (64 KiB per connection) stalls every call on one channel once a few
     // answers of ~12 KiB (a page of 50 transactions) are in flight: the server waits for
@@ -174,16 +192,17 @@ export type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKN
 
 const HealthClient = grpc.makeGenericClientConstructor(healthService as unknown as grpc.ServiceDefinition, 'Health');
 
-/** A reusable checker of a service's grpc.health.v1 status ("" = the whole server). */
-export function createHealthChecker(address: string) {
+/** A reusable checker of a service's grpc.health.v1 status (`service` "" = the whole server). */
+export function createHealthChecker(address: string, service = '') {
   const client = new HealthClient(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as grpc.Client & {
     check(req: { service: string }, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
   };
   return {
     check: (timeoutMs = 1000) =>
       new Promise<HealthStatus>((resolve) => {
-        client.check({ service: '' }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
-          resolve(err ? 'UNREACHABLE' : ((res?.status as HealthStatus) ?? 'UNKNOWN')),
+        client.check({ service }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
+          // NOT_FOUND: something answers at the address, but not the service asked for.
+          resolve(err ? (err.code === grpc.status.NOT_FOUND ? 'SERVICE_UNKNOWN' : 'UNREACHABLE') : ((res?.status as HealthStatus) ?? 'UNKNOWN')),
         );
       }),
     close: () => client.close(),

@@ -3,6 +3,8 @@ export * from './config.js';
 export * from './errors.js';
 export * from './grpc-errors.js';
 export * from './grpc.js';
+export * from './call-scope.js';
+export * from './service-client.js';
 export * from './ids.js';
 export * from './pagination.js';
 export * from './text.js';

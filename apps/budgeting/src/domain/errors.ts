@@ -10,8 +10,6 @@ export const BudgetingErrorCode = {
   budgetNotFound: 'BUDGETING_BUDGET_NOT_FOUND',
   sumTooLarge: 'BUDGETING_SUM_TOO_LARGE',
   userNotFound: 'BUDGETING_USER_NOT_FOUND',
-  authUnavailable: 'BUDGETING_AUTH_UNAVAILABLE',
-  ledgerUnavailable: 'BUDGETING_LEDGER_UNAVAILABLE',
 } as const;
 
 /** The message of every "not one of your categories" field error (malformed, unknown, someone else's, deleted). */
@@ -28,13 +26,6 @@ export function invalidFields(errors: FieldError[]): DomainError {
   return new DomainError('invalid_argument', BudgetingErrorCode.invalidFields, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }
 
-type Dependency = 'auth' | 'ledger';
-
-const DEPENDENCY = {
-  auth: { code: BudgetingErrorCode.authUnavailable, name: 'The account service' },
-  ledger: { code: BudgetingErrorCode.ledgerUnavailable, name: 'The ledger service' },
-} as const;
-
 export const errors = {
   invalidField: (path: string, message: string) => invalidField(BudgetingErrorCode.invalidFields, path, message),
   unknownCategory: () => invalidField(BudgetingErrorCode.invalidFields, 'category_id', UNKNOWN_CATEGORY_MESSAGE),
@@ -43,10 +34,4 @@ export const errors = {
   sumTooLarge: () =>
     new DomainError('failed_precondition', BudgetingErrorCode.sumTooLarge, 'The spending of this budget is too large to report.'),
   userNotFound: () => new DomainError('unauthenticated', BudgetingErrorCode.userNotFound, 'The account of this request no longer exists.'),
-  /** A service this one depends on refused the connection or failed: UNAVAILABLE (503). */
-  unavailable: (dependency: Dependency, cause: unknown) =>
-    new DomainError('unavailable', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer; try again shortly.`, { cause }),
-  /** It did not answer within the deadline: DEADLINE_EXCEEDED (504). */
-  deadline: (dependency: Dependency, cause: unknown) =>
-    new DomainError('deadline', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer in time.`, { cause }),
 };

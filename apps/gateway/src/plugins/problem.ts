@@ -1,4 +1,4 @@
-import { fromGrpcError, isServiceError, type FieldError } from '@finance/platform';
+import { DomainError, httpStatusOfKind, type FieldError } from '@finance/platform';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -126,6 +126,23 @@ function validationProblem(
   return { status: 422, code: 'VALIDATION_FAILED', detail: 'One or more fields are invalid.', errors };
 }
 
+const UPSTREAM_DETAIL: Partial<Record<DomainError['kind'], string>> = {
+  unavailable: 'A service needed for this request is unavailable; try again shortly.',
+  deadline: 'A service needed for this request did not answer in time.',
+};
+
+/** A DomainError → status, code and details; a 5xx never carries the service's own text. */
+function fromDomainError(err: DomainError) {
+  const httpStatus = httpStatusOfKind(err.kind);
+  return {
+    httpStatus,
+    code: err.code,
+    detail: httpStatus >= 500 ? (UPSTREAM_DETAIL[err.kind] ?? GENERIC_500) : err.message,
+    errors: err.errors,
+    retryAfterSeconds: err.retryAfterSeconds,
+  };
+}
+
 /**
  * Any thrown value → the parts of a problem. Unknown errors become a generic 500. `notFound` is the
  * route's answer for a malformed path parameter.
@@ -137,8 +154,10 @@ export function toProblemParts(err: unknown, notFound?: { code: string; detail: 
   if (hasZodFastifySchemaValidationErrors(err)) {
     return validationProblem(err as unknown as Parameters<typeof validationProblem>[0], notFound);
   }
-  if (isServiceError(err)) {
-    const remote = fromGrpcError(err);
+  // A service's answer (the service clients turn every failed call into a DomainError: the
+  // service's own verdict with its code, or <SERVICE>_UNAVAILABLE / <SERVICE>_DEADLINE_EXCEEDED).
+  if (err instanceof DomainError) {
+    const remote = fromDomainError(err);
     const parts: ProblemParts = { status: remote.httpStatus, code: remote.code, detail: remote.detail };
     if (remote.errors?.length) parts.errors = remote.errors;
     const headers: Record<string, string> = {};

@@ -15,7 +15,6 @@ export const LedgerErrorCode = {
   idempotencyInProgress: 'LEDGER_IDEMPOTENCY_IN_PROGRESS',
   sumTooLarge: 'LEDGER_SUM_TOO_LARGE',
   userNotFound: 'LEDGER_USER_NOT_FOUND',
-  authUnavailable: 'LEDGER_AUTH_UNAVAILABLE',
 } as const;
 
 /** Collects field errors; throwIfAny throws invalidFields (LEDGER_INVALID_FIELDS). */
@@ -46,6 +45,4 @@ export const errors = {
     new DomainError('already_exists', LedgerErrorCode.idempotencyInProgress, 'A request with this Idempotency-Key is still being processed; retry shortly.'),
   sumTooLarge: () => new DomainError('failed_precondition', LedgerErrorCode.sumTooLarge, 'A total is too large to report; narrow the date range or the categories.'),
   userNotFound: () => new DomainError('unauthenticated', LedgerErrorCode.userNotFound, 'The account of this request no longer exists.'),
-  authUnavailable: (cause: unknown) =>
-    new DomainError('unavailable', LedgerErrorCode.authUnavailable, 'The account service did not answer; try again shortly.', { cause }),
 };

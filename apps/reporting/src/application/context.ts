@@ -5,16 +5,6 @@ import type { IntervalKind } from '../domain/intervals.js';
 import type { DateRange } from '../domain/range.js';
 import type { CategorySum } from '../domain/spending.js';
 
-/**
- * Who asked and until when, handed on to every call to another service: the request id (one id
- * across the services' logs) and the caller's deadline (no point answering after it).
- */
-export interface CallScope {
-  requestId?: string | undefined;
-  /** Epoch milliseconds; undefined or Infinity = none. */
-  deadline?: number | undefined;
-}
-
 /** What reporting needs to know about a user, answered by auth. */
 export interface UserProfile {
   /** ISO 4217: the currency of every report. */
@@ -23,23 +13,23 @@ export interface UserProfile {
 
 /** Port: the auth service. Throws a DomainError when the user is gone or auth cannot answer. */
 export interface UserDirectory {
-  profileOf(userId: string, scope: CallScope): Promise<UserProfile>;
+  profileOf(userId: string): Promise<UserProfile>;
 }
 
 /** Port: the ledger, owner of transactions and categories. Throws a DomainError when it cannot answer. */
 export interface Ledger {
   /** Expense totals over the range per category and currency (SumTransactions, CATEGORY). */
-  expensesByCategory(userId: string, range: DateRange, scope: CallScope): Promise<CategorySum[]>;
+  expensesByCategory(userId: string, range: DateRange): Promise<CategorySum[]>;
   /** Income and expense totals over the range per interval and currency (SumTransactions, DAY…YEAR). */
-  sumsByInterval(userId: string, range: DateRange, kind: IntervalKind, scope: CallScope): Promise<PeriodSum[]>;
+  sumsByInterval(userId: string, range: DateRange, kind: IntervalKind): Promise<PeriodSum[]>;
   /** Every category of the user: id → name (all pages of ListCategories). */
-  categoryNames(userId: string, scope: CallScope): Promise<Map<string, string>>;
+  categoryNames(userId: string): Promise<Map<string, string>>;
 }
 
 /** Port: the budgeting service. Throws a DomainError when it cannot answer. */
 export interface Budgets {
   /** Every budget active on `date` (undefined = today in the user's zone, resolved by budgeting). */
-  statusOn(userId: string, date: IsoDate | undefined, scope: CallScope): Promise<BudgetStatusReport>;
+  statusOn(userId: string, date: IsoDate | undefined): Promise<BudgetStatusReport>;
 }
 
 /** What every use case needs; built once in the composition root. */

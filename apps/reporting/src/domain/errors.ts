@@ -9,9 +9,6 @@ export const ReportingErrorCode = {
   tooManyIntervals: 'REPORTING_TOO_MANY_INTERVALS',
   sumTooLarge: 'REPORTING_SUM_TOO_LARGE',
   userNotFound: 'REPORTING_USER_NOT_FOUND',
-  authUnavailable: 'REPORTING_AUTH_UNAVAILABLE',
-  ledgerUnavailable: 'REPORTING_LEDGER_UNAVAILABLE',
-  budgetingUnavailable: 'REPORTING_BUDGETING_UNAVAILABLE',
 } as const;
 
 /** Collects field errors; throwIfAny throws invalidFields (REPORTING_INVALID_FIELDS). */
@@ -25,24 +22,10 @@ export function invalidFields(errors: FieldError[], message = errors.map((e) => 
   return new DomainError('invalid_argument', ReportingErrorCode.invalidFields, message, { errors });
 }
 
-export type Dependency = 'auth' | 'ledger' | 'budgeting';
-
-const DEPENDENCY = {
-  auth: { code: ReportingErrorCode.authUnavailable, name: 'The account service' },
-  ledger: { code: ReportingErrorCode.ledgerUnavailable, name: 'The ledger service' },
-  budgeting: { code: ReportingErrorCode.budgetingUnavailable, name: 'The budgeting service' },
-} as const;
-
 export const errors = {
   invalidField: (path: string, message: string) => invalidField(ReportingErrorCode.invalidFields, path, message),
   /** The range holds more intervals than one answer may: named on `interval`, with what to do instead. */
   tooManyIntervals: (message: string) => invalidField(ReportingErrorCode.tooManyIntervals, 'interval', message),
   sumTooLarge: () => new DomainError('failed_precondition', ReportingErrorCode.sumTooLarge, 'A total of this report is too large to answer exactly.'),
   userNotFound: () => new DomainError('unauthenticated', ReportingErrorCode.userNotFound, 'The account of this request no longer exists.'),
-  /** A service this one depends on refused the connection or failed: UNAVAILABLE (503). */
-  unavailable: (dependency: Dependency, cause: unknown) =>
-    new DomainError('unavailable', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer; try again shortly.`, { cause }),
-  /** It did not answer within the deadline: DEADLINE_EXCEEDED (504). */
-  deadline: (dependency: Dependency, cause: unknown) =>
-    new DomainError('deadline', DEPENDENCY[dependency].code, `${DEPENDENCY[dependency].name} did not answer in time.`, { cause }),
 };

@@ -1,5 +1,5 @@
 import { authV1 } from '@finance/proto';
-import type { AsyncServiceImplementation } from '@finance/platform';
+import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { deleteUser, getUser, registerUser, updateUser } from '../../application/accounts.js';
 import type { AuthContext } from '../../application/context.js';
 import { loginUser, refreshSession, revokeSession, type TokenPair } from '../../application/sessions.js';
@@ -66,4 +66,9 @@ export function authGrpcService(ctx: AuthContext): AsyncServiceImplementation<ty
       keys: ctx.keys.publicKeys().map((k) => ({ kid: k.kid!, kty: k.kty!, crv: k.crv!, x: k.x!, alg: k.alg! })),
     }),
   };
+}
+
+/** The auth service as startGrpcServer registers it (the composition root sees no generated types). */
+export function authGrpcRegistration(ctx: AuthContext): GrpcServiceRegistration {
+  return { definition: authV1.AuthServiceService, implementation: authGrpcService(ctx) };
 }

@@ -1,6 +1,6 @@
 import { toCalendarDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
-import type { AsyncServiceImplementation } from '@finance/platform';
+import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { budgetingV1 } from '@finance/proto';
 import { getBudgetStatus } from '../../application/analysis.js';
 import { createBudget, deleteBudget, getBudget, listBudgets, updateBudget } from '../../application/budgets.js';
@@ -120,4 +120,9 @@ export function budgetingGrpcService(ctx: BudgetingContext): AsyncServiceImpleme
       return { date: toCalendarDate(date), items: items.map(toAnalysed) };
     },
   };
+}
+
+/** The budgeting service as startGrpcServer registers it (the composition root sees no generated types). */
+export function budgetingGrpcRegistration(ctx: BudgetingContext): GrpcServiceRegistration {
+  return { definition: budgetingV1.BudgetingServiceService, implementation: budgetingGrpcService(ctx) };
 }

@@ -1,20 +1,14 @@
-import { status } from '@grpc/grpc-js';
 import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
-import { createGrpcClient, isServiceError, type GrpcClient } from '@finance/platform';
+import { DomainError, type ServiceClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import type { Ledger } from '../../application/context.js';
 import type { DailySpending } from '../../domain/analysis.js';
 import { errors } from '../../domain/errors.js';
-import { dependencyFailure } from './dependency-errors.js';
 
-export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
-
-export function createLedgerClient(address: string): LedgerClient {
-  return createGrpcClient(ledgerV1.LedgerServiceService, address, { deadlineMs: 5000 });
-}
+export type LedgerClient = ServiceClient<typeof ledgerV1.LedgerServiceService>;
 
 /**
- * The Ledger port over the ledger's gRPC API. Categories come from GetCategory (NOT_FOUND = not
+ * The Ledger port over the ledger's gRPC API (a client from createServiceClient('ledger', …)). Categories come from GetCategory (NOT_FOUND = not
  * one of the user's); spending from SumTransactions (EXPENSE, grouped by DAY so that one call
  * covers the analysed period and its history, restricted to the budget's category if it has one).
  */
@@ -25,8 +19,8 @@ export function ledgerPort(client: LedgerClient): Ledger {
         const { category } = await client.getCategory({ userId, id: categoryId });
         return category ? { id: category.id, name: category.name } : undefined;
       } catch (err) {
-        if (isServiceError(err) && err.code === status.NOT_FOUND) return undefined;
-        throw dependencyFailure('ledger', err) ?? err;
+        if (err instanceof DomainError && err.kind === 'not_found') return undefined;
+        throw err;
       }
     },
 
@@ -43,8 +37,8 @@ export function ledgerPort(client: LedgerClient): Ledger {
         }));
       } catch (err) {
         // A total beyond int64 (LEDGER_SUM_TOO_LARGE).
-        if (isServiceError(err) && err.code === status.FAILED_PRECONDITION) throw errors.sumTooLarge();
-        throw dependencyFailure('ledger', err) ?? err;
+        if (err instanceof DomainError && err.kind === 'failed_precondition') throw errors.sumTooLarge();
+        throw err;
       }
       return rows.map((row): DailySpending => {
         const date = row.periodStart && fromCalendarDate(row.periodStart);

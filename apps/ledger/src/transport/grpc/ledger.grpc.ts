@@ -1,11 +1,11 @@
+import { isoDate, toCalendarDate } from '@finance/calendar';
 import { ledgerV1 } from '@finance/proto';
-import type { AsyncServiceImplementation } from '@finance/platform';
+import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from '../../application/categories.js';
 import type { LedgerContext } from '../../application/context.js';
 import { sumTransactions } from '../../application/sums.js';
 import { createTransaction, deleteTransaction, getTransaction, listTransactions, updateTransaction } from '../../application/transactions.js';
 import type { CategoryView, TransactionView } from '../../application/views.js';
-import { fromIsoDate } from '../../domain/dates.js';
 import { errors } from '../../domain/errors.js';
 import type { SumGrouping } from '../../domain/sums.js';
 import type { TransactionType } from '../../domain/transaction.js';
@@ -44,7 +44,7 @@ function toTransaction(t: TransactionView): ledgerV1.Transaction {
     userId: t.userId,
     amount: { minorUnits: t.amountMinor, currency: t.currency },
     transactionType: typeToProto(t.type),
-    date: fromIsoDate(t.date),
+    date: toCalendarDate(isoDate(t.date)),
     description: t.description,
     categoryId: t.categoryId ?? undefined,
     category: t.category ? { id: t.category.id, name: t.category.name, color: t.category.color, icon: t.category.icon ?? undefined } : undefined,
@@ -131,11 +131,16 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
         rows: rows.map((r) => ({
           transactionType: typeToProto(r.type),
           categoryId: r.categoryId ?? undefined,
-          periodStart: r.periodStart ? fromIsoDate(r.periodStart) : undefined,
+          periodStart: r.periodStart ? toCalendarDate(isoDate(r.periodStart)) : undefined,
           total: { minorUnits: r.total, currency: r.currency },
           count: r.count,
         })),
       };
     },
   };
+}
+
+/** The ledger service as startGrpcServer registers it (the composition root sees no generated types). */
+export function ledgerGrpcRegistration(ctx: LedgerContext): GrpcServiceRegistration {
+  return { definition: ledgerV1.LedgerServiceService, implementation: ledgerGrpcService(ctx) };
 }

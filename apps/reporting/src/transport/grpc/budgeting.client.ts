@@ -1,19 +1,12 @@
 import { fromCalendarDate, toCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
 import { money, type Money } from '@finance/money';
-import { createGrpcClient, type GrpcClient } from '@finance/platform';
+import type { ServiceClient } from '@finance/platform';
 import { budgetingV1, type commonV1 } from '@finance/proto';
 import type { Budgets } from '../../application/context.js';
 import type { BudgetStatusView } from '../../domain/budget-status.js';
-import { callOptions, dependencyError, int64FromWire } from './dependency-errors.js';
+import { asReportingError, int64FromWire } from './dependency-verdicts.js';
 
-export type BudgetingClient = GrpcClient<typeof budgetingV1.BudgetingServiceService>;
-
-/** Budgeting asks the ledger once per budget (8 at a time), so it gets longer than one ledger call. */
-const BUDGETING_DEADLINE_MS = 10_000;
-
-export function createBudgetingClient(address: string): BudgetingClient {
-  return createGrpcClient(budgetingV1.BudgetingServiceService, address, { deadlineMs: BUDGETING_DEADLINE_MS });
-}
+export type BudgetingClient = ServiceClient<typeof budgetingV1.BudgetingServiceService>;
 
 function requireDate(value: CalendarDate | undefined, what: string): IsoDate {
   const date = value && fromCalendarDate(value);
@@ -45,12 +38,12 @@ function flatten(budget: budgetingV1.Budget, analysis: budgetingV1.BudgetAnalysi
 /** The Budgets port over budgeting's GetBudgetStatus; budgeting resolves "today" and says which day it took. */
 export function budgetingPort(client: BudgetingClient): Budgets {
   return {
-    async statusOn(userId, date, scope) {
+    async statusOn(userId, date) {
       let response: budgetingV1.GetBudgetStatusResponse;
       try {
-        response = await client.getBudgetStatus({ userId, date: date && toCalendarDate(date) }, callOptions(scope, BUDGETING_DEADLINE_MS));
+        response = await client.getBudgetStatus({ userId, date: date && toCalendarDate(date) });
       } catch (err) {
-        throw dependencyError('budgeting', err);
+        throw asReportingError(err);
       }
       return {
         date: response.date ? requireDate(response.date, 'date') : (date ?? requireDate(undefined, 'date')),

@@ -1,16 +1,14 @@
 import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
-import { createGrpcClient, type GrpcClient } from '@finance/platform';
+import type { ServiceClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
-import type { CallScope, Ledger } from '../../application/context.js';
+import type { Ledger } from '../../application/context.js';
 import type { PeriodSum } from '../../domain/income-vs-expense.js';
 import type { IntervalKind } from '../../domain/intervals.js';
 import type { DateRange } from '../../domain/range.js';
 import type { CategorySum } from '../../domain/spending.js';
-import { callOptions, dependencyError, int64FromWire } from './dependency-errors.js';
+import { asReportingError, int64FromWire } from './dependency-verdicts.js';
 
-export type LedgerClient = GrpcClient<typeof ledgerV1.LedgerServiceService>;
-
-const LEDGER_DEADLINE_MS = 5000;
+export type LedgerClient = ServiceClient<typeof ledgerV1.LedgerServiceService>;
 /** The ledger's largest page. */
 const CATEGORY_PAGE_SIZE = 200;
 
@@ -23,10 +21,6 @@ const GROUPING: Record<IntervalKind, ledgerV1.SumGrouping> = {
   year: SumGrouping.SUM_GROUPING_YEAR,
 };
 
-export function createLedgerClient(address: string): LedgerClient {
-  return createGrpcClient(ledgerV1.LedgerServiceService, address, { deadlineMs: LEDGER_DEADLINE_MS });
-}
-
 const money = (row: ledgerV1.SumRow) => {
   if (!row.total?.currency) throw new Error('the ledger answered a sum row without a total');
   return { currency: row.total.currency, minor: int64FromWire(row.total.minorUnits, 'SumRow.total.minor_units') };
@@ -37,26 +31,25 @@ const money = (row: ledgerV1.SumRow) => {
  * minor units as int64 strings) and every page of ListCategories.
  */
 export function ledgerPort(client: LedgerClient): Ledger {
-  async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping, scope: CallScope) {
+  async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping) {
     try {
       const { rows } = await client.sumTransactions(
         { userId, from: toCalendarDate(range.from), to: toCalendarDate(range.to), transactionType: type, grouping, categoryIds: [] },
-        callOptions(scope, LEDGER_DEADLINE_MS),
       );
       return rows;
     } catch (err) {
-      throw dependencyError('ledger', err);
+      throw asReportingError(err);
     }
   }
 
   return {
-    async expensesByCategory(userId, range, scope) {
-      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_CATEGORY, scope);
+    async expensesByCategory(userId, range) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_CATEGORY);
       return rows.map((row): CategorySum => ({ categoryId: row.categoryId || null, ...money(row), count: int64FromWire(row.count, 'SumRow.count') }));
     },
 
-    async sumsByInterval(userId, range, kind, scope) {
-      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, GROUPING[kind], scope);
+    async sumsByInterval(userId, range, kind) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, GROUPING[kind]);
       return rows.map((row): PeriodSum => {
         const periodStart = row.periodStart && fromCalendarDate(row.periodStart);
         if (!periodStart) throw new Error('the ledger answered a sum row without a period');
@@ -67,16 +60,16 @@ export function ledgerPort(client: LedgerClient): Ledger {
       });
     },
 
-    async categoryNames(userId, scope) {
+    async categoryNames(userId) {
       const names = new Map<string, string>();
       const seen = new Set<string>();
       let cursor = '';
       do {
         let page: ledgerV1.ListCategoriesResponse;
         try {
-          page = await client.listCategories({ userId, page: { limit: CATEGORY_PAGE_SIZE, cursor } }, callOptions(scope, LEDGER_DEADLINE_MS));
+          page = await client.listCategories({ userId, page: { limit: CATEGORY_PAGE_SIZE, cursor } });
         } catch (err) {
-          throw dependencyError('ledger', err);
+          throw asReportingError(err);
         }
         for (const category of page.items) names.set(category.id, category.name);
         cursor = page.page?.nextCursor ?? '';

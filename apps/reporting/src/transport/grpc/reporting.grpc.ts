@@ -1,8 +1,8 @@
 import { toCalendarDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
-import type { AsyncServiceImplementation, CallContext } from '@finance/platform';
+import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { reportingV1 } from '@finance/proto';
-import type { CallScope, ReportingContext } from '../../application/context.js';
+import type { ReportingContext } from '../../application/context.js';
 import { getBudgetStatus, getIncomeVsExpense, getSpending } from '../../application/reports.js';
 import type { BudgetStatusView } from '../../domain/budget-status.js';
 import type { IncomeExpenseNet } from '../../domain/income-vs-expense.js';
@@ -54,17 +54,11 @@ function toBudgetStatusItem(item: BudgetStatusView): reportingV1.BudgetStatusIte
   return out;
 }
 
-/** The caller's request id and deadline, handed on to the services reporting asks. */
-function scopeOf(call: CallContext): CallScope {
-  const { deadline } = call;
-  return { requestId: call.requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
-}
-
 /** proto ⇄ use cases, nothing more. */
 export function reportingGrpcService(ctx: ReportingContext): AsyncServiceImplementation<typeof reportingV1.ReportingServiceService> {
   return {
-    getSpending: async (req, call) => {
-      const report = await getSpending(ctx, { userId: req.userId, from: req.from, to: req.to }, scopeOf(call));
+    getSpending: async (req) => {
+      const report = await getSpending(ctx, { userId: req.userId, from: req.from, to: req.to });
       return {
         from: toCalendarDate(report.from),
         to: toCalendarDate(report.to),
@@ -74,8 +68,8 @@ export function reportingGrpcService(ctx: ReportingContext): AsyncServiceImpleme
         excludedCurrencies: report.excludedCurrencies,
       };
     },
-    getIncomeVsExpense: async (req, call) => {
-      const report = await getIncomeVsExpense(ctx, { userId: req.userId, from: req.from, to: req.to, interval: KINDS[req.interval] }, scopeOf(call));
+    getIncomeVsExpense: async (req) => {
+      const report = await getIncomeVsExpense(ctx, { userId: req.userId, from: req.from, to: req.to, interval: KINDS[req.interval] });
       return {
         currency: report.currency,
         items: report.items.map((i) => ({ ...periodBounds(i.period), ...toTotals(i) })),
@@ -84,9 +78,14 @@ export function reportingGrpcService(ctx: ReportingContext): AsyncServiceImpleme
         interval: PROTO_KINDS[report.interval],
       };
     },
-    getBudgetStatus: async (req, call) => {
-      const report = await getBudgetStatus(ctx, { userId: req.userId, date: req.date }, scopeOf(call));
+    getBudgetStatus: async (req) => {
+      const report = await getBudgetStatus(ctx, { userId: req.userId, date: req.date });
       return { date: toCalendarDate(report.date), items: report.items.map(toBudgetStatusItem) };
     },
   };
+}
+
+/** The reporting service as startGrpcServer registers it (the composition root sees no generated types). */
+export function reportingGrpcRegistration(ctx: ReportingContext): GrpcServiceRegistration {
+  return { definition: reportingV1.ReportingServiceService, implementation: reportingGrpcService(ctx) };
 }
