@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one entry point behind `npm start`, `npm test`, `npm run build`, `npm run typecheck` and `npm run bench`.
+# The one entry point behind `npm start`, `npm test`, `npm run build`, `npm run typecheck`, `npm run lint:deps`,
+# `npm run openapi` and `npm run bench`.
 # On a fresh machine it provisions Node 24 and pnpm from the npm registry (the machine's Node
-# is older), installs dependencies, makes sure PostgreSQL and NATS answer, builds, and then
+# is older), installs dependencies, builds, makes sure PostgreSQL and NATS answer, and then
 # starts the system or type-checks and runs the tests. Every step is skipped when already done.
 set -euo pipefail
 
@@ -42,11 +43,19 @@ typecheck() {
   tsc -p tsconfig.test.json
 }
 
+lint_deps() {
+  # Import boundaries (.dependency-cruiser.cjs) and no SQL outside persistence/. Silent when clean.
+  log "checking boundaries"
+  node infra/scripts/lint-deps.mjs
+}
+
 run() {
   ensure_toolchain
   ensure_deps
-  node infra/scripts/infra.mjs ensure
   ensure_build
+  # After the build: besides starting PostgreSQL and NATS it creates each service's role and schema,
+  # reading the service manifest and the role code from the built @finance/platform.
+  node infra/scripts/infra.mjs ensure
 }
 
 case "$cmd" in
@@ -57,6 +66,7 @@ case "$cmd" in
   test)
     run
     typecheck
+    lint_deps
     NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" exec node node_modules/jest/bin/jest.js "$@"
     ;;
   build)
@@ -66,11 +76,19 @@ case "$cmd" in
     # The build generates the proto code the sources import.
     ensure_toolchain; ensure_deps; ensure_build; typecheck
     ;;
+  lint-deps)
+    ensure_toolchain; ensure_deps; lint_deps
+    ;;
+  openapi)
+    # apps/gateway/openapi.json from the built gateway's /docs/json.
+    ensure_toolchain; ensure_deps; ensure_build
+    node apps/gateway/scripts/write-openapi.mjs
+    ;;
   bench)
     run
     exec node bench/run.mjs "$@"
     ;;
   *)
-    echo "usage: bootstrap.sh start|test|build|typecheck|bench" >&2; exit 2
+    echo "usage: bootstrap.sh start|test|build|typecheck|lint-deps|openapi|bench" >&2; exit 2
     ;;
 esac

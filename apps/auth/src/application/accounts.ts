@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
 import { userDeleted, userUpdated } from '@finance/events/contracts/auth';
+import { requireUserId } from '@finance/platform/ids';
 import { hashPassword, verifyPassword } from '../domain/password.js';
 import {
   DEFAULT_BASE_CURRENCY,
@@ -15,20 +16,15 @@ import {
   type ProfileChanges,
 } from '../domain/user.js';
 import { SessionEntity, UserEntity, type User } from '../persistence/auth.entities.js';
+import { deleteLoginFailures } from '../persistence/login-failure.queries.js';
+import { selectTakenIdentities } from '../persistence/user.queries.js';
 import type { AuthContext } from './context.js';
 
 /** Which of email/username is already taken (case-insensitively) by someone other than `exceptId`. */
 async function findTaken(em: EntityManager, email: string | undefined, username: string | undefined, exceptId?: string) {
-  const rows = await em.execute<{ email_taken: boolean; username_taken: boolean }[]>(
-    `select coalesce(bool_or(lower(email) = lower(?)), false) as email_taken,
-            coalesce(bool_or(lower(username) = lower(?)), false) as username_taken
-       from auth."user"
-      where (lower(email) = lower(?) or lower(username) = lower(?)) and id <> ?`,
-    [email ?? '', username ?? '', email ?? '', username ?? '', exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
-  const row = rows[0];
-  if (row?.email_taken) throw errors.emailTaken();
-  if (row?.username_taken) throw errors.usernameTaken();
+  const taken = await selectTakenIdentities(em, email, username, exceptId);
+  if (taken.emailTaken) throw errors.emailTaken();
+  if (taken.usernameTaken) throw errors.usernameTaken();
 }
 
 /** A concurrent insert can still win between the check and the write; the unique index decides. */
@@ -67,16 +63,8 @@ export async function registerUser(ctx: AuthContext, input: { email: string; use
   return user;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from verified tokens; anything else is simply an account that does not exist. */
-function requireUserId(userId: string): string {
-  if (!UUID.test(userId)) throw errors.userGone();
-  return userId;
-}
-
 export async function getUser(ctx: AuthContext, userId: string): Promise<User> {
-  const user = await ctx.orm.em.fork().findOne(UserEntity, { id: requireUserId(userId) });
+  const user = await ctx.orm.em.fork().findOne(UserEntity, { id: requireUserId(userId, errors.invalidField) });
   if (!user) throw errors.userGone();
   return user;
 }
@@ -87,10 +75,10 @@ export interface UpdateUserInput extends ProfileChanges {
   sessionId?: string | undefined;
 }
 
-export async function updateUser(ctx: AuthContext, userId: string, input: UpdateUserInput): Promise<User> {
+export async function updateUser(ctx: AuthContext, callerId: string, input: UpdateUserInput): Promise<User> {
+  const userId = requireUserId(callerId, errors.invalidField);
   const email = input.email?.trim();
   const username = input.username?.trim();
-  requireUserId(userId);
   const { timezone } = validateProfileChanges({ ...input, email, username });
   const em = ctx.orm.em.fork();
   const user = await em.transactional(async (tx) => {
@@ -144,12 +132,12 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  * `auth.user.deleted.v1` is written in the same transaction so every other service erases the
  * user's data — even if NATS is down right now (the outbox relays it later).
  */
-export async function deleteUser(ctx: AuthContext, userId: string): Promise<void> {
-  requireUserId(userId);
+export async function deleteUser(ctx: AuthContext, callerId: string): Promise<void> {
+  const userId = requireUserId(callerId, errors.invalidField);
   await ctx.orm.em.fork().transactional(async (tx) => {
     const deleted = await tx.nativeDelete(UserEntity, { id: userId });
     if (!deleted) throw errors.userGone();
-    await tx.execute('delete from auth.login_failure where key = ?', [`user:${userId}`]);
+    await deleteLoginFailures(tx, `user:${userId}`);
     enqueueEvent(tx, userDeleted, { user_id: userId });
   });
   ctx.eventsWritten();

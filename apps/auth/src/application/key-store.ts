@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { generateSigningKey, importSigningKey, type CryptoKey } from '../domain/tokens.js';
 import { SigningKeyEntity } from '../persistence/auth.entities.js';
+import { lockSigningKeys } from '../persistence/signing-key.queries.js';
 
 export interface KeyStoreSettings {
   /** A new signing key is made when the newest is older than this. */
@@ -27,7 +28,7 @@ export class KeyStore {
   /** Makes sure a fresh signing key exists (rotating if due) and reloads the cache. */
   async refresh(): Promise<void> {
     await this.orm.em.fork().transactional(async (em) => {
-      await em.execute("select pg_advisory_xact_lock(hashtext('auth.signing_key'))");
+      await lockSigningKeys(em);
       const newest = await em.findOne(SigningKeyEntity, { retiredAt: null }, { orderBy: { createdAt: 'desc' } });
       const now = this.now();
       if (!newest || now.getTime() - newest.createdAt.getTime() >= this.settings.rotateAfterMs) {

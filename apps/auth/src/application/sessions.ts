@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireUserId } from '@finance/platform/ids';
 import { verifyDecoy, verifyPassword } from '../domain/password.js';
 import { decideRefresh, loginLockout } from '../domain/sessions.js';
 import { hashRefreshToken, issueAccessToken, newRefreshToken } from '../domain/tokens.js';
 import { errors } from '../domain/user.js';
 import { RefreshTokenEntity, SessionEntity, UserEntity } from '../persistence/auth.entities.js';
+import { deleteLoginFailures, deleteLoginFailuresUpTo, insertLoginFailure, lockLoginKey, selectRecentLoginFailures } from '../persistence/login-failure.queries.js';
+import { selectUserIdByLogin } from '../persistence/user.queries.js';
 import type { AuthContext } from './context.js';
 
 export interface TokenPair {
@@ -44,8 +47,8 @@ export async function loginUser(ctx: AuthContext, identifier: string, password: 
   const name = identifier.trim();
   // Usernames cannot contain "@", so an "@" means an email. lower() matches the unique indexes.
   const column = name.includes('@') ? 'email' : 'username';
-  const found = await em.execute<{ id: string }[]>(`select id from auth."user" where lower(${column}) = lower(?)`, [name]);
-  const user = found[0] ? await em.findOne(UserEntity, { id: found[0].id }) : null;
+  const foundId = await selectUserIdByLogin(em, column, name);
+  const user = foundId ? await em.findOne(UserEntity, { id: foundId }) : null;
   const key = user ? `user:${user.id}` : `name:${name.toLowerCase()}`;
   const now = ctx.now();
 
@@ -54,23 +57,20 @@ export async function loginUser(ctx: AuthContext, identifier: string, password: 
   // so concurrent attempts cannot all pass the check before any of them is counted: at most
   // maxFailedLogins passwords are ever tried per window. A success clears the key's failures.
   await em.transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`auth.login.${key}`]);
-    const failures = await tx.execute<{ failed_at: Date }[]>(
-      'select failed_at from auth.login_failure where key = ? and failed_at > ? order by failed_at desc limit ?',
-      [key, windowStart, ctx.settings.maxFailedLogins],
-    );
-    const lock = loginLockout(failures.map((f) => new Date(f.failed_at)), now, ctx.settings.maxFailedLogins, ctx.settings.failedLoginWindowMs);
+    await lockLoginKey(tx, key);
+    const failures = await selectRecentLoginFailures(tx, key, windowStart, ctx.settings.maxFailedLogins);
+    const lock = loginLockout(failures, now, ctx.settings.maxFailedLogins, ctx.settings.failedLoginWindowMs);
     if (lock.locked) throw errors.tooManyAttempts(lock.retryAfterSeconds);
-    await tx.execute('insert into auth.login_failure (key, failed_at) values (?, ?)', [key, now]);
+    await insertLoginFailure(tx, key, now);
     // Old rows of this key are no use to anyone; keep the table small.
-    await tx.execute('delete from auth.login_failure where key = ? and failed_at <= ?', [key, windowStart]);
+    await deleteLoginFailuresUpTo(tx, key, windowStart);
   });
 
   const ok = user && user.isActive ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password);
   if (!ok || !user) throw errors.invalidCredentials();
 
   return em.transactional(async (tx) => {
-    await tx.execute('delete from auth.login_failure where key = ?', [key]);
+    await deleteLoginFailures(tx, key);
     const session = tx.create(SessionEntity, { id: randomUUID(), userId: user.id, createdAt: now, revokedAt: null, revokedReason: null });
     // The tokens reference the session by a plain column, so the ORM cannot order the inserts.
     await tx.flush();
@@ -105,7 +105,8 @@ export async function refreshSession(ctx: AuthContext, refreshToken: string): Pr
 }
 
 /** Logout: the session of this refresh token stops working. Unknown or foreign tokens change nothing. */
-export async function revokeSession(ctx: AuthContext, userId: string, refreshToken: string): Promise<void> {
+export async function revokeSession(ctx: AuthContext, callerId: string, refreshToken: string): Promise<void> {
+  const userId = requireUserId(callerId, errors.invalidField);
   const em = ctx.orm.em.fork();
   const token = await em.findOne(RefreshTokenEntity, { tokenHash: hashRefreshToken(refreshToken) });
   if (!token) return;

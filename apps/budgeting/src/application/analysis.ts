@@ -1,6 +1,6 @@
-import { fromCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
+import { readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
 import { analyzeBudget, HISTORY_PERIODS, type BudgetAnalysis } from '../domain/analysis.js';
-import { errors } from '../domain/errors.js';
+import { FieldErrors } from '../domain/errors.js';
 import { periodContaining, previousPeriods } from '../domain/periods.js';
 import { localDate } from '../domain/today.js';
 import { selectActiveBudgets } from '../persistence/budget.queries.js';
@@ -12,9 +12,10 @@ import type { AnalysedBudget, BudgetView } from './views.js';
 /** The date asked for, or today in the user's time zone (asked from auth only then). */
 export async function resolveDate(ctx: BudgetingContext, userId: string, date: CalendarDate | undefined): Promise<IsoDate> {
   if (date !== undefined) {
-    const iso = fromCalendarDate(date);
-    if (!iso) throw errors.invalidField('date', 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
-    return iso;
+    const fields = new FieldErrors();
+    const iso = readDateField(fields, 'date', date, 'required');
+    fields.throwIfAny();
+    return iso!;
   }
   const { timezone } = await ctx.users.profileOf(userId);
   return localDate(ctx.now(), timezone);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalUuid } from '@finance/platform/ids';
-import { deleteBudgetsOfCategory, lockCategory } from '../persistence/budget.queries.js';
+import { deleteBudgetsOfCategory, deleteUserBudgetData, lockCategory } from '../persistence/budget.queries.js';
 
 export interface ErasedCounts {
   budgets: number;
@@ -16,11 +16,7 @@ export interface ErasedCounts {
 export async function eraseUserData(em: EntityManager, userId: string): Promise<ErasedCounts> {
   const id = canonicalUuid(userId);
   if (!id) return { budgets: 0, alerts: 0, deletedCategories: 0 };
-  const run = async (sql: string) => (await em.execute<{ affectedRows: number }>(sql, [id], 'run')).affectedRows;
-  const alerts = await run('delete from budgeting.budget_alert a using budgeting.budget b where b.id = a.budget_id and b.user_id = ?');
-  const budgets = await run('delete from budgeting.budget where user_id = ?');
-  const deletedCategories = await run('delete from budgeting.deleted_category where user_id = ?');
-  return { budgets, alerts, deletedCategories };
+  return deleteUserBudgetData(em, id);
 }
 
 /**

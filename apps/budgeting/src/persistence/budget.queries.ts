@@ -144,3 +144,21 @@ export async function deleteBudgetsOfCategory(em: EntityManager, userId: string,
   const result = await em.execute<{ affectedRows: number }>('delete from budgeting.budget where user_id = ? and category_id = ?', [userId, categoryId], 'run');
   return result.affectedRows;
 }
+
+export interface ErasedBudgetRows {
+  budgets: number;
+  alerts: number;
+  deletedCategories: number;
+}
+
+/**
+ * Deletes every row of the user: alert marks (through their budgets), budgets, and the record of
+ * the user's deleted categories; returns how many of each.
+ */
+export async function deleteUserBudgetData(em: EntityManager, userId: string): Promise<ErasedBudgetRows> {
+  const run = async (sql: string) => (await em.execute<{ affectedRows: number }>(sql, [userId], 'run')).affectedRows;
+  const alerts = await run('delete from budgeting.budget_alert a using budgeting.budget b where b.id = a.budget_id and b.user_id = ?');
+  const budgets = await run('delete from budgeting.budget where user_id = ?');
+  const deletedCategories = await run('delete from budgeting.deleted_category where user_id = ?');
+  return { budgets, alerts, deletedCategories };
+}

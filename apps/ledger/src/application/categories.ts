@@ -9,6 +9,7 @@ import { errors } from '../domain/errors.js';
 import { decodeCategoryCursor, encodeCategoryCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
 import { selectCategoryPage } from '../persistence/category.queries.js';
 import { CategoryEntity, type Category } from '../persistence/ledger.entities.js';
+import { moveTransactionsToCategory } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
 import { requireUserId } from './users.js';
 import type { CategoryView } from './views.js';
@@ -97,13 +98,10 @@ export async function deleteCategory(ctx: LedgerContext, input: { userId: string
   try {
     await ctx.orm.em.fork().transactional(async (tx) => {
       await lockCategories(tx, userId, id, target);
-      const moved = await tx.execute<{ id: string }[]>(
-        'update ledger.transaction set category_id = ?, updated_at = ? where user_id = ? and category_id = ? returning id',
-        [target, ctx.now(), userId, id],
-      );
+      const moved = await moveTransactionsToCategory(tx, userId, id, target, ctx.now());
       await tx.nativeDelete(CategoryEntity, { id, userId });
       enqueueEvent(tx, categoryDeleted, { user_id: userId, category_id: id, reassigned_to: target });
-      return moved.length;
+      return moved;
     });
   } catch (err) {
     if (err instanceof ForeignKeyConstraintViolationException) throw errors.unknownCategory('reassign_to');

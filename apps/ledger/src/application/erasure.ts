@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalUuid } from '@finance/platform/ids';
+import { deleteUserCategories } from '../persistence/category.queries.js';
+import { deleteUserIdempotencyKeys } from '../persistence/idempotency-key.queries.js';
+import { deleteUserTransactions } from '../persistence/transaction.queries.js';
 
 export interface ErasedCounts {
   transactions: number;
@@ -15,9 +18,8 @@ export interface ErasedCounts {
 export async function eraseUserData(em: EntityManager, userId: string): Promise<ErasedCounts> {
   const id = canonicalUuid(userId);
   if (!id) return { transactions: 0, categories: 0, idempotencyKeys: 0 };
-  const run = async (sql: string) => (await em.execute<{ affectedRows: number }>(sql, [id], 'run')).affectedRows;
-  const idempotencyKeys = await run('delete from ledger.idempotency_key where user_id = ?');
-  const transactions = await run('delete from ledger.transaction where user_id = ?');
-  const categories = await run('delete from ledger.category where user_id = ?');
+  const idempotencyKeys = await deleteUserIdempotencyKeys(em, id);
+  const transactions = await deleteUserTransactions(em, id);
+  const categories = await deleteUserCategories(em, id);
   return { transactions, categories, idempotencyKeys };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { errors } from '../domain/errors.js';
+import { deleteExpiredIdempotencyKey, deleteExpiredIdempotencyKeyBatch, selectStoredResponse, tryLockIdempotencyKey } from '../persistence/idempotency-key.queries.js';
 import { transactionViewFromJson, type TransactionView } from './views.js';
 
 /**
@@ -7,13 +8,9 @@ import { transactionViewFromJson, type TransactionView } from './views.js';
  * a different request with the key is refused (INVALID_ARGUMENT, LEDGER_IDEMPOTENCY_KEY_REUSED).
  */
 export async function findStoredResponse(em: EntityManager, userId: string, key: string, fingerprint: string, now: Date): Promise<TransactionView | undefined> {
-  const rows = await em.execute<{ request_hash: string; response: Record<string, unknown> | string }[]>(
-    'select request_hash, response from ledger.idempotency_key where user_id = ? and key = ? and expires_at > ?',
-    [userId, key, now],
-  );
-  const row = rows[0];
+  const row = await selectStoredResponse(em, userId, key, now);
   if (!row) return undefined;
-  if (row.request_hash !== fingerprint) throw errors.idempotencyKeyReused();
+  if (row.requestHash !== fingerprint) throw errors.idempotencyKeyReused();
   return transactionViewFromJson(typeof row.response === 'string' ? (JSON.parse(row.response) as Record<string, unknown>) : row.response);
 }
 
@@ -25,11 +22,8 @@ export async function findStoredResponse(em: EntityManager, userId: string, key:
  * An expired answer for the key is dropped here, so the key starts afresh.
  */
 export async function claimIdempotencyKey(tx: EntityManager, userId: string, key: string, now: Date): Promise<void> {
-  const [lock] = await tx.execute<{ acquired: boolean }[]>('select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as acquired', [
-    `ledger.idempotency_key:${userId}:${key}`,
-  ]);
-  if (!lock?.acquired) throw errors.idempotencyInProgress();
-  await tx.execute('delete from ledger.idempotency_key where user_id = ? and key = ? and expires_at <= ?', [userId, key, now]);
+  if (!(await tryLockIdempotencyKey(tx, userId, key))) throw errors.idempotencyInProgress();
+  await deleteExpiredIdempotencyKey(tx, userId, key, now);
 }
 
 /** Deletes expired keys in batches; returns how many. Runs periodically in every replica (harmless when they overlap). */
@@ -37,13 +31,8 @@ export async function pruneExpiredIdempotencyKeys(orm: MikroORM, now: Date, batc
   const em = orm.em.fork();
   let total = 0;
   for (;;) {
-    const deleted = await em.execute<{ user_id: string }[]>(
-      `delete from ledger.idempotency_key where (user_id, key) in (
-         select user_id, key from ledger.idempotency_key where expires_at <= ? limit ? for update skip locked
-       ) returning user_id`,
-      [now, batchSize],
-    );
-    total += deleted.length;
-    if (deleted.length < batchSize) return total;
+    const deleted = await deleteExpiredIdempotencyKeyBatch(em, now, batchSize);
+    total += deleted;
+    if (deleted < batchSize) return total;
   }
 }

@@ -1,4 +1,3 @@
-import type { IsoDate } from '../domain/dates.js';
 import type { TransactionType } from '../domain/transaction.js';
 
 /** What a transaction embeds of its category. */
@@ -17,7 +16,8 @@ export interface TransactionView {
   amountMinor: string;
   currency: string;
   type: TransactionType;
-  date: IsoDate;
+  /** YYYY-MM-DD, as PostgreSQL's `date::text` prints it. */
+  date: string;
   description: string;
   categoryId: string | null;
   category: CategoryRefView | null;

@@ -49,3 +49,8 @@ export async function selectCategoryPage(em: EntityManager, userId: string, afte
     },
   }));
 }
+
+/** Deletes every category of the user; returns how many. Their transactions must be gone first. */
+export async function deleteUserCategories(em: EntityManager, userId: string): Promise<number> {
+  return (await em.execute<{ affectedRows: number }>('delete from ledger.category where user_id = ?', [userId], 'run')).affectedRows;
+}

@@ -100,3 +100,20 @@ export async function selectTransactionPage(
   });
   return rows.map((row) => toView(userId, row));
 }
+
+/**
+ * Moves the user's transactions of category `from` to `to` (null: uncategorized), stamping
+ * updated_at; returns how many moved.
+ */
+export async function moveTransactionsToCategory(tx: EntityManager, userId: string, from: string, to: string | null, now: Date): Promise<number> {
+  const moved = await tx.execute<{ id: string }[]>(
+    'update ledger.transaction set category_id = ?, updated_at = ? where user_id = ? and category_id = ? returning id',
+    [to, now, userId, from],
+  );
+  return moved.length;
+}
+
+/** Deletes every transaction of the user; returns how many. */
+export async function deleteUserTransactions(em: EntityManager, userId: string): Promise<number> {
+  return (await em.execute<{ affectedRows: number }>('delete from ledger.transaction where user_id = ?', [userId], 'run')).affectedRows;
+}

@@ -1,13 +1,13 @@
-import type { CalendarDate } from '@finance/calendar';
+import { readDateField, type CalendarDate } from '@finance/calendar';
 import type { BudgetStatusReport } from '../domain/budget-status.js';
 import { FieldErrors } from '../domain/errors.js';
 import { assembleIncomeVsExpense, type IncomeVsExpense } from '../domain/income-vs-expense.js';
 import { enumerateIntervals, type IntervalKind } from '../domain/intervals.js';
-import { readDate, readRange, type DateRange } from '../domain/range.js';
+import { readRange, type DateRange } from '../domain/range.js';
 import { assembleSpending, type Spending } from '../domain/spending.js';
-import type { CallScope, ReportingContext } from './context.js';
+import type { ReportingContext } from './context.js';
 import { settleInOrder } from './settle.js';
-import { readUserId } from './users.js';
+import { requireUserId } from './users.js';
 
 /**
  * Expenses in [from, to] per category, in the user's base currency. Auth (base currency), the
@@ -16,21 +16,20 @@ import { readUserId } from './users.js';
 export async function getSpending(
   ctx: ReportingContext,
   input: { userId: string; from: CalendarDate | undefined; to: CalendarDate | undefined },
-  scope: CallScope = {},
 ): Promise<Spending & DateRange> {
+  const userId = requireUserId(input.userId);
   const errors = new FieldErrors();
-  const userId = readUserId(errors, input.userId);
   const range = readRange(errors, input.from, input.to);
   errors.throwIfAny();
   const [profile, sums, categoryNames] = await settleInOrder([
-    ctx.users.profileOf(userId!, scope),
-    ctx.ledger.expensesByCategory(userId!, range!, scope),
-    ctx.ledger.categoryNames(userId!, scope),
+    ctx.users.profileOf(userId),
+    ctx.ledger.expensesByCategory(userId, range!),
+    ctx.ledger.categoryNames(userId),
   ]);
   return { ...range!, ...assembleSpending({ baseCurrency: profile.baseCurrency, sums, categoryNames }) };
 }
 
-export const INTERVAL_MESSAGE = 'must be one of day, week, month, year';
+const INTERVAL_MESSAGE = 'must be one of day, week, month, year';
 
 /**
  * Income, expense and net per interval over [from, to] (`interval` undefined = not one of the
@@ -39,16 +38,15 @@ export const INTERVAL_MESSAGE = 'must be one of day, week, month, year';
 export async function getIncomeVsExpense(
   ctx: ReportingContext,
   input: { userId: string; from: CalendarDate | undefined; to: CalendarDate | undefined; interval: IntervalKind | undefined },
-  scope: CallScope = {},
 ): Promise<IncomeVsExpense & { interval: IntervalKind }> {
+  const userId = requireUserId(input.userId);
   const errors = new FieldErrors();
-  const userId = readUserId(errors, input.userId);
   const range = readRange(errors, input.from, input.to);
   if (!input.interval) errors.add('interval', INTERVAL_MESSAGE);
   errors.throwIfAny();
   const interval = input.interval!;
   const intervals = enumerateIntervals(interval, range!.from, range!.to);
-  const [profile, sums] = await settleInOrder([ctx.users.profileOf(userId!, scope), ctx.ledger.sumsByInterval(userId!, range!, interval, scope)]);
+  const [profile, sums] = await settleInOrder([ctx.users.profileOf(userId), ctx.ledger.sumsByInterval(userId, range!, interval)]);
   return { interval, ...assembleIncomeVsExpense({ baseCurrency: profile.baseCurrency, intervals, sums }) };
 }
 
@@ -56,11 +54,10 @@ export async function getIncomeVsExpense(
 export async function getBudgetStatus(
   ctx: ReportingContext,
   input: { userId: string; date: CalendarDate | undefined },
-  scope: CallScope = {},
 ): Promise<BudgetStatusReport> {
+  const userId = requireUserId(input.userId);
   const errors = new FieldErrors();
-  const userId = readUserId(errors, input.userId);
-  const date = readDate(errors, 'date', input.date, false);
+  const date = readDateField(errors, 'date', input.date, 'optional');
   errors.throwIfAny();
-  return ctx.budgets.statusOn(userId!, date, scope);
+  return ctx.budgets.statusOn(userId, date);
 }

@@ -1,12 +1,10 @@
-import { canonicalUuid } from '@finance/platform/ids';
-import type { FieldErrors } from '../domain/errors.js';
+import { requireUserId as requireUserIdOf } from '@finance/platform/ids';
+import { errors } from '../domain/errors.js';
 
 /**
- * The caller (the gateway) names the authenticated user; a malformed id is a caller bug, answered as
- * an invalid field (with the request's other field errors) rather than passed on to other services.
+ * The caller's user id, canonical. A missing or malformed one is refused at once (why INVALID_ARGUMENT:
+ * @finance/platform/ids), before the request's own fields and before any other service is asked.
  */
-export function readUserId(errors: FieldErrors, userId: string): string | undefined {
-  const id = canonicalUuid(userId);
-  if (!id) errors.add('user_id', 'must be a user id (uuid)');
-  return id;
+export function requireUserId(userId: string): string {
+  return requireUserIdOf(userId, errors.invalidField);
 }
