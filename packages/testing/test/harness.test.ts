@@ -3,7 +3,8 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import { createTestDatabase, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, waitFor } from '../src/index.js';
+import { SERVICES } from '@finance/platform/services';
+import { createTestDatabase, deleteNamespaceStreams, ensureTestNats, randomNamespace, TcpProxy, testNatsUrl, waitFor } from '../src/index.js';
 
 describe('createTestDatabase', () => {
   test('creates an empty database that drop() removes, open connections and all', async () => {
@@ -48,6 +49,48 @@ describe('createTestDatabase', () => {
     } finally {
       await Promise.all([a.drop(), b.drop()]);
     }
+  });
+
+  test("the server has every database service's role, and the login may act as each", async () => {
+    const db = await createTestDatabase();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const expected = SERVICES.filter((s) => s.database).map((s) => `finance_${s.name}`);
+      const roles: string[] = [];
+      for (const role of expected) {
+        await client.query(`set role ${role}`);
+        roles.push((await client.query('select current_user as r')).rows[0].r);
+        await client.query('reset role');
+      }
+      expect(expected).toContain('finance_ledger');
+      expect(roles).toEqual(expected);
+    } finally {
+      await client.end();
+      await db.drop();
+    }
+  });
+});
+
+describe('ensureTestNats', () => {
+  test('fails fast, naming TEST_NATS_URL, when no NATS answers and no Docker engine does', async () => {
+    const saved = { url: process.env.TEST_NATS_URL, docker: process.env.DOCKER_HOST };
+    process.env.TEST_NATS_URL = 'nats://127.0.0.1:1';
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    try {
+      const started = Date.now();
+      await expect(ensureTestNats()).rejects.toThrow(/No NATS answers at nats:\/\/127\.0\.0\.1:1.*TEST_NATS_URL/s);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      for (const [key, value] of [['TEST_NATS_URL', saved.url], ['DOCKER_HOST', saved.docker]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  test('settles on the configured server when it answers', async () => {
+    expect(await ensureTestNats()).toBe(testNatsUrl());
   });
 });
 

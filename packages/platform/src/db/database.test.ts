@@ -119,14 +119,14 @@ describe('migrateDatabase', () => {
   });
 
   test('a failing migration leaves nothing behind (all or nothing)', async () => {
-    const orm = track(await open('reporting', [CreateNote, Broken]));
+    const orm = track(await open('currency', [CreateNote, Broken]));
 
     await expect(migrateDatabase(orm)).rejects.toThrow(/no_such_table/);
 
-    expect(await query(`select table_name from information_schema.tables where table_schema = 'reporting' order by 1`)).toEqual([
+    expect(await query(`select table_name from information_schema.tables where table_schema = 'currency' order by 1`)).toEqual([
       { table_name: 'mikro_orm_migrations' },
     ]);
-    expect(await query('select count(*)::int as n from reporting.mikro_orm_migrations')).toEqual([{ n: 0 }]);
+    expect(await query('select count(*)::int as n from currency.mikro_orm_migrations')).toEqual([{ n: 0 }]);
   });
 });
 

@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, SqlSchemaGenerator } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { PinoOrmLogger } from './orm-logger.js';
+import { migrationLockKey, provisionServiceSchema, serviceRole, type SqlSession } from './roles.js';
 
 export { MikroORM };
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,7 +16,10 @@ export type MigrationEntry = MigrationObject['class'] | MigrationObject;
 export interface DatabaseOptions {
   /** DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/finance */
   url: string;
-  /** The service's own schema ('auth', 'ledger', ...); every table, and the migrations table, lives there. */
+  /**
+   * The service's own schema ('auth', 'ledger', ...); every table, and the migrations table, lives
+   * there, owned by the service's role `finance_<schema>` (see ./roles.ts).
+   */
   schema: string;
   /** MikroORM entity schemas (`defineEntity` results) or classes. */
   entities: ReadonlyArray<EntitySchema<any, any> | EntityClass<any>>;
@@ -28,27 +32,30 @@ export interface DatabaseOptions {
 /** The bookkeeping table of applied migrations, inside the service's schema. */
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 /**
- * Opens (and connects) the ORM of one service. Entities without an explicit schema land in
- * `opts.schema`; connections get `search_path = <schema>, public`, so unqualified raw SQL hits the
- * service's own tables. The schema generator is fenced off (see `fenceSchemaGenerator`).
+ * Opens (and connects) the ORM of one service. First, as the login of `opts.url`, it makes sure the
+ * service's role `finance_<schema>` exists (creating it when the login may), that the login may act
+ * as it, and that the schema exists and everything in it is owned by the role (see ./roles.ts); it
+ * fails naming the role when the login lacks the rights for a missing piece. Then every pooled
+ * connection starts as that role (`-c role=...`), so the service can neither read nor create in
+ * another service's schema, and what it migrates is owned by its role. Entities without an explicit
+ * schema land in `opts.schema`; connections get `search_path = <schema>, public`, so unqualified raw
+ * SQL hits the service's own tables. The schema generator is fenced off (see `fenceSchemaGenerator`).
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<MikroORM> {
-  if (!SCHEMA_NAME.test(opts.schema)) {
-    throw new Error(`invalid schema name ${JSON.stringify(opts.schema)}: use lower-case letters, digits and _`);
-  }
+  const role = serviceRole(opts.schema);
   const ormLogger = new PinoOrmLogger(opts.logger);
+  await provisionAsLogin(opts.url, opts.schema, ormLogger, opts.logger);
   const orm = await MikroORM.init({
     clientUrl: opts.url,
     schema: opts.schema,
     entities: [...opts.entities],
     extensions: [Migrator],
     pool: { min: 0, max: opts.poolMax ?? 10 },
-    // Applied to every pooled connection at start-up; RESET (which the migration runner issues) returns to it.
-    driverOptions: { options: `-c search_path=${opts.schema},public` },
-    // Connecting must never create databases; provisioning is not the service's job.
+    // Applied to every pooled connection at start-up, so RESET / RESET ALL (which the migration runner
+    // and session contexts issue) return to them: the search path and the service's role.
+    driverOptions: { options: `-c search_path=${opts.schema},public -c role=${role}` },
+    // Connecting must never create databases: that is the bootstrap's job (its role and schema are the service's).
     ensureDatabase: false,
     loggerFactory: () => ormLogger,
     debug: ormLogger.isEnabled('query') ? ['query', 'query-params'] : false,
@@ -72,10 +79,44 @@ export async function openDatabase(opts: DatabaseOptions): Promise<MikroORM> {
 }
 
 /**
- * Applies the pending migrations of `orm` inside its schema. Safe when several replicas start at
- * once: every step that creates something runs under a transaction-scoped advisory lock keyed by the
- * schema name, and the migrations themselves run in one transaction that holds it (all or nothing).
- * Returns the names of the migrations it applied.
+ * Runs the role and schema provisioning of ./roles.ts on one connection as the login (not the role),
+ * through a throw-away ORM instance: the service's own pool starts every connection as the role, and
+ * the role may not exist yet.
+ */
+async function provisionAsLogin(url: string, schema: string, ormLogger: PinoOrmLogger, logger: Logger | undefined): Promise<void> {
+  const orm = await MikroORM.init({
+    clientUrl: url,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 1 },
+    ensureDatabase: false,
+    loggerFactory: () => ormLogger,
+  });
+  try {
+    const pool = await orm.em.getConnection().getNativeClient();
+    const client = await pool.connect();
+    try {
+      const report = await provisionServiceSchema(client as SqlSession, schema);
+      if (report.createdRole) logger?.info({ role: report.role }, 'created the PostgreSQL role of the service');
+      if (report.grantedRole) logger?.info({ role: report.role }, 'granted the PostgreSQL role of the service to the login');
+      if (report.createdSchema) logger?.info({ schema, role: report.role }, 'created the schema of the service');
+      if (report.handedOver.length) logger?.info({ schema, role: report.role, statements: report.handedOver }, 'handed the schema objects over to the role of the service');
+    } finally {
+      // Destroyed, not returned: the ORM's close() ends the pool only if the ORM itself used it, and
+      // an idle client left in it would keep the process alive for the pool's idle timeout (10 s).
+      client.release(true);
+    }
+  } finally {
+    await orm.close(true);
+  }
+}
+
+/**
+ * Applies the pending migrations of `orm` inside its schema (which openDatabase made sure exists,
+ * owned by the service's role). Safe when several replicas start at once: every step that creates
+ * something runs under a transaction-scoped advisory lock keyed by the schema name, and the
+ * migrations themselves run in one transaction that holds it (all or nothing). Returns the names
+ * of the migrations it applied.
  */
 export async function migrateDatabase(orm: MikroORM): Promise<string[]> {
   // One ORM instance runs one migration at a time: the migrator keeps its transaction in fields.
@@ -91,13 +132,13 @@ async function migrate(orm: MikroORM): Promise<string[]> {
   const schema = schemaOf(orm);
   const connection = orm.em.getConnection();
   const lock = (trx: unknown) =>
-    connection.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`finance.migrate.${schema}`], 'all', trx as never);
+    connection.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [migrationLockKey(schema)], 'all', trx as never);
 
-  // 1. The schema and the bookkeeping table, created under the lock: MikroORM would otherwise create
-  //    them outside any transaction, and two replicas racing there fail on a duplicate key.
+  // 1. The bookkeeping table, created under the lock: MikroORM would otherwise create it outside any
+  //    transaction, and two replicas racing there fail on a duplicate key. (The schema exists: the
+  //    role may not create schemas, openDatabase created it as the login.)
   await connection.transactional(async (trx) => {
     await lock(trx);
-    await connection.execute(`create schema if not exists ${quoteIdent(schema)}`, [], 'run', trx);
     await connection.execute(
       `create table if not exists ${quoteIdent(schema)}.${quoteIdent(MIGRATIONS_TABLE)} (` +
         'id serial primary key, name varchar(255) not null, executed_at timestamptz not null default current_timestamp)',

@@ -11,3 +11,16 @@ export {
   type MigrationEntry,
 } from './database.js';
 export { PinoOrmLogger } from './orm-logger.js';
+export {
+  ensureServiceRole,
+  ensureServiceRoles,
+  migrationLockKey,
+  prepareServiceSchema,
+  provisionServiceSchema,
+  provisionServiceSchemas,
+  SERVICE_ROLE_PREFIX,
+  serviceRole,
+  type DatabaseServiceEntry,
+  type ServiceSchemaReport,
+  type SqlSession,
+} from './roles.js';
