@@ -119,8 +119,27 @@ describe('calendar arithmetic', () => {
 
   test('fromCalendarDate pads and refuses impossible parts', () => {
     expect(fromCalendarDate({ year: 42, month: 7, day: 1 })).toBe('0042-07-01');
+    expect(fromCalendarDate({ year: 1, month: 1, day: 1 })).toBe(MIN_ISO_DATE);
+    expect(fromCalendarDate({ year: 9999, month: 12, day: 31 })).toBe(MAX_ISO_DATE);
+    expect(fromCalendarDate({ year: 2024, month: 2, day: 29 })).toBe('2024-02-29');
     expect(fromCalendarDate({ year: 2026, month: 2, day: 29 })).toBeUndefined();
     expect(toCalendarDate(d('0042-07-01'))).toEqual({ year: 42, month: 7, day: 1 });
+  });
+
+  // The parts come from the proto's finance.common.v1.Date: any int32 the caller sent.
+  test.each([
+    ['Feb 29 of 1900', { year: 1900, month: 2, day: 29 }],
+    ['Feb 30', { year: 2026, month: 2, day: 30 }],
+    ['Apr 31', { year: 2026, month: 4, day: 31 }],
+    ['year 0', { year: 0, month: 1, day: 1 }],
+    ['year 10000', { year: 10000, month: 1, day: 1 }],
+    ['a negative year', { year: -5, month: 1, day: 1 }],
+    ['month 0', { year: 2026, month: 0, day: 1 }],
+    ['month 13', { year: 2026, month: 13, day: 1 }],
+    ['day 0', { year: 2026, month: 1, day: 0 }],
+    ['a fractional day', { year: 2026, month: 1, day: 1.5 }],
+  ])('fromCalendarDate refuses %s', (_, parts) => {
+    expect(fromCalendarDate(parts)).toBeUndefined();
   });
 });
 

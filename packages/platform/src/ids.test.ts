@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalUuid } from './ids.js';
+import { DomainError, invalidField } from './errors.js';
+import { canonicalUuid, requireUserId, USER_ID_MESSAGE } from './ids.js';
 
 describe('canonicalUuid', () => {
   it('keeps a lower-case uuid as it is', () => {
@@ -31,5 +32,31 @@ describe('canonicalUuid', () => {
     ['with hyphens in the wrong places', '3f2b8c1e9-a4d-4e6f-8b21-0c5d7e9fa123'],
   ])('is undefined for a string that is not a uuid (%s)', (_, value) => {
     expect(canonicalUuid(value)).toBeUndefined();
+  });
+});
+
+describe('requireUserId', () => {
+  const invalid = (path: string, message: string) => invalidField('TEST_INVALID_FIELDS', path, message);
+
+  it('answers the canonical spelling of a well-formed id', () => {
+    expect(requireUserId('3F2B8C1E-9A4D-4E6F-8B21-0C5D7E9FA123', invalid)).toBe('3f2b8c1e-9a4d-4e6f-8b21-0c5d7e9fa123');
+  });
+
+  it.each([
+    ['missing (proto default)', ''],
+    ['absent', undefined],
+    ['malformed', 'me'],
+    ['almost a uuid', '3f2b8c1e-9a4d-4e6f-8b21-0c5d7e9fa12'],
+  ])('refuses a %s id as an invalid user_id field with the service\'s code, never as unauthenticated', (_, value) => {
+    const err = (() => {
+      try {
+        requireUserId(value, invalid);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ kind: 'invalid_argument', code: 'TEST_INVALID_FIELDS', errors: [{ path: 'user_id', message: USER_ID_MESSAGE }] });
   });
 });

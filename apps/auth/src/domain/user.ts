@@ -31,15 +31,15 @@ function throwIfAny(errors: FieldError[]) {
   if (errors.length) throw new DomainError('invalid_argument', 'AUTH_INVALID_FIELDS', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }
 
-export function validateEmail(errors: FieldError[], email: string) {
+function validateEmail(errors: FieldError[], email: string) {
   check(errors, email.length <= 254 && EMAIL.test(email), 'email', 'must be a valid email address');
 }
 
-export function validateUsername(errors: FieldError[], username: string) {
+function validateUsername(errors: FieldError[], username: string) {
   check(errors, USERNAME.test(username), 'username', 'must be 3 to 100 characters: letters, digits, "_", "." or "-"');
 }
 
-export function validatePassword(errors: FieldError[], password: string, path = 'password') {
+function validatePassword(errors: FieldError[], password: string, path = 'password') {
   const length = charLength(password);
   check(
     errors,
@@ -61,7 +61,7 @@ export function validateRegistration(input: { email: string; username: string; p
  * An IANA time zone name, returned in its canonical spelling ("utc" → "UTC"). Offsets like
  * "+05:00" are refused: a user's "today" should follow daylight-saving rules of a place.
  */
-export function canonicalTimezone(timezone: string): string | undefined {
+function canonicalTimezone(timezone: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timezone) || timezone.length > 64) return undefined;
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
@@ -107,4 +107,5 @@ export const errors = {
   invalidRefreshToken: () => new DomainError('unauthenticated', 'AUTH_INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked.'),
   userGone: () => new DomainError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.'),
   wrongCurrentPassword: () => invalidField('AUTH_WRONG_CURRENT_PASSWORD', 'current_password', 'is incorrect'),
+  invalidField: (path: string, message: string) => invalidField('AUTH_INVALID_FIELDS', path, message),
 };

@@ -1,4 +1,4 @@
-import { fromCalendarDate, type CalendarDate, type IsoDate } from '@finance/calendar';
+import { readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
 import { changedAmount, checkAmountSyntax, checkCurrency, parseAmount } from '@finance/platform/amount-fields';
 import { canonicalUuid } from '@finance/platform/ids';
@@ -40,16 +40,6 @@ function checkName(errors: FieldErrors, name: string): string {
   if (length < 1 || length > BUDGET_NAME_MAX) errors.add('name', `must be 1 to ${BUDGET_NAME_MAX} characters (surrounding spaces are ignored)`);
   else if (hasNul(trimmed)) errors.add('name', 'must not contain NUL characters');
   return trimmed;
-}
-
-function checkDate(errors: FieldErrors, date: CalendarDate | undefined, path: string, required: boolean): IsoDate | undefined {
-  if (date === undefined) {
-    if (required) errors.add(path, 'is required (YYYY-MM-DD)');
-    return undefined;
-  }
-  const iso = fromCalendarDate(date);
-  if (!iso) errors.add(path, 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
-  return iso;
 }
 
 function checkDateOrder(errors: FieldErrors, startDate: IsoDate | undefined, endDate: IsoDate | null | undefined): void {
@@ -106,8 +96,8 @@ export function validateNewBudget(errors: FieldErrors, input: NewBudgetInput): V
     checkAmountSyntax(errors, input.amount);
   }
   if (input.period === undefined) errors.add('period', 'is required: one of daily, weekly, monthly, yearly');
-  const startDate = checkDate(errors, input.startDate, 'start_date', true);
-  const endDate = checkDate(errors, input.endDate, 'end_date', false) ?? null;
+  const startDate = readDateField(errors, 'start_date', input.startDate, 'required');
+  const endDate = readDateField(errors, 'end_date', input.endDate, 'optional') ?? null;
   checkDateOrder(errors, startDate, endDate);
   const categoryId = checkCategoryId(errors, input.categoryId);
   const name = input.name === undefined ? undefined : checkName(errors, input.name);
@@ -159,9 +149,9 @@ export function applyBudgetChanges(errors: FieldErrors, current: BudgetState, in
   const amount = changedAmount(errors, current.amount, input);
   if (amount) next.amount = amount;
   if (input.period !== undefined) next.period = input.period;
-  const startDate = checkDate(errors, input.startDate, 'start_date', false);
+  const startDate = readDateField(errors, 'start_date', input.startDate, 'optional');
   if (startDate) next.startDate = startDate;
-  const endDate = checkDate(errors, input.endDate, 'end_date', false);
+  const endDate = readDateField(errors, 'end_date', input.endDate, 'optional');
   if (input.clearEndDate) {
     if (input.endDate !== undefined) errors.add('end_date', 'must be absent when clear_end_date is set');
     next.endDate = null;

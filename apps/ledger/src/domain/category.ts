@@ -9,7 +9,7 @@ export const CATEGORY_NAME_MAX = 100;
 export const CATEGORY_ICON_MAX = 100;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
-export function normalizeCategoryName(errors: FieldErrors, name: string): string {
+function normalizeCategoryName(errors: FieldErrors, name: string): string {
   const trimmed = name.trim();
   const length = charLength(trimmed);
   if (length < 1 || length > CATEGORY_NAME_MAX) errors.add('name', `must be 1 to ${CATEGORY_NAME_MAX} characters (surrounding spaces are ignored)`);
@@ -17,7 +17,7 @@ export function normalizeCategoryName(errors: FieldErrors, name: string): string
   return trimmed;
 }
 
-export function normalizeColor(errors: FieldErrors, color: string): string {
+function normalizeColor(errors: FieldErrors, color: string): string {
   if (!COLOR.test(color)) {
     errors.add('color', 'must be a colour like "#1A2B3C" (# and six hex digits)');
     return color;
@@ -26,7 +26,7 @@ export function normalizeColor(errors: FieldErrors, color: string): string {
 }
 
 /** "" means no icon. */
-export function normalizeIcon(errors: FieldErrors, icon: string): string | null {
+function normalizeIcon(errors: FieldErrors, icon: string): string | null {
   if (icon === '') return null;
   if (charLength(icon) > CATEGORY_ICON_MAX) errors.add('icon', `must be at most ${CATEGORY_ICON_MAX} characters`);
   else if (hasNul(icon)) errors.add('icon', 'must not contain NUL characters');

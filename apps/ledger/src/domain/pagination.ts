@@ -1,7 +1,7 @@
 import { errors } from './errors.js';
 import { isUuid } from '@finance/platform/ids';
 import { decodeCursor, encodeCursor, resolvePageSize as resolveSharedPageSize } from '@finance/platform/pagination';
-import { parseIsoDate, type IsoDate } from './dates.js';
+import { parseIsoDate } from '@finance/calendar';
 
 // Keyset pagination. A cursor names the last row of the previous page by its sort key, so the
 // next page starts strictly after it: rows added meanwhile can never make a row appear twice
@@ -23,7 +23,8 @@ export function resolvePageSize(limit: number | undefined): number {
 }
 
 export interface TransactionCursor {
-  date: IsoDate;
+  /** YYYY-MM-DD. */
+  date: string;
   id: string;
 }
 

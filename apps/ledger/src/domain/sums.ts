@@ -1,5 +1,5 @@
 import { canonicalUuid } from '@finance/platform/ids';
-import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
+import { readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
 import { FieldErrors } from './errors.js';
 import type { TransactionType } from './transaction.js';
 
@@ -25,17 +25,8 @@ export interface SumRequest {
 
 export function validateSumRequest(input: SumRequestInput): SumRequest {
   const errors = new FieldErrors();
-  const date = (d: CalendarDate | undefined, path: string) => {
-    if (!d) {
-      errors.add(path, 'is required (YYYY-MM-DD)');
-      return undefined;
-    }
-    const iso = toIsoDate(d);
-    if (!iso) errors.add(path, 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
-    return iso;
-  };
-  const from = date(input.from, 'from');
-  const to = date(input.to, 'to');
+  const from = readDateField(errors, 'from', input.from, 'required');
+  const to = readDateField(errors, 'to', input.to, 'required');
   if (from && to && from > to) errors.add('from', 'must not be after to');
   if (!input.grouping) errors.add('grouping', 'must be one of category, day, week, month, year');
   const categoryIds: string[] = [];

@@ -1,31 +1,21 @@
 import { isCurrencyCode, type Money } from '@finance/money';
 import { changedAmount, checkAmountSyntax, checkCurrency, parseAmount } from '@finance/platform/amount-fields';
 import { canonicalUuid } from '@finance/platform/ids';
-import { toIsoDate, type CalendarDate, type IsoDate } from './dates.js';
+import { readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
 import { FieldErrors } from './errors.js';
 import { charLength, hasNul } from '@finance/platform/text';
 
 export type TransactionType = 'income' | 'expense';
-export const TRANSACTION_TYPES: readonly TransactionType[] = ['income', 'expense'];
 export const DESCRIPTION_MAX = 1000;
 
 /** The fields of a transaction a user controls. */
 export interface TransactionState {
   amount: Money;
   type: TransactionType;
-  date: IsoDate;
+  /** YYYY-MM-DD: validated on the way in, or PostgreSQL's `date::text`. */
+  date: string;
   description: string;
   categoryId: string | null;
-}
-
-function checkDate(errors: FieldErrors, date: CalendarDate | undefined, path: string, required: boolean): IsoDate | undefined {
-  if (date === undefined) {
-    if (required) errors.add(path, 'is required (YYYY-MM-DD)');
-    return undefined;
-  }
-  const iso = toIsoDate(date);
-  if (!iso) errors.add(path, 'is not a valid calendar date (YYYY-MM-DD, years 1 to 9999)');
-  return iso;
 }
 
 function checkDescription(errors: FieldErrors, description: string): void {
@@ -76,7 +66,7 @@ export function validateNewTransaction(input: NewTransactionInput): ValidNewTran
     checkAmountSyntax(errors, input.amount);
   }
   if (input.type === undefined) errors.add('transaction_type', 'must be "income" or "expense"');
-  const date = checkDate(errors, input.date, 'date', true);
+  const date = readDateField(errors, 'date', input.date, 'required');
   checkDescription(errors, input.description);
   const categoryId = categoryIdOf(errors, input.categoryId);
   errors.throwIfAny();
@@ -132,7 +122,7 @@ export function applyTransactionChanges(current: TransactionState, input: Transa
   if (amount) next.amount = amount;
   if (input.type !== undefined) next.type = input.type;
   if (input.date !== undefined) {
-    const date = checkDate(errors, input.date, 'date', false);
+    const date = readDateField(errors, 'date', input.date, 'optional');
     if (date) next.date = date;
   }
   if (input.description !== undefined) {
@@ -183,8 +173,8 @@ export interface TransactionFilter {
 export function validateTransactionFilter(input: TransactionFilterInput): TransactionFilter {
   const errors = new FieldErrors();
   const filter: TransactionFilter = {};
-  const from = checkDate(errors, input.from, 'from', false);
-  const to = checkDate(errors, input.to, 'to', false);
+  const from = readDateField(errors, 'from', input.from, 'optional');
+  const to = readDateField(errors, 'to', input.to, 'optional');
   if (from) filter.from = from;
   if (to) filter.to = to;
   if (from && to && from > to) errors.add('from', 'must not be after to');

@@ -81,7 +81,7 @@ const ADJECTIVE: Record<IntervalKind, string> = { day: 'daily', week: 'weekly', 
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Why a range is refused: the count, the limit, and the shortest longer interval that fits (if any). */
-export function tooManyIntervalsMessage(kind: IntervalKind, from: IsoDate, to: IsoDate, count: number, max: number): string {
+function tooManyIntervalsMessage(kind: IntervalKind, from: IsoDate, to: IsoDate, count: number, max: number): string {
   const fits = INTERVAL_KINDS.slice(INTERVAL_KINDS.indexOf(kind) + 1)
     .map((longer) => ({ longer, n: countIntervals(longer, from, to) }))
     .find(({ n }) => n <= max);

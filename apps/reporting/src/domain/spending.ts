@@ -37,7 +37,7 @@ const textOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * code-point order so that no locale data changes it), uncategorized last. Categories with the same
  * name up to case, or without a known name, fall back on their id: the order is total.
  */
-export function compareSpendingItems(a: SpendingItem, b: SpendingItem): number {
+function compareSpendingItems(a: SpendingItem, b: SpendingItem): number {
   if (a.total.minor !== b.total.minor) return a.total.minor > b.total.minor ? -1 : 1;
   if (a.count !== b.count) return a.count > b.count ? -1 : 1;
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
