@@ -284,7 +284,24 @@ describe('gRPC health', () => {
     checker.close();
   });
 
-  test('a missing user id is not found rather than a crash', async () => {
-    expect((await rejected(h.client.getUser({ userId: 'not-a-uuid' }))).status).not.toBe(status.INTERNAL);
+  test('is SERVING under the service\'s own name, which /health and readiness probes ask', async () => {
+    const { createHealthChecker } = await import('@finance/platform');
+    const checker = createHealthChecker(h.service.address, 'finance.auth.v1.AuthService');
+    await expect(checker.check()).resolves.toBe('SERVING');
+    checker.close();
+  });
+});
+
+describe('a malformed user id (a broken caller: the gateway only sends verified token subjects)', () => {
+  const invalidUserId = { status: status.INVALID_ARGUMENT, httpStatus: 422, code: 'AUTH_INVALID_FIELDS', errors: [{ path: 'user_id', message: 'must be a user id (uuid)' }] };
+
+  test.each(['', 'not-a-uuid'])('is refused as an invalid field by getUser, updateUser and deleteUser (%j)', async (userId) => {
+    expect(await rejected(h.client.getUser({ userId }))).toMatchObject(invalidUserId);
+    expect(await rejected(h.client.updateUser({ userId, notificationPreferences: undefined }))).toMatchObject(invalidUserId);
+    expect(await rejected(h.client.deleteUser({ userId }))).toMatchObject(invalidUserId);
+  });
+
+  test('is refused by revokeSession before the refresh token is looked at (it used to reach PostgreSQL: a 500)', async () => {
+    expect(await rejected(h.client.revokeSession({ userId: 'not-a-uuid', refreshToken: 'x'.repeat(43) }))).toMatchObject(invalidUserId);
   });
 });

@@ -1,24 +1,38 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { stubError } from '@finance/testing';
 import {
   BudgetPeriod,
   BudgetStatus,
+  BY_DAY,
   createBudget,
   createCategory,
   date,
-  INCOME,
+  EXPENSE,
   iso,
   minor,
   registerUser,
+  rejected,
+  scriptLedger,
   spend,
   startBudgetingHarness,
   updateProfile,
   type BudgetingHarness,
 } from './helpers.js';
 
+// The ledger is a stub here: spend() records an expense where its SumTransactions sums it (one row
+// per day and currency). That budgeting asks it for expenses only, by day, of the budget's category
+// and span, is asserted on the requests; that the real ledger sums what the user recorded is
+// e2e's (budgets.e2e.test.ts).
+
 let h: BudgetingHarness;
 
 beforeAll(async () => {
   h = await startBudgetingHarness();
+});
+
+afterEach(() => {
+  expect(h.auth.unscripted).toEqual([]);
+  expect(h.ledger.unscripted).toEqual([]);
 });
 
 afterAll(async () => {
@@ -36,21 +50,29 @@ const historyOf = (a: Awaited<ReturnType<typeof analysisOn>>) =>
   a!.history.map((p) => ({ from: iso(p.periodStart), to: iso(p.periodEnd), spent: minor(p.spent), status: p.status }));
 
 describe('GetBudget analysis', () => {
-  test('spent is the exact sum of the period’s expenses in the budget currency; income, other currencies, other users and other periods are not counted', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+  test('spent is the exact sum of the period’s expenses in the budget currency; other currencies, other users and other periods are not counted; only expenses are asked for', async () => {
+    const userId = registerUser(h);
+    const other = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '1.00', startDate: date('2026-01-01') });
-    for (const day of ['2026-03-01', '2026-03-10', '2026-03-31']) await spend(h, userId, '0.10', day); // the period's first, asked and last day
-    await spend(h, userId, '50.00', '2026-03-05', { transactionType: INCOME });
-    await spend(h, userId, '5.00', '2026-03-05', { currency: 'EUR' });
-    await spend(h, userId, '300', '2026-03-06', { currency: 'JPY' });
-    await spend(h, userId, '0.25', '2026-02-28');
-    await spend(h, userId, '7.00', '2026-04-01');
-    await spend(h, userId, '9.00', '2026-01-20', { currency: 'GBP' }); // another period's currency is not listed
-    await spend(h, other, '9.99', '2026-03-05');
+    for (const day of ['2026-03-01', '2026-03-10', '2026-03-31']) spend(h, userId, '0.10', day); // the period's first, asked and last day
+    spend(h, userId, '5.00', '2026-03-05', { currency: 'EUR' });
+    spend(h, userId, '300', '2026-03-06', { currency: 'JPY' });
+    spend(h, userId, '0.25', '2026-02-28');
+    spend(h, userId, '7.00', '2026-04-01');
+    spend(h, userId, '9.00', '2026-01-20', { currency: 'GBP' }); // another period's currency is not listed
+    spend(h, other, '9.99', '2026-03-05');
 
     const analysis = await analysisOn(userId, budget.id, '2026-03-10');
 
+    // One call covers the period and its history: expenses only, by day, every category.
+    expect(h.ledger.lastRequest('sumTransactions')).toEqual({
+      userId,
+      from: date('2026-01-01'),
+      to: date('2026-03-31'),
+      transactionType: EXPENSE,
+      grouping: BY_DAY,
+      categoryIds: [],
+    });
     expect(analysis).toEqual({
       periodStart: date('2026-03-01'),
       periodEnd: date('2026-03-31'),
@@ -71,37 +93,52 @@ describe('GetBudget analysis', () => {
   });
 
   test('spending the amount exactly is under; one cent more is over, with a negative remaining', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '0.30', startDate: date('2026-03-01') });
-    for (let i = 0; i < 3; i++) await spend(h, userId, '0.10', '2026-03-02');
+    for (let i = 0; i < 3; i++) spend(h, userId, '0.10', '2026-03-02');
     expect(await analysisOn(userId, budget.id, '2026-03-02')).toMatchObject({ spent: { minorUnits: '30' }, remaining: { minorUnits: '0' }, percentUsed: '100.00', status: UNDER });
-    await spend(h, userId, '0.01', '2026-03-03');
+    spend(h, userId, '0.01', '2026-03-03');
     expect(await analysisOn(userId, budget.id, '2026-03-03')).toMatchObject({ spent: { minorUnits: '31' }, remaining: { minorUnits: '-1' }, percentUsed: '103.33', status: OVER });
   });
 
   test('a category budget counts only that category; an all-expenses budget counts every expense, uncategorized included', async () => {
-    const userId = await registerUser(h);
-    const food = await createCategory(h, userId, 'Food');
-    const rent = await createCategory(h, userId, 'Rent');
+    const userId = registerUser(h);
+    const food = createCategory(h, userId, 'Food');
+    const rent = createCategory(h, userId, 'Rent');
     const foodBudget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-03-01'), categoryId: food.id });
     const allBudget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-03-01') });
-    await spend(h, userId, '12.34', '2026-03-02', { categoryId: food.id });
-    await spend(h, userId, '0.66', '2026-03-03', { categoryId: food.id });
-    await spend(h, userId, '50.00', '2026-03-02', { categoryId: rent.id });
-    await spend(h, userId, '1.00', '2026-03-02');
-    await spend(h, userId, '99.00', '2026-03-02', { categoryId: food.id, transactionType: INCOME });
+    spend(h, userId, '12.34', '2026-03-02', { categoryId: food.id });
+    spend(h, userId, '0.66', '2026-03-03', { categoryId: food.id });
+    spend(h, userId, '50.00', '2026-03-02', { categoryId: rent.id });
+    spend(h, userId, '1.00', '2026-03-02');
 
     expect(minor((await analysisOn(userId, foodBudget.id, '2026-03-05'))!.spent)).toBe('1300 USD');
+    expect(h.ledger.lastRequest('sumTransactions')).toMatchObject({ userId, transactionType: EXPENSE, grouping: BY_DAY, categoryIds: [food.id] });
     expect(minor((await analysisOn(userId, allBudget.id, '2026-03-05'))!.spent)).toBe('6400 USD');
+    expect(h.ledger.lastRequest('sumTransactions')).toMatchObject({ userId, transactionType: EXPENSE, grouping: BY_DAY, categoryIds: [] });
+  });
+
+  test('a spending total the ledger cannot sum (beyond int64) is a 409 BUDGETING_SUM_TOO_LARGE, not a 500', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId, { startDate: date('2026-03-01') });
+    h.ledger.fail('sumTransactions', stubError('failed_precondition', 'LEDGER_SUM_TOO_LARGE', 'The sum is too large.'));
+    try {
+      expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-03-05') }))).toMatchObject({
+        httpStatus: 409,
+        code: 'BUDGETING_SUM_TOO_LARGE',
+      });
+    } finally {
+      scriptLedger(h);
+    }
   });
 
   test('a monthly budget anchored on the 31st picks the right period for a date', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '10.00', startDate: date('2026-01-31') });
-    await spend(h, userId, '1.00', '2026-02-27');
-    await spend(h, userId, '2.00', '2026-02-28');
-    await spend(h, userId, '3.00', '2026-03-30');
-    await spend(h, userId, '4.00', '2026-03-31');
+    spend(h, userId, '1.00', '2026-02-27');
+    spend(h, userId, '2.00', '2026-02-28');
+    spend(h, userId, '3.00', '2026-03-30');
+    spend(h, userId, '4.00', '2026-03-31');
 
     const cases: [string, string, string, string][] = [
       ['2026-01-31', '2026-01-31', '2026-02-27', '100 USD'],
@@ -121,13 +158,13 @@ describe('GetBudget analysis', () => {
   });
 
   test('history: the six previous periods, newest first, each with its spending and status', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '10.00', period: DAILY, startDate: date('2026-03-01') });
-    await spend(h, userId, '10.01', '2026-03-09');
-    await spend(h, userId, '10.00', '2026-03-08');
-    await spend(h, userId, '0.05', '2026-03-04');
-    await spend(h, userId, '99.00', '2026-03-03'); // seven periods back: not in the history
-    await spend(h, userId, '1.00', '2026-03-10');
+    spend(h, userId, '10.01', '2026-03-09');
+    spend(h, userId, '10.00', '2026-03-08');
+    spend(h, userId, '0.05', '2026-03-04');
+    spend(h, userId, '99.00', '2026-03-03'); // seven periods back: not in the history
+    spend(h, userId, '1.00', '2026-03-10');
 
     const analysis = await analysisOn(userId, budget.id, '2026-03-10');
     expect(minor(analysis!.spent)).toBe('100 USD');
@@ -144,7 +181,7 @@ describe('GetBudget analysis', () => {
   });
 
   test('no analysis before start_date or after end_date; the last period is cut at end_date', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '10.00', startDate: date('2026-03-15'), endDate: date('2026-05-01') });
     expect(await analysisOn(userId, budget.id, '2026-03-14')).toBeUndefined();
     expect(await analysisOn(userId, budget.id, '2026-05-02')).toBeUndefined();
@@ -152,10 +189,10 @@ describe('GetBudget analysis', () => {
   });
 
   test('a JPY budget is counted and rounded in whole yen', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '10000', currency: 'JPY', startDate: date('2026-03-01') });
-    await spend(h, userId, '3333', '2026-03-01', { currency: 'JPY' });
-    await spend(h, userId, '1.00', '2026-03-01');
+    spend(h, userId, '3333', '2026-03-01', { currency: 'JPY' });
+    spend(h, userId, '1.00', '2026-03-01');
     expect(await analysisOn(userId, budget.id, '2026-03-02')).toMatchObject({
       spent: { minorUnits: '3333', currency: 'JPY' },
       remaining: { minorUnits: '6667', currency: 'JPY' },
@@ -169,15 +206,15 @@ describe('GetBudget analysis', () => {
 
 describe('GetBudgetStatus', () => {
   test('lists every budget active on the date, and only those, each with its analysis', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+    const userId = registerUser(h);
+    const other = registerUser(h);
     const open = await createBudget(h, userId, { name: 'open', startDate: date('2026-01-01') });
     await createBudget(h, userId, { name: 'ended', startDate: date('2026-01-01'), endDate: date('2026-03-09') });
     const endsToday = await createBudget(h, userId, { name: 'ends today', amount: '1.00', startDate: date('2026-03-01'), endDate: date('2026-03-10') });
     await createBudget(h, userId, { name: 'not yet', startDate: date('2026-03-11') });
     const startsToday = await createBudget(h, userId, { name: 'starts today', period: DAILY, startDate: date('2026-03-10') });
     await createBudget(h, other, { name: 'someone else', startDate: date('2026-01-01') });
-    await spend(h, userId, '1.50', '2026-03-10');
+    spend(h, userId, '1.50', '2026-03-10');
 
     const { date: answeredFor, items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-10') });
 
@@ -192,10 +229,10 @@ describe('GetBudgetStatus', () => {
   });
 
   test('many budgets: every one analysed, in creation order', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const ids = [];
     for (let i = 0; i < 20; i++) ids.push((await createBudget(h, userId, { amount: `${i + 1}.00`, startDate: date('2026-03-01') })).id);
-    await spend(h, userId, '5.00', '2026-03-05');
+    spend(h, userId, '5.00', '2026-03-05');
     const { items } = await h.client.getBudgetStatus({ userId, date: date('2026-03-05') });
     expect(items.map((i) => i.budget!.id)).toEqual(ids);
     expect(items.map((i) => i.analysis!.status)).toEqual(ids.map((_, i) => (i + 1 < 5 ? OVER : UNDER)));
@@ -207,9 +244,9 @@ describe('"today" is today in the user\'s time zone', () => {
 
   test('without a date, the analysis and the status use the local date of the user', async () => {
     h.setNow(new Date('2026-03-31T20:30:00Z')); // already April 1st on Kiritimati (UTC+14)
-    const utcUser = await registerUser(h);
-    const kiritimatiUser = await registerUser(h);
-    await updateProfile(h, kiritimatiUser, { timezone: 'Pacific/Kiritimati' });
+    const utcUser = registerUser(h);
+    const kiritimatiUser = registerUser(h);
+    updateProfile(h, kiritimatiUser, { timezone: 'Pacific/Kiritimati' });
     for (const userId of [utcUser, kiritimatiUser]) {
       const daily = await createBudget(h, userId, { period: DAILY, startDate: date('2026-03-01') });
       await createBudget(h, userId, { name: 'april', startDate: date('2026-04-01') });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import { budgetingV1 } from '@finance/proto';
-import { waitFor } from '@finance/testing';
+import { stubError, waitFor } from '@finance/testing';
 import {
   BudgetPeriod,
   createBudget,
@@ -13,6 +13,8 @@ import {
   newBudget,
   registerUser,
   rejected,
+  scriptAuth,
+  scriptLedger,
   startBudgetingHarness,
   updateProfile,
   type BudgetingHarness,
@@ -24,6 +26,13 @@ beforeAll(async () => {
   h = await startBudgetingHarness();
 });
 
+afterEach(() => {
+  expect(h.auth.unscripted).toEqual([]);
+  expect(h.ledger.unscripted).toEqual([]);
+  scriptAuth(h);
+  scriptLedger(h);
+});
+
 afterAll(async () => {
   await h?.close();
 });
@@ -32,8 +41,8 @@ const unchanged = { period: 0, startDate: undefined, endDate: undefined, clearEn
 
 describe('CreateBudget / GetBudget / ListBudgets / UpdateBudget / DeleteBudget', () => {
   test('a budget goes through its whole life', async () => {
-    const userId = await registerUser(h);
-    const category = await createCategory(h, userId, 'Groceries');
+    const userId = registerUser(h);
+    const category = createCategory(h, userId, 'Groceries');
     const { budget } = await h.client.createBudget(
       newBudget(userId, { amount: '450.50', period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: date('2026-03-02'), endDate: date('2026-12-31'), categoryId: category.id, name: '  Food  ' }),
     );
@@ -76,11 +85,11 @@ describe('CreateBudget / GetBudget / ListBudgets / UpdateBudget / DeleteBudget',
   });
 
   test("without a currency the budget takes the user's base currency, with its precision", async () => {
-    const userId = await registerUser(h);
-    await updateProfile(h, userId, { baseCurrency: 'EUR' });
+    const userId = registerUser(h);
+    updateProfile(h, userId, { baseCurrency: 'EUR' });
     expect((await createBudget(h, userId, { currency: undefined, amount: '99.90' })).amount).toEqual({ minorUnits: '9990', currency: 'EUR' });
 
-    await updateProfile(h, userId, { baseCurrency: 'JPY' });
+    updateProfile(h, userId, { baseCurrency: 'JPY' });
     expect((await createBudget(h, userId, { currency: undefined, amount: '5000' })).amount).toEqual({ minorUnits: '5000', currency: 'JPY' });
     expect(await rejected(h.client.createBudget(newBudget(userId, { currency: undefined, amount: '1.5' })))).toMatchObject({
       httpStatus: 422,
@@ -89,15 +98,15 @@ describe('CreateBudget / GetBudget / ListBudgets / UpdateBudget / DeleteBudget',
   });
 
   test("the default name is the category's name, or the period's", async () => {
-    const userId = await registerUser(h);
-    const category = await createCategory(h, userId, 'Eating out');
+    const userId = registerUser(h);
+    const category = createCategory(h, userId, 'Eating out');
     expect((await createBudget(h, userId, { categoryId: category.id })).name).toBe('Eating out');
     expect((await createBudget(h, userId)).name).toBe('Monthly budget');
     expect((await createBudget(h, userId, { period: BudgetPeriod.BUDGET_PERIOD_YEARLY })).name).toBe('Yearly budget');
   });
 
   test('an end date equal to the start date is a one-day budget', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { startDate: date('2026-05-05'), endDate: date('2026-05-05') });
     const { analysis } = await h.client.getBudget({ userId, id: budget.id, date: date('2026-05-05') });
     expect(analysis).toMatchObject({ periodStart: date('2026-05-05'), periodEnd: date('2026-05-05'), daysInPeriod: 1 });
@@ -127,7 +136,7 @@ describe('bad input is a 422 naming the field, never a 500', () => {
     ['a name of 101 characters', 'name', { name: 'n'.repeat(101) }],
     ['a name with NUL', 'name', { name: 'a\u0000b' }],
   ])('%s → 422 on %s', async (_, path, overrides) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     expect(await rejected(h.client.createBudget(newBudget(userId, overrides)))).toMatchObject({
       status: status.INVALID_ARGUMENT,
       httpStatus: 422,
@@ -138,10 +147,10 @@ describe('bad input is a 422 naming the field, never a 500', () => {
   });
 
   test('every invalid field is named at once; the ledger is asked about the category when the rest is valid', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const failure = await rejected(h.client.createBudget(newBudget(userId, { amount: '0', startDate: undefined, categoryId: 'food', name: '' })));
     expect(failure.errors!.map((e) => e.path)).toEqual(['amount', 'start_date', 'category_id', 'name']);
-    await updateProfile(h, userId, { baseCurrency: 'JPY' });
+    updateProfile(h, userId, { baseCurrency: 'JPY' });
     const remote = await rejected(h.client.createBudget(newBudget(userId, { amount: '0.50', currency: undefined, categoryId: randomUUID() })));
     expect(remote.errors).toEqual([
       { path: 'amount', message: 'JPY does not allow decimal places' },
@@ -150,9 +159,9 @@ describe('bad input is a 422 naming the field, never a 500', () => {
   });
 
   test("another user's category is not yours: 422 on category_id, on create and on update", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
-    const category = await createCategory(h, owner);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
+    const category = createCategory(h, owner);
     expect(await rejected(h.client.createBudget(newBudget(stranger, { categoryId: category.id })))).toMatchObject({
       httpStatus: 422,
       errors: [{ path: 'category_id', message: 'is not one of your categories' }],
@@ -165,7 +174,7 @@ describe('bad input is a 422 naming the field, never a 500', () => {
   });
 
   test('updates are checked against the whole budget', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '12.50', startDate: date('2026-03-01'), endDate: date('2026-06-30') });
     const update = (fields: Partial<budgetingV1.UpdateBudgetRequest>) => rejected(h.client.updateBudget({ userId, id: budget.id, ...unchanged, ...fields }));
     expect(await update({ startDate: date('2026-07-01') })).toMatchObject({ httpStatus: 422, errors: [{ path: 'end_date', message: 'must not be before start_date' }] });
@@ -183,7 +192,7 @@ describe('bad input is a 422 naming the field, never a 500', () => {
   });
 
   test('a date that is not a date → 422 on date', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId);
     expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-02-29') }))).toMatchObject({ httpStatus: 422, errors: [{ path: 'date' }] });
     expect(await rejected(h.client.getBudgetStatus({ userId, date: date('2026-13-01') }))).toMatchObject({ httpStatus: 422, errors: [{ path: 'date' }] });
@@ -197,8 +206,8 @@ describe('bad input is a 422 naming the field, never a 500', () => {
 
 describe('ownership', () => {
   test("another user's, unknown and malformed budget ids are NOT_FOUND for every RPC, and nothing changes", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const budget = await createBudget(h, owner);
     for (const id of [budget.id, randomUUID(), 'x', '', `${budget.id}'--`]) {
       const notFound = { status: status.NOT_FOUND, httpStatus: 404, code: 'BUDGETING_BUDGET_NOT_FOUND' };
@@ -213,8 +222,8 @@ describe('ownership', () => {
 
 describe('ListBudgets paging', () => {
   test('pages in creation order visit every budget once; next_cursor is empty on the last page', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+    const userId = registerUser(h);
+    const other = registerUser(h);
     await createBudget(h, other);
     const created = [];
     for (let i = 0; i < 5; i++) created.push((await createBudget(h, userId, { name: `B${i}` })).id);
@@ -236,7 +245,7 @@ describe('ListBudgets paging', () => {
   });
 
   test('limit outside 1..200 → 422 on limit; a tampered cursor → 422 on cursor', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     for (let i = 0; i < 2; i++) await createBudget(h, userId);
     expect(await rejected(h.client.listBudgets({ userId, page: { limit: 201, cursor: '' } }))).toMatchObject({ httpStatus: 422, errors: [{ path: 'limit' }] });
     expect(await rejected(h.client.listBudgets({ userId, page: { limit: -1, cursor: '' } }))).toMatchObject({ httpStatus: 422, errors: [{ path: 'limit' }] });
@@ -260,12 +269,12 @@ describe('ListBudgets paging', () => {
 
 describe('auth and ledger unavailable', () => {
   test('calls that need the ledger answer UNAVAILABLE (503); calls that do not still work', async () => {
-    const userId = await registerUser(h);
-    const category = await createCategory(h, userId);
+    const userId = registerUser(h);
+    const category = createCategory(h, userId);
     const budget = await createBudget(h, userId, { categoryId: category.id });
     h.ledgerProxy.cut();
     try {
-      const unavailable = { status: status.UNAVAILABLE, httpStatus: 503, code: 'BUDGETING_LEDGER_UNAVAILABLE' };
+      const unavailable = { status: status.UNAVAILABLE, httpStatus: 503, code: 'LEDGER_UNAVAILABLE' };
       expect(await rejected(h.client.createBudget(newBudget(userId, { categoryId: category.id })))).toMatchObject(unavailable);
       expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-03-01') }))).toMatchObject(unavailable);
       expect(await rejected(h.client.getBudgetStatus({ userId, date: date('2026-03-01') }))).toMatchObject(unavailable);
@@ -281,12 +290,12 @@ describe('auth and ledger unavailable', () => {
   });
 
   test('calls that need auth (no currency, no date) answer UNAVAILABLE (503) while it is away', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const budget = await createBudget(h, userId);
     await waitFor(() => h.client.getBudget({ userId, id: budget.id, date: date('2026-03-01') }), { timeoutMs: 10_000, message: 'the ledger to be reachable' });
     h.authProxy.cut();
     try {
-      const unavailable = { status: status.UNAVAILABLE, httpStatus: 503, code: 'BUDGETING_AUTH_UNAVAILABLE' };
+      const unavailable = { status: status.UNAVAILABLE, httpStatus: 503, code: 'AUTH_UNAVAILABLE' };
       expect(await rejected(h.client.createBudget(newBudget(userId, { currency: undefined })))).toMatchObject(unavailable);
       expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: undefined }))).toMatchObject(unavailable);
       expect(await rejected(h.client.getBudgetStatus({ userId, date: undefined }))).toMatchObject(unavailable);
@@ -299,9 +308,65 @@ describe('auth and ledger unavailable', () => {
   });
 
   test('a user auth no longer knows is UNAUTHENTICATED when auth must be asked', async () => {
-    const userId = await registerUser(h);
-    await h.authClient.deleteUser({ userId });
+    const userId = registerUser(h);
+    h.profiles.delete(userId); // auth answers UNAUTHENTICATED AUTH_USER_NOT_FOUND, as for a deleted account
     expect(await rejected(h.client.createBudget(newBudget(userId, { currency: undefined })))).toMatchObject({ httpStatus: 401, code: 'BUDGETING_USER_NOT_FOUND' });
+    h.auth.fail('getUser', stubError('not_found', 'AUTH_USER_NOT_FOUND', 'User not found.'));
+    expect(await rejected(h.client.createBudget(newBudget(userId, { currency: undefined })))).toMatchObject({ httpStatus: 401, code: 'BUDGETING_USER_NOT_FOUND' });
+  });
+
+  test('a fault inside the ledger or auth is a 503 of that service, without its text', async () => {
+    const userId = registerUser(h);
+    const category = createCategory(h, userId);
+    const budget = await createBudget(h, userId, { categoryId: category.id });
+    h.ledger.outage = new Error('ledger exploded');
+    const fromLedger = await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-03-01') }));
+    expect(fromLedger).toMatchObject({ status: status.UNAVAILABLE, httpStatus: 503, code: 'LEDGER_UNAVAILABLE' });
+    expect(JSON.stringify(fromLedger)).not.toContain('exploded');
+    expect(await rejected(h.client.createBudget(newBudget(userId, { categoryId: category.id })))).toMatchObject({ httpStatus: 503, code: 'LEDGER_UNAVAILABLE' });
+    h.auth.outage = new Error('auth exploded');
+    const fromAuth = await rejected(h.client.getBudgetStatus({ userId, date: undefined }));
+    expect(fromAuth).toMatchObject({ status: status.UNAVAILABLE, httpStatus: 503, code: 'AUTH_UNAVAILABLE' });
+    expect(JSON.stringify(fromAuth)).not.toContain('exploded');
+    expect((await h.client.listBudgets({ userId, page: undefined })).items).toHaveLength(1);
+  });
+
+  test('a ledger answering too late is a 504 LEDGER_DEADLINE_EXCEEDED, within the caller’s own deadline', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId);
+    // Longer than budgeting gives the ledger, shorter than the caller's 15 s.
+    h.ledger.delayMs = 7_000;
+    const started = Date.now();
+    expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-03-01') }))).toMatchObject({
+      status: status.DEADLINE_EXCEEDED,
+      httpStatus: 504,
+      code: 'LEDGER_DEADLINE_EXCEEDED',
+    });
+    expect(Date.now() - started).toBeLessThan(7_000);
+    // Let the stub's late answer go out before the next test (its pending timer would outlive the run).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 7_000 + 50 - Date.now())));
+  });
+});
+
+describe('what calls to auth and the ledger carry', () => {
+  test("the caller's request id, and no more time than the caller still waits", async () => {
+    const userId = registerUser(h);
+    const category = createCategory(h, userId);
+    const budget = await createBudget(h, userId, { categoryId: category.id });
+    h.auth.calls.length = 0;
+    h.ledger.calls.length = 0;
+    // A deadline shorter than budgeting's own for either service: only forwarding it keeps the calls within it.
+    await h.client.getBudget({ userId, id: budget.id, date: undefined }, { requestId: 'req-budgeting-1', deadlineMs: 1_500 });
+    await h.client.createBudget(newBudget(userId, { categoryId: category.id }), { requestId: 'req-budgeting-2', deadlineMs: 1_200 });
+    const calls = [...h.auth.calls, ...h.ledger.calls].map((c) => ({ rpc: c.rpc, requestId: c.requestId, withinDeadline: c.remainingMs > 0 && c.remainingMs <= (c.requestId === 'req-budgeting-1' ? 1_500 : 1_200) }));
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { rpc: 'getUser', requestId: 'req-budgeting-1', withinDeadline: true },
+        { rpc: 'sumTransactions', requestId: 'req-budgeting-1', withinDeadline: true },
+        { rpc: 'getCategory', requestId: 'req-budgeting-2', withinDeadline: true },
+      ]),
+    );
+    expect(calls.every((c) => c.withinDeadline && c.requestId.startsWith('req-budgeting-'))).toBe(true);
   });
 });
 

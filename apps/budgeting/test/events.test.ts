@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { namespacedStream, namespacedSubject } from '@finance/events';
-import { inspector, streamMessages, waitFor } from '@finance/testing';
-import { countRows, createBudget, createCategory, date, newBudget, registerUser, rejected, startBudgetingHarness, type BudgetingHarness } from './helpers.js';
+import { namespacedSubject } from '@finance/events';
+import { userDeleted } from '@finance/events/contracts/auth';
+import { categoryDeleted } from '@finance/events/contracts/ledger';
+import { inspector, waitFor } from '@finance/testing';
+import { countRows, createBudget, createCategory, date, newBudget, publishEvent, registerUser, rejected, startBudgetingHarness, type BudgetingHarness } from './helpers.js';
+
+// The events of the ledger and auth are published here as their outbox relays would; that those
+// services really publish them is e2e's (budgets.e2e.test.ts, "deleting a category deletes its
+// budgets"; auth-users.e2e.test.ts, "all of its data in every service is erased").
 
 let h: BudgetingHarness;
 let nats: Awaited<ReturnType<typeof inspector>>;
@@ -25,30 +31,30 @@ async function alertMarks(budgetId: string): Promise<number> {
 }
 
 describe('ledger.category.deleted.v1', () => {
-  test("deleting a category in the ledger deletes its budgets, and only those (also when its transactions are reassigned)", async () => {
-    const userId = await registerUser(h);
-    const food = await createCategory(h, userId, 'Food');
-    const rent = await createCategory(h, userId, 'Rent');
-    const travel = await createCategory(h, userId, 'Travel');
+  test('ledger.category.deleted.v1 deletes the budgets of that category, and only those (also when its transactions are reassigned)', async () => {
+    const userId = registerUser(h);
+    const food = createCategory(h, userId, 'Food');
+    const rent = createCategory(h, userId, 'Rent');
+    const travel = createCategory(h, userId, 'Travel');
     const foodBudgets = [await createBudget(h, userId, { categoryId: food.id }), await createBudget(h, userId, { categoryId: food.id })];
     const rentBudget = await createBudget(h, userId, { categoryId: rent.id });
     const travelBudget = await createBudget(h, userId, { categoryId: travel.id });
     const allBudget = await createBudget(h, userId);
 
-    await h.ledgerClient.deleteCategory({ userId, id: food.id });
+    await publishEvent(h, categoryDeleted, { user_id: userId, category_id: food.id, reassigned_to: null });
     await waitFor(async () => !(await budgetIds(userId)).includes(foodBudgets[0]!.id), { timeoutMs: 10_000, message: 'the food budgets to be deleted' });
     expect(await budgetIds(userId)).toEqual([rentBudget.id, travelBudget.id, allBudget.id]);
 
-    await h.ledgerClient.deleteCategory({ userId, id: travel.id, reassignTo: rent.id });
+    await publishEvent(h, categoryDeleted, { user_id: userId, category_id: travel.id, reassigned_to: rent.id });
     await waitFor(async () => !(await budgetIds(userId)).includes(travelBudget.id), { timeoutMs: 10_000, message: 'the travel budget to be deleted' });
     expect(await budgetIds(userId)).toEqual([rentBudget.id, allBudget.id]);
   });
 
-  test('a deleted category cannot get a budget afterwards, even if the ledger were asked before', async () => {
-    const userId = await registerUser(h);
-    const food = await createCategory(h, userId);
+  test('a deleted category cannot get a budget afterwards, even while the ledger still answers it', async () => {
+    const userId = registerUser(h);
+    const food = createCategory(h, userId);
     const budget = await createBudget(h, userId);
-    await h.ledgerClient.deleteCategory({ userId, id: food.id });
+    await publishEvent(h, categoryDeleted, { user_id: userId, category_id: food.id, reassigned_to: null });
     await waitFor(async () => (await countRows(h, 'deleted_category', userId)) === 1, { timeoutMs: 10_000, message: 'the deletion to be handled' });
     expect(await rejected(h.client.createBudget(newBudget(userId, { categoryId: food.id })))).toMatchObject({ httpStatus: 422, errors: [{ path: 'category_id' }] });
     expect(await rejected(h.client.updateBudget({ userId, id: budget.id, period: 0, startDate: undefined, endDate: undefined, clearEndDate: false, categoryId: food.id }))).toMatchObject({
@@ -58,48 +64,44 @@ describe('ledger.category.deleted.v1', () => {
   });
 
   test('a redelivered event changes nothing more (idempotent), and the alert marks go with their budget', async () => {
-    const userId = await registerUser(h);
-    const food = await createCategory(h, userId);
+    const userId = registerUser(h);
+    const food = createCategory(h, userId);
     const budget = await createBudget(h, userId, { categoryId: food.id });
     await h.orm.em.fork().execute("insert into budgeting.budget_alert (budget_id, period_start, threshold, sent_at) values (?, '2026-01-01', 80, now())", [budget.id]);
-    await h.ledgerClient.deleteCategory({ userId, id: food.id });
+    const { data: original } = await publishEvent(h, categoryDeleted, { user_id: userId, category_id: food.id, reassigned_to: null });
     await waitFor(async () => (await budgetIds(userId)).length === 0, { timeoutMs: 10_000, message: 'the budget to be deleted' });
     expect(await alertMarks(budget.id)).toBe(0);
 
     // The very same event again (a plain publish, no message id, so the stream keeps the copy) ...
-    const subject = namespacedSubject(h.namespace, 'ledger.category.deleted.v1');
-    const original = (await streamMessages(nats.jsm, namespacedStream(h.namespace, 'LEDGER'))).find(
-      (m) => m.subject === subject && m.json<{ category_id: string }>().category_id === food.id,
-    )!;
     // ... after a budget that the handler would delete if it ran again (written directly: the service would refuse it).
     await h.orm.em.fork().execute(
       "insert into budgeting.budget (id, user_id, name, amount_minor, currency, period, start_date, category_id, created_at, updated_at) values (?, ?, 'late', 100, 'USD', 'monthly', '2026-01-01', ?, now(), now())",
       [randomUUID(), userId, food.id],
     );
-    nats.nc.publish(subject, original.data);
+    nats.nc.publish(namespacedSubject(h.namespace, categoryDeleted.subject), original);
     // A new event for another category: once it is handled, the copy before it was too.
-    const marker = await createCategory(h, userId);
+    const marker = createCategory(h, userId);
     const markerBudget = await createBudget(h, userId, { categoryId: marker.id });
-    await h.ledgerClient.deleteCategory({ userId, id: marker.id });
+    await publishEvent(h, categoryDeleted, { user_id: userId, category_id: marker.id, reassigned_to: null });
     await waitFor(async () => !(await budgetIds(userId)).includes(markerBudget.id), { timeoutMs: 10_000, message: 'the marker event' });
     expect(await countRows(h, 'budget', userId)).toBe(1);
   });
 });
 
 describe('auth.user.deleted.v1', () => {
-  test("deleting the user in auth erases the user's budgets and alert marks, and only theirs", async () => {
-    const userId = await registerUser(h);
-    const bystander = await registerUser(h);
-    const category = await createCategory(h, userId);
+  test("auth.user.deleted.v1 erases the user's budgets, deleted-category marks and alert marks, and only theirs", async () => {
+    const userId = registerUser(h);
+    const bystander = registerUser(h);
+    const category = createCategory(h, userId);
     const budgets = [await createBudget(h, userId, { categoryId: category.id }), await createBudget(h, userId, { startDate: date('2025-06-01') })];
     await h.orm.em.fork().execute("insert into budgeting.budget_alert (budget_id, period_start, threshold, sent_at) values (?, '2026-01-01', 100, now())", [budgets[1]!.id]);
     const kept = await createBudget(h, bystander);
-    const gone = await createCategory(h, userId);
-    await h.ledgerClient.deleteCategory({ userId, id: gone.id });
+    const gone = createCategory(h, userId);
+    await publishEvent(h, categoryDeleted, { user_id: userId, category_id: gone.id, reassigned_to: null });
     await waitFor(async () => (await countRows(h, 'deleted_category', userId)) === 1, { timeoutMs: 10_000, message: 'the category deletion to be recorded' });
     expect(await countRows(h, 'budget', userId)).toBe(2);
 
-    await h.authClient.deleteUser({ userId });
+    await publishEvent(h, userDeleted, { user_id: userId });
 
     await waitFor(async () => (await countRows(h, 'budget', userId)) === 0, { timeoutMs: 10_000, message: 'the budgets of the deleted user to be erased' });
     expect(await countRows(h, 'deleted_category', userId)).toBe(0);

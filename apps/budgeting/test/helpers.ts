@@ -1,36 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { EventContract, EventInput } from '@finance/events';
+import { publishEvent as publishContractEvent } from '@finance/events/testing';
+import { parseMoney } from '@finance/money';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
-import { budgetingV1, type ledgerV1 } from '@finance/proto';
+import { authV1, budgetingV1, ledgerV1 } from '@finance/proto';
 import {
+  createTestDatabase,
   date,
-  recordTransaction,
-  startCoreServices,
-  testLogLevel,
-  type AuthClient,
-  type CoreServices,
-  type LedgerClient,
-} from '@finance/test-services';
-import type { TcpProxy, TestDatabase } from '@finance/testing';
-import type { RunningAuthService } from '@finance/auth';
-import type { RunningLedgerService } from '@finance/ledger';
+  deleteNamespaceStreams,
+  GrpcStub,
+  iso,
+  randomNamespace,
+  stubError,
+  TcpProxy,
+  testNatsUrl,
+  type TestDatabase,
+} from '@finance/testing';
 import { budgetingConfigSchema, startBudgetingService, type BudgetingConfig, type RunningBudgetingService } from '../src/index.js';
 import { openBudgetingDatabase } from '../src/persistence/database.js';
 
-export { createCategory, date, EXPENSE, INCOME, iso, minor, registerUser, rejected, updateProfile } from '@finance/test-services';
+export { date, iso, rejected } from '@finance/testing';
 
 export const { BudgetPeriod, BudgetStatus } = budgetingV1;
 export const MONTHLY = budgetingV1.BudgetPeriod.BUDGET_PERIOD_MONTHLY;
+export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
+export const BY_DAY = ledgerV1.SumGrouping.SUM_GROUPING_DAY;
+
+/** TEST_LOG_LEVEL (default silent): `TEST_LOG_LEVEL=debug` shows the service's log. */
+const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
+
+export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
+export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
+
+/** What the auth stub answers about a user. */
+export interface Profile {
+  baseCurrency: string;
+  timezone: string;
+}
+
+/** A category the ledger stub knows. */
+export interface StubCategory {
+  id: string;
+  userId: string;
+  name: string;
+}
+
+/** An expense the test "recorded": what the ledger stub sums. */
+export interface Expense {
+  userId: string;
+  /** YYYY-MM-DD */
+  day: string;
+  minor: bigint;
+  currency: string;
+  categoryId: string | null;
+}
 
 export interface BudgetingHarness {
   db: TestDatabase;
   config: BudgetingConfig;
   namespace: string;
-  auth: RunningAuthService;
-  ledger: RunningLedgerService;
   budgeting: RunningBudgetingService;
-  authClient: AuthClient;
-  ledgerClient: LedgerClient;
+  /** Auth as budgeting meets it: GetUser answers `profiles` (scriptAuth). */
+  auth: AuthStub;
+  /** The ledger as budgeting meets it: GetCategory answers `categories`, SumTransactions sums `expenses` (scriptLedger). */
+  ledger: LedgerStub;
+  profiles: Map<string, Profile>;
+  categories: Map<string, StubCategory>;
+  expenses: Expense[];
   client: GrpcClient<typeof budgetingV1.BudgetingServiceService>;
-  /** The budgeting service reaches auth and the ledger only through these, so tests can cut them. */
+  /** Budgeting reaches the stubs only through these, so that a test can cut them. */
   authProxy: TcpProxy;
   ledgerProxy: TcpProxy;
   /** The budgeting schema seen directly, for assertions. */
@@ -40,52 +78,166 @@ export interface BudgetingHarness {
   close(): Promise<void>;
 }
 
+/** The authV1.User the stub answers for a profile. */
+const authUser = (id: string, profile: Profile): authV1.User => ({
+  id,
+  email: `${id}@example.com`,
+  username: `u${id.slice(0, 8)}`,
+  isActive: true,
+  baseCurrency: profile.baseCurrency,
+  timezone: profile.timezone,
+  notificationPreferences: undefined,
+  createdAt: undefined,
+  updatedAt: undefined,
+});
+
 /**
- * Real auth, ledger (@finance/test-services) and budgeting services in-process, on one fresh
- * database and one event namespace, with real gRPC clients. Budgeting asks auth and the ledger
- * through proxies and hears their events on NATS.
+ * The auth stub's standing script: GetUser answers the profile of a known user, and for an unknown
+ * one what auth answers for a deleted account (UNAUTHENTICATED, AUTH_USER_NOT_FOUND).
+ */
+export function scriptAuth(h: Pick<BudgetingHarness, 'auth' | 'profiles'>): void {
+  h.auth.reset();
+  h.auth.on('getUser', ({ userId }) => {
+    const profile = h.profiles.get(userId);
+    if (!profile) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
+    return { user: authUser(userId, profile) };
+  });
+}
+
+/**
+ * The ledger stub's standing script, a plain lookup over what the test arranged (the ledger's own
+ * tests check the real lookups and sums):
+ * - GetCategory: the category when it is the user's, else NOT_FOUND as the ledger answers;
+ * - SumTransactions: the user's `expenses` within [from, to] (and among category_ids when given),
+ *   one row per day and currency. It answers expenses whatever type was asked for: that budgeting
+ *   asks for EXPENSE grouped by DAY is asserted on the request.
+ */
+export function scriptLedger(h: Pick<BudgetingHarness, 'ledger' | 'categories' | 'expenses'>): void {
+  h.ledger.reset();
+  h.ledger.on('getCategory', ({ userId, id }) => {
+    const category = h.categories.get(id);
+    if (!category || category.userId !== userId) throw stubError('not_found', 'LEDGER_CATEGORY_NOT_FOUND', 'Category not found.');
+    return { category: { id, name: category.name, color: '#336699', createdAt: new Date(0), updatedAt: new Date(0) } };
+  });
+  h.ledger.on('sumTransactions', ({ userId, from, to, categoryIds }) => {
+    const groups = new Map<string, { day: string; currency: string; minor: bigint; count: number }>();
+    for (const e of h.expenses) {
+      if (e.userId !== userId || e.day < iso(from)! || e.day > iso(to)!) continue;
+      if (categoryIds.length && (e.categoryId === null || !categoryIds.includes(e.categoryId))) continue;
+      const key = `${e.day} ${e.currency}`;
+      const group = groups.get(key) ?? { day: e.day, currency: e.currency, minor: 0n, count: 0 };
+      group.minor += e.minor;
+      group.count += 1;
+      groups.set(key, group);
+    }
+    const rows = [...groups.values()]
+      .sort((a, b) => `${a.day} ${a.currency}`.localeCompare(`${b.day} ${b.currency}`))
+      .map((g) => ({ transactionType: EXPENSE, periodStart: date(g.day), total: { minorUnits: String(g.minor), currency: g.currency }, count: String(g.count) }));
+    return { rows };
+  });
+}
+
+/**
+ * The budgeting service in-process on one fresh database and one event namespace (real PostgreSQL
+ * and NATS), with scripted stubs of auth and the ledger behind TCP proxies, and a real gRPC client.
+ * Events of other services are published by the test (publishEvent).
  */
 export async function startBudgetingHarness(): Promise<BudgetingHarness> {
-  const core: CoreServices = await startCoreServices();
+  const db = await createTestDatabase();
+  const namespace = randomNamespace();
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
   try {
+    const auth = await GrpcStub.start(authV1.AuthServiceService);
+    stoppers.push(() => auth.stop());
+    const ledger = await GrpcStub.start(ledgerV1.LedgerServiceService);
+    stoppers.push(() => ledger.stop());
+    const authProxy = await TcpProxy.start('127.0.0.1', auth.port);
+    stoppers.push(() => authProxy.close());
+    const ledgerProxy = await TcpProxy.start('127.0.0.1', ledger.port);
+    stoppers.push(() => ledgerProxy.close());
     const config = budgetingConfigSchema.parse({
-      ...core.env,
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      EVENT_NAMESPACE: namespace,
+      LOG_LEVEL: testLogLevel,
       BUDGETING_GRPC_ADDR: '127.0.0.1:0',
-      AUTH_GRPC_ADDR: core.authAddress,
-      LEDGER_GRPC_ADDR: core.ledgerAddress,
+      AUTH_GRPC_ADDR: `127.0.0.1:${authProxy.port}`,
+      LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}`,
     });
     let pinned: Date | undefined;
     const budgeting = await startBudgetingService(config, createLogger('budgeting-test', testLogLevel), { now: () => pinned ?? new Date() });
+    stoppers.push(() => budgeting.stop());
     const client = createGrpcClient(budgetingV1.BudgetingServiceService, budgeting.address, { deadlineMs: 15_000 });
-    const orm = await openBudgetingDatabase(core.db.url, createLogger('budgeting-test-db', testLogLevel));
-    return {
-      db: core.db,
+    stoppers.push(async () => client.$channel.close());
+    const orm = await openBudgetingDatabase(db.url, createLogger('budgeting-test-db', testLogLevel));
+    stoppers.push(() => orm.close());
+    const h: BudgetingHarness = {
+      db,
       config,
-      namespace: core.namespace,
-      auth: core.auth,
-      ledger: core.ledger,
+      namespace,
       budgeting,
-      authClient: core.authClient,
-      ledgerClient: core.ledgerClient,
+      auth,
+      ledger,
+      profiles: new Map(),
+      categories: new Map(),
+      expenses: [],
       client,
-      authProxy: core.authProxy,
-      ledgerProxy: core.ledgerProxy,
+      authProxy,
+      ledgerProxy,
       orm,
       setNow(instant) {
         pinned = instant;
       },
       async close() {
-        client.$channel.close();
-        await budgeting.stop();
-        await orm.close();
-        await core.close();
+        await stopAll();
+        await db.drop();
+        await deleteNamespaceStreams(testNatsUrl(), namespace);
       },
     };
+    scriptAuth(h);
+    scriptLedger(h);
+    return h;
   } catch (err) {
-    await core.close();
+    // A half-started harness must not keep jest alive or leave a database behind.
+    await stopAll().catch(() => undefined);
+    await db.drop().catch(() => undefined);
     throw err;
   }
 }
+
+/** A new user the auth stub knows (base currency USD, time zone UTC unless given); returns its id. */
+export function registerUser(h: Pick<BudgetingHarness, 'profiles'>, profile: Partial<Profile> = {}): string {
+  const userId = randomUUID();
+  h.profiles.set(userId, { baseCurrency: 'USD', timezone: 'UTC', ...profile });
+  return userId;
+}
+
+/** Changes what the auth stub answers about a user, as a profile update in auth would. */
+export function updateProfile(h: Pick<BudgetingHarness, 'profiles'>, userId: string, fields: Partial<Profile>): void {
+  const profile = h.profiles.get(userId);
+  if (!profile) throw new Error(`updateProfile: the auth stub does not know ${userId}`);
+  h.profiles.set(userId, { ...profile, ...fields });
+}
+
+/** A category of the user that the ledger stub knows. */
+export function createCategory(h: Pick<BudgetingHarness, 'categories'>, userId: string, name = `Cat ${randomUUID().slice(0, 8)}`): StubCategory {
+  const category = { id: randomUUID(), userId, name };
+  h.categories.set(category.id, category);
+  return category;
+}
+
+/** Records an expense of `amount` (USD unless given) on `day` where the ledger stub sums it. */
+export function spend(h: Pick<BudgetingHarness, 'expenses'>, userId: string, amount: string, day: string, extra: { currency?: string; categoryId?: string } = {}): void {
+  const currency = extra.currency ?? 'USD';
+  h.expenses.push({ userId, day, minor: parseMoney(amount, currency, { requirePositive: true }).minor, currency, categoryId: extra.categoryId ?? null });
+}
+
+/** Publishes an event of another service's contract in the harness's namespace, as its producer would. */
+export const publishEvent = <C extends EventContract<string, any>>(h: Pick<BudgetingHarness, 'namespace'>, contract: C, input: EventInput<C>) =>
+  publishContractEvent(testNatsUrl(), h.namespace, contract, input);
 
 export function newBudget(userId: string, overrides: Partial<budgetingV1.CreateBudgetRequest> = {}): budgetingV1.CreateBudgetRequest {
   return { userId, amount: '500.00', period: MONTHLY, startDate: date('2026-01-01'), endDate: undefined, currency: 'USD', ...overrides };
@@ -96,11 +248,10 @@ export async function createBudget(h: BudgetingHarness, userId: string, override
   return budget!;
 }
 
-/** Records an expense (or, with transactionType, income) in the ledger. */
-export const spend = (h: BudgetingHarness, userId: string, amount: string, day: string, extra: Partial<ledgerV1.CreateTransactionRequest> = {}) =>
-  recordTransaction(h, userId, amount, day, extra);
-
 export async function countRows(h: BudgetingHarness, table: 'budget' | 'deleted_category', userId: string): Promise<number> {
   const [row] = await h.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from budgeting.${table} where user_id = ?`, [userId]);
   return row!.n;
 }
+
+/** A Money message as a readable string: "30 USD" (minor units). */
+export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { randomUUID } from 'node:crypto';
+import { reportingV1 } from '@finance/proto';
+import { stubError } from '@finance/testing';
+import { money, protoBudget, protoBudgetStatusItem, protoDate, protoIncomeVsExpense, protoSpending } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
 import { upstreamFailureTests } from './support/upstream-failures.js';
 
-const { Interval } = reportingV1;
-const { TransactionType } = ledgerV1;
+const { Interval, BudgetStatus } = reportingV1;
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -18,9 +20,18 @@ afterAll(async () => {
 let userId: string;
 let token: string;
 beforeEach(async () => {
-  const seeded = await gw.fake.seedUser();
-  userId = seeded.user.id;
-  token = seeded.token;
+  gw.reset();
+  ({ userId, token } = await gw.caller());
+});
+
+const invalidFields = (code: string, path: string, message: string, detail = `${path}: ${message}`) =>
+  stubError('invalid_argument', code, detail, { errors: [{ path, message }] });
+const interval = (start: string, end: string, income: string, expense: string, net: string, currency = 'USD'): reportingV1.IntervalTotals => ({
+  periodStart: protoDate(start),
+  periodEnd: protoDate(end),
+  income: money(income, currency),
+  expense: money(expense, currency),
+  net: money(net, currency),
 });
 
 
@@ -56,29 +67,22 @@ async function expectRefusedByGateway(send: () => Promise<Res>, paths: string[])
   return body;
 }
 
-const transaction = (type: 'income' | 'expense', amount: string, date: string, fields: { categoryId?: string; currency?: string; user?: string } = {}) =>
-  gw.ledger.seedTransaction(fields.user ?? userId, {
-    amount,
-    date,
-    type: type === 'income' ? TransactionType.TRANSACTION_TYPE_INCOME : TransactionType.TRANSACTION_TYPE_EXPENSE,
-    ...(fields.categoryId ? { categoryId: fields.categoryId } : {}),
-    ...(fields.currency ? { currency: fields.currency } : {}),
-  });
-
 describe('GET /analytics/spending', () => {
   it('sends the range to GetSpending and answers exactly the documented fields: per category, uncategorized as null, count a JSON integer', async () => {
-    const food = gw.ledger.seedCategory(userId, { name: 'Food' });
-    const fun = gw.ledger.seedCategory(userId, { name: 'Fun' });
-    for (const date of ['2026-03-01', '2026-03-05', '2026-03-31']) transaction('expense', '0.10', date, { categoryId: food.id });
-    transaction('expense', '12.5', '2026-03-10', { categoryId: fun.id });
-    transaction('expense', '5', '2026-03-11');
-    transaction('income', '1000', '2026-03-12', { categoryId: food.id });
-    transaction('expense', '99', '2026-04-01', { categoryId: food.id });
-    transaction('expense', '7', '2026-03-13', { currency: 'EUR' });
-    transaction('expense', '700', '2026-03-14', { currency: 'JPY' });
-    const stranger = await gw.fake.seedUser();
-    transaction('expense', '50', '2026-03-15', { user: stranger.user.id });
-
+    const food = randomUUID();
+    const fun = randomUUID();
+    gw.reporting.answer(
+      'getSpending',
+      protoSpending({
+        total: money('17.80'),
+        items: [
+          { categoryId: fun, categoryName: 'Fun', total: money('12.50'), count: '1' },
+          { total: money('5.00'), count: '1' },
+          { categoryId: food, categoryName: 'Food', total: money('0.30'), count: '3' },
+        ],
+        excludedCurrencies: ['EUR', 'JPY'],
+      }),
+    );
     const res = await get('/analytics/spending?from=2026-03-01&to=2026-03-31');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -92,9 +96,9 @@ describe('GET /analytics/spending', () => {
       currency: 'USD',
       total: '17.80',
       items: [
-        { category_id: fun.id, category_name: 'Fun', total: '12.50', count: 1 },
+        { category_id: fun, category_name: 'Fun', total: '12.50', count: 1 },
         { category_id: null, category_name: null, total: '5.00', count: 1 },
-        { category_id: food.id, category_name: 'Food', total: '0.30', count: 3 },
+        { category_id: food, category_name: 'Food', total: '0.30', count: 3 },
       ],
       excluded_currencies: ['EUR', 'JPY'],
     });
@@ -102,14 +106,14 @@ describe('GET /analytics/spending', () => {
   });
 
   it('amounts have the base currency’s decimals (JPY none); an empty range is a zero total and no items', async () => {
-    gw.fake.users.get(userId)!.user.baseCurrency = 'JPY';
-    transaction('expense', '1200', '2026-05-05', { currency: 'JPY' });
+    gw.reporting.answer('getSpending', protoSpending({ from: protoDate('2026-05-01'), to: protoDate('2026-05-31'), currency: 'JPY', total: money('1200', 'JPY'), items: [{ total: money('1200', 'JPY'), count: '1' }] }));
     expect((await get('/analytics/spending?from=2026-05-01&to=2026-05-31')).json()).toMatchObject({
       currency: 'JPY',
       total: '1200',
       items: [{ category_id: null, category_name: null, total: '1200', count: 1 }],
       excluded_currencies: [],
     });
+    gw.reporting.answer('getSpending', protoSpending({ from: protoDate('2026-06-01'), to: protoDate('2026-06-01'), currency: 'JPY', total: money('0', 'JPY') }));
     expect((await get('/analytics/spending?from=2026-06-01&to=2026-06-01')).json()).toEqual({
       from: '2026-06-01',
       to: '2026-06-01',
@@ -121,6 +125,7 @@ describe('GET /analytics/spending', () => {
   });
 
   it('a one-day range is fine; unknown query parameters are ignored', async () => {
+    gw.reporting.answer('getSpending', protoSpending({ to: protoDate('2026-03-01') }));
     const res = await get('/analytics/spending?from=2026-03-01&to=2026-03-01&user_id=someone&interval=nonsense');
     expect(res.statusCode).toBe(200);
     expect(gw.reporting.lastRequest('getSpending')).toEqual({ userId, from: { year: 2026, month: 3, day: 1 }, to: { year: 2026, month: 3, day: 1 } });
@@ -144,24 +149,30 @@ describe('GET /analytics/spending', () => {
   });
 
   it('from after to: the reporting service’s 422 passes through with its code, message and field', async () => {
+    gw.reporting.fail('getSpending', invalidFields('REPORTING_INVALID_FIELDS', 'from', 'must not be after to'));
     const res = await get('/analytics/spending?from=2026-03-02&to=2026-03-01');
     const body = expectProblem(res, 422, 'REPORTING_INVALID_FIELDS');
     expect(body.detail).toBe('from: must not be after to');
     expect(body.errors).toEqual([{ path: 'from', message: 'must not be after to' }]);
-    expect(gw.reporting.callsOf('getSpending')).not.toHaveLength(0);
+    // The gateway leaves the order of the dates to the service.
+    expect(gw.reporting.lastRequest('getSpending')).toMatchObject({ from: protoDate('2026-03-02'), to: protoDate('2026-03-01') });
   });
 });
 
 describe('GET /analytics/income-vs-expense', () => {
-  it('default interval month: every month overlapping the range, zeros included; totals; net negative when more went out', async () => {
-    transaction('income', '2000', '2026-01-20');
-    transaction('expense', '0.10', '2026-01-14'); // before `from`: not counted, although its month is listed
-    transaction('expense', '150.25', '2026-01-31');
-    transaction('expense', '2500', '2026-03-10');
-    transaction('expense', '1', '2026-03-11'); // after `to`
-    transaction('income', '30', '2026-03-01', { currency: 'EUR' });
-    const stranger = await gw.fake.seedUser();
-    transaction('income', '999', '2026-02-02', { user: stranger.user.id });
+  it('default interval month: the service’s intervals, zeros included; totals; net negative when more went out', async () => {
+    gw.reporting.answer(
+      'getIncomeVsExpense',
+      protoIncomeVsExpense({
+        items: [
+          interval('2026-01-01', '2026-01-31', '2000', '150.25', '1849.75'),
+          interval('2026-02-01', '2026-02-28', '0', '0', '0'),
+          interval('2026-03-01', '2026-03-31', '0', '2500', '-2500'),
+        ],
+        totals: { income: money('2000'), expense: money('2650.25'), net: money('-650.25') },
+        excludedCurrencies: ['EUR'],
+      }),
+    );
 
     const res = await get('/analytics/income-vs-expense?from=2026-01-15&to=2026-03-10');
     expect(res.statusCode).toBe(200);
@@ -194,20 +205,28 @@ describe('GET /analytics/income-vs-expense', () => {
     ['week', Interval.INTERVAL_WEEK, [['2026-03-02', '2026-03-08'], ['2026-03-09', '2026-03-15']]],
     ['month', Interval.INTERVAL_MONTH, [['2026-03-01', '2026-03-31']]],
     ['year', Interval.INTERVAL_YEAR, [['2026-01-01', '2026-12-31']]],
-  ] as const)('interval=%s travels as its enum value and comes back by name, with its periods', async (interval, value, periods) => {
-    // 2026-03-07 is a Saturday: its week started on Monday 2026-03-02.
-    const res = await get(`/analytics/income-vs-expense?from=2026-03-07&to=2026-03-09&interval=${interval}`);
+  ] as const)('interval=%s travels as its enum value and comes back by name, with the service’s periods', async (name, value, periods) => {
+    gw.reporting.on('getIncomeVsExpense', (req) =>
+      protoIncomeVsExpense({ interval: req.interval, items: periods.map(([start, end]) => interval(start, end, '0', '0', '0')) }),
+    );
+    const res = await get(`/analytics/income-vs-expense?from=2026-03-07&to=2026-03-09&interval=${name}`);
     expect(res.statusCode).toBe(200);
-    expect(gw.reporting.lastRequest<reportingV1.GetIncomeVsExpenseRequest>('getIncomeVsExpense').interval).toBe(value);
+    expect(gw.reporting.lastRequest('getIncomeVsExpense').interval).toBe(value);
     const body = res.json();
-    expect(body.interval).toBe(interval);
+    expect(body.interval).toBe(name);
     expect(body.items.map((i: { period_start: string; period_end: string }) => [i.period_start, i.period_end])).toEqual(periods);
   });
 
   it('amounts in a base currency with 3 decimals (KWD)', async () => {
-    gw.fake.users.get(userId)!.user.baseCurrency = 'KWD';
-    transaction('income', '1.5', '2026-03-03', { currency: 'KWD' });
-    transaction('expense', '2.25', '2026-03-04', { currency: 'KWD' });
+    gw.reporting.answer(
+      'getIncomeVsExpense',
+      protoIncomeVsExpense({
+        currency: 'KWD',
+        interval: Interval.INTERVAL_YEAR,
+        items: [interval('2026-01-01', '2026-12-31', '1.5', '2.25', '-0.75', 'KWD')],
+        totals: { income: money('1.5', 'KWD'), expense: money('2.25', 'KWD'), net: money('-0.75', 'KWD') },
+      }),
+    );
     const body = (await get('/analytics/income-vs-expense?from=2026-03-01&to=2026-03-31&interval=year')).json();
     expect(body).toMatchObject({
       currency: 'KWD',
@@ -230,36 +249,47 @@ describe('GET /analytics/income-vs-expense', () => {
   });
 
   it('the reporting service’s 422 passes through: from after to, and a range with too many intervals (ten years by day)', async () => {
+    gw.reporting.fail('getIncomeVsExpense', invalidFields('REPORTING_INVALID_FIELDS', 'from', 'must not be after to'));
     const reversed = expectProblem(await get('/analytics/income-vs-expense?from=2026-03-02&to=2026-03-01&interval=day'), 422, 'REPORTING_INVALID_FIELDS');
     expect(reversed.errors).toEqual([{ path: 'from', message: 'must not be after to' }]);
 
-    const tooLong = expectProblem(await get('/analytics/income-vs-expense?from=2016-01-01&to=2025-12-31&interval=day'), 422, 'REPORTING_TOO_MANY_INTERVALS');
     const message =
       '2016-01-01 to 2025-12-31 spans 3,653 daily intervals, more than the 1,000 one report may have: choose a longer interval (week: 523 intervals) or a shorter range.';
+    gw.reporting.fail('getIncomeVsExpense', invalidFields('REPORTING_TOO_MANY_INTERVALS', 'interval', message, message));
+    const tooLong = expectProblem(await get('/analytics/income-vs-expense?from=2016-01-01&to=2025-12-31&interval=day'), 422, 'REPORTING_TOO_MANY_INTERVALS');
     expect(tooLong.detail).toBe(message);
     expect(tooLong.errors).toEqual([{ path: 'interval', message }]);
-    // The same range by month is fine.
-    expect((await get('/analytics/income-vs-expense?from=2016-01-01&to=2025-12-31')).json().items).toHaveLength(120);
+    // The gateway sets no limit of its own on the range: the service decides.
+    expect(gw.reporting.lastRequest('getIncomeVsExpense')).toEqual({ userId, from: protoDate('2016-01-01'), to: protoDate('2025-12-31'), interval: Interval.INTERVAL_DAY });
   });
 });
 
 describe('GET /analytics/budget-status (reporting’s GetBudgetStatus)', () => {
-  it('every budget active on ?date with exactly the documented fields; amounts in each budget’s currency', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const food = gw.budgeting.seedBudget(userId, { amount: '20.00', categoryId: category.id, startDate: '2026-03-01', name: 'Food' });
-    const all = gw.budgeting.seedBudget(userId, {
-      amount: '1000',
-      currency: 'JPY',
-      period: budgetingV1.BudgetPeriod.BUDGET_PERIOD_WEEKLY,
-      startDate: '2026-03-02',
-      name: 'Everything',
+  it('every budget the service lists with exactly the documented fields; amounts in each budget’s currency', async () => {
+    const categoryId = randomUUID();
+    const food = protoBudgetStatusItem({
+      name: 'Food',
+      categoryId,
+      amount: money('20.00'),
+      spent: money('25.50'),
+      remaining: money('-5.50'),
+      percentUsed: '127.50',
+      status: BudgetStatus.BUDGET_STATUS_OVER,
     });
-    gw.budgeting.seedBudget(userId, { startDate: '2026-04-01', name: 'Not yet' });
-    gw.budgeting.seedBudget(userId, { startDate: '2026-01-01', endDate: '2026-02-28', name: 'Ended' });
-    const stranger = await gw.fake.seedUser();
-    gw.budgeting.seedBudget(stranger.user.id, { startDate: '2026-03-01', name: 'Theirs' });
-    transaction('expense', '25.50', '2026-03-09', { categoryId: category.id });
-    transaction('expense', '400', '2026-03-10', { currency: 'JPY' });
+    const all = protoBudgetStatusItem({
+      name: 'Everything',
+      amount: money('1000', 'JPY'),
+      spent: money('400', 'JPY'),
+      remaining: money('600', 'JPY'),
+      percentUsed: '40.00',
+      status: BudgetStatus.BUDGET_STATUS_UNDER,
+      periodStart: protoDate('2026-03-09'),
+      periodEnd: protoDate('2026-03-15'),
+      excludedCurrencies: ['USD'],
+    });
+    gw.reporting.answer('getBudgetStatus', { date: protoDate('2026-03-10'), items: [food, all] });
+    const food_ = { id: food.budgetId };
+    const category = { id: categoryId };
 
     const budgetingCalls = gw.budgeting.calls.length;
     const res = await get('/analytics/budget-status?date=2026-03-10');
@@ -274,7 +304,7 @@ describe('GET /analytics/budget-status (reporting’s GetBudgetStatus)', () => {
       date: '2026-03-10',
       items: [
         {
-          budget_id: food.id,
+          budget_id: food_.id,
           name: 'Food',
           category_id: category.id,
           amount: '20.00',
@@ -288,7 +318,7 @@ describe('GET /analytics/budget-status (reporting’s GetBudgetStatus)', () => {
           excluded_currencies: [],
         },
         {
-          budget_id: all.id,
+          budget_id: all.budgetId,
           name: 'Everything',
           category_id: null,
           amount: '1000',
@@ -305,7 +335,8 @@ describe('GET /analytics/budget-status (reporting’s GetBudgetStatus)', () => {
     });
   });
 
-  it('without ?date the service picks today and says which day that is; no active budget → no items', async () => {
+  it('without ?date no date is sent; the service says which day it took; no active budget → no items', async () => {
+    gw.reporting.answer('getBudgetStatus', { date: protoDate('2026-03-15'), items: [] });
     const res = await get('/analytics/budget-status');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ date: '2026-03-15', items: [] });
@@ -318,9 +349,17 @@ describe('GET /analytics/budget-status (reporting’s GetBudgetStatus)', () => {
 });
 
 describe('reporting failures', () => {
+  const scriptReporting = (local: TestGateway) => {
+    local.reporting.answer('getSpending', protoSpending({ items: [{ total: money('1.00'), count: '1' }], total: money('1.00') }));
+    local.reporting.on('getIncomeVsExpense', (req) =>
+      protoIncomeVsExpense({ interval: req.interval, items: [interval('2026-03-02', '2026-03-08', '0', '1.00', '-1.00')] }),
+    );
+    local.reporting.answer('getBudgetStatus', { date: protoDate('2026-03-02'), items: [protoBudgetStatusItem()] });
+  };
   upstreamFailureTests(
     'reporting',
     ['/analytics/spending?from=2026-03-01&to=2026-03-31', '/analytics/income-vs-expense?from=2026-03-01&to=2026-03-31', '/analytics/budget-status'],
+    scriptReporting,
     () => ({ gw, token }),
   );
 
@@ -347,20 +386,23 @@ describe('reporting failures', () => {
     ['an unknown status', 'getBudgetStatus', statusUrl, (r) => ({ ...r, items: r.items.map((i: object) => ({ ...i, status: 0 })) })],
     ['a percent that is not a decimal', 'getBudgetStatus', statusUrl, (r) => ({ ...r, items: r.items.map((i: object) => ({ ...i, percentUsed: 'lots' })) })],
   ])('an answer that breaks the contract (%s) → 500, not a half-filled body', async (_name, rpc, url, tamper) => {
-    gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
-    transaction('expense', '1.00', '2026-03-02');
-    gw.reporting.tamper = (name, response) => (name === rpc ? tamper(response) : response);
-    try {
-      expectProblem(await get(url), 500, 'INTERNAL_ERROR');
-    } finally {
-      gw.reporting.tamper = undefined;
-    }
+    const wellFormed: Record<string, () => unknown> = {
+      getSpending: () => protoSpending({ items: [{ total: money('1.00'), count: '1' }], total: money('1.00') }),
+      getIncomeVsExpense: () => protoIncomeVsExpense({ interval: Interval.INTERVAL_WEEK, items: [interval('2026-03-02', '2026-03-08', '0', '1.00', '-1.00')] }),
+      getBudgetStatus: () => ({ date: protoDate('2026-03-02'), items: [protoBudgetStatusItem()] }),
+    };
+    const answer = wellFormed[rpc]!;
+    gw.reporting.on(rpc as 'getSpending', () => answer() as reportingV1.GetSpendingResponse);
+    expect((await get(url)).statusCode).toBe(200);
+    gw.reporting.on(rpc as 'getSpending', () => tamper(answer()) as reportingV1.GetSpendingResponse);
+    expectProblem(await get(url), 500, 'INTERNAL_ERROR');
   });
 
   it('budgets themselves do not need reporting', async () => {
     const local = await startTestGateway();
     try {
-      const { token: t } = await local.fake.seedUser();
+      local.budgeting.answer('listBudgets', { items: [protoBudget()], page: { nextCursor: '' } });
+      const { token: t } = await local.caller();
       await local.reporting.stop();
       expectProblem(await local.app.inject({ method: 'GET', url: '/analytics/budget-status', headers: bearer(t) }), 503);
       expect((await local.app.inject({ method: 'GET', url: '/budgets', headers: bearer(t) })).statusCode).toBe(200);

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { stubError } from '@finance/testing';
+import { protoUser, tokenPair } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
+import { expectProblem } from './support/problems.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -9,11 +11,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
+beforeEach(() => gw.reset());
 
 const USER_KEYS = ['base_currency', 'created_at', 'email', 'id', 'is_active', 'notification_preferences', 'timezone', 'updated_at', 'username'];
+const PAIR = tokenPair({ accessToken: 'eyJ.access.token', refreshToken: 'refresh-token-1', tokenType: 'Bearer', expiresIn: 900 });
 
 describe('POST /auth/register', () => {
-  it('creates the user and answers 201 with the user in snake_case', async () => {
+  it('sends RegisterUser the three fields only and answers 201 with auth’s user in snake_case', async () => {
+    const user = protoUser({ email: 'ada@example.com', username: 'ada.l', createdAt: new Date('2026-01-02T03:04:05.678Z') });
+    gw.auth.answer('registerUser', { user });
     const res = await gw.app.inject({
       method: 'POST',
       url: '/auth/register',
@@ -23,26 +29,26 @@ describe('POST /auth/register', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(USER_KEYS);
-    expect(body).toMatchObject({
+    expect(body).toEqual({
+      id: user.id,
       email: 'ada@example.com',
       username: 'ada.l',
       is_active: true,
       base_currency: 'USD',
       timezone: 'UTC',
       notification_preferences: { email: true, budget_alerts: true, recurring_reminders: true, goal_milestones: true },
+      created_at: '2026-01-02T03:04:05.678Z',
+      updated_at: user.updatedAt!.toISOString(),
     });
-    expect(body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    expect(body.updated_at).toMatch(/Z$/);
     // The unknown field was stripped, not forwarded.
-    const [call] = gw.fake.callsOf('registerUser');
-    expect(call?.request).toEqual({ email: 'ada@example.com', username: 'ada.l', password: 'analytical-engine' });
+    expect(gw.auth.lastRequest('registerUser')).toEqual({ email: 'ada@example.com', username: 'ada.l', password: 'analytical-engine' });
   });
 
-  it('passes the service 409 through as problem+json with its code', async () => {
+  it('auth’s ALREADY_EXISTS → 409 problem+json with its code and message', async () => {
+    gw.auth.fail('registerUser', stubError('already_exists', 'AUTH_EMAIL_TAKEN', 'That email is already registered.'));
     const res = await gw.app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'ADA@example.com', username: 'other', password: 'analytical-engine' } });
-    expect(res.statusCode).toBe(409);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status: 409, code: 'AUTH_EMAIL_TAKEN', title: 'Conflict', detail: 'That email is already registered.' });
+    expectProblem(res, 409, 'AUTH_EMAIL_TAKEN');
+    expect(res.json()).toMatchObject({ title: 'Conflict', detail: 'That email is already registered.' });
   });
 
   it.each([
@@ -56,37 +62,27 @@ describe('POST /auth/register', () => {
     [{ email: 'x@example.com', username: 'valid_name', password: 'lone \ud800 surrogate' }, ['password']],
     [{ email: `${'a'.repeat(250)}@example.com`, username: 'valid_name', password: 'long enough' }, ['email']],
     [{ username: 'valid_name', password: 12345678 }, ['email', 'password']],
-  ])('422 names the invalid fields of %j', async (payload, paths) => {
+  ])('422 names the invalid fields of %j; auth is not asked', async (payload, paths) => {
     const res = await gw.app.inject({ method: 'POST', url: '/auth/register', payload });
-    expect(res.statusCode).toBe(422);
-    const body = res.json();
-    expect(body).toMatchObject({ status: 422, code: 'VALIDATION_FAILED' });
+    const body = expectProblem(res, 422, 'VALIDATION_FAILED');
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(paths);
     for (const e of body.errors) expect(typeof e.message).toBe('string');
+    expect(gw.auth.callsOf('registerUser')).toHaveLength(0);
   });
 });
 
 describe('POST /auth/login', () => {
-  beforeAll(async () => {
-    await gw.fake.seedUser({ email: 'grace@example.com', username: 'grace', password: 'cobol-forever' });
-  });
-
-  it('answers a token pair for JSON credentials', async () => {
+  it('sends LoginUser the identifier and password; answers auth’s pair, token_type "bearer", no-store', async () => {
+    gw.auth.answer('loginUser', { tokens: PAIR });
     const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'grace', password: 'cobol-forever' } });
     expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type']);
-    expect(body.token_type).toBe('bearer');
-    expect(body.expires_in).toBe(900);
+    expect(res.json()).toEqual({ access_token: 'eyJ.access.token', refresh_token: 'refresh-token-1', token_type: 'bearer', expires_in: 900 });
     expect(res.headers['cache-control']).toBe('no-store');
-    const claims = decodeJwt(body.access_token);
-    const me = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(body.access_token) });
-    expect(me.statusCode).toBe(200);
-    expect(me.json().id).toBe(claims.sub);
-    expect(gw.fake.callsOf('loginUser').at(-1)?.request).toEqual({ identifier: 'grace', password: 'cobol-forever' });
+    expect(gw.auth.lastRequest('loginUser')).toEqual({ identifier: 'grace', password: 'cobol-forever' });
   });
 
   it('accepts the OAuth2 password form as Swagger UI sends it, email as username', async () => {
+    gw.auth.answer('loginUser', { tokens: PAIR });
     const res = await gw.app.inject({
       method: 'POST',
       url: '/auth/login',
@@ -95,38 +91,32 @@ describe('POST /auth/login', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().token_type).toBe('bearer');
-    expect(gw.fake.callsOf('loginUser').at(-1)?.request).toEqual({ identifier: 'grace@example.com', password: 'cobol-forever' });
+    expect(gw.auth.lastRequest('loginUser')).toEqual({ identifier: 'grace@example.com', password: 'cobol-forever' });
   });
 
-  it('answers the same 401 for an unknown user and a wrong password', async () => {
-    const unknown = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'nobody', password: 'whatever1' } });
-    const wrong = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'grace', password: 'wrong-password' } });
-    expect(unknown.statusCode).toBe(401);
-    expect(wrong.statusCode).toBe(401);
-    const strip = (body: Record<string, unknown>) => ({ ...body, instance: undefined });
-    expect(strip(unknown.json())).toEqual(strip(wrong.json()));
-    expect(unknown.json()).toMatchObject({ code: 'AUTH_INVALID_CREDENTIALS', type: expect.stringMatching(/unauthorized$/) });
+  it('auth’s UNAUTHENTICATED → 401 with its code and message', async () => {
+    gw.auth.fail('loginUser', stubError('unauthenticated', 'AUTH_INVALID_CREDENTIALS', 'Invalid username or password.'));
+    const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'nobody', password: 'whatever1' } });
+    const body = expectProblem(res, 401, 'AUTH_INVALID_CREDENTIALS');
+    expect(body).toMatchObject({ detail: 'Invalid username or password.', type: expect.stringMatching(/unauthorized$/) });
   });
 
-  it('maps the service lockout (RESOURCE_EXHAUSTED) to 429 with Retry-After', async () => {
-    await gw.fake.seedUser({ username: 'locked', password: 'right-password' });
-    for (let i = 0; i < 10; i++) {
-      const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'locked', password: `wrong-${i}` } });
-      expect(res.statusCode).toBe(401);
-    }
+  it('auth’s lockout (RESOURCE_EXHAUSTED) → 429 with its Retry-After', async () => {
+    gw.auth.fail('loginUser', stubError('resource_exhausted', 'AUTH_TOO_MANY_FAILED_LOGINS', 'Too many failed logins; try again later.', { retryAfterSeconds: 840 }));
     const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'locked', password: 'right-password' } });
-    expect(res.statusCode).toBe(429);
+    const body = expectProblem(res, 429, 'AUTH_TOO_MANY_FAILED_LOGINS');
     expect(res.headers['retry-after']).toBe('840');
-    expect(res.json()).toMatchObject({ status: 429, code: 'AUTH_TOO_MANY_FAILED_LOGINS', type: expect.stringMatching(/rate-limited$/) });
+    expect(body.type).toMatch(/rate-limited$/);
   });
 
   it('415 for other media types, naming the two it accepts', async () => {
     const res = await gw.app.inject({ method: 'POST', url: '/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'grace:cobol-forever' });
-    expect(res.statusCode).toBe(415);
+    expectProblem(res, 415);
     expect(res.json().detail).toBe('This endpoint accepts application/json or application/x-www-form-urlencoded request bodies.');
+    expect(gw.auth.callsOf('loginUser')).toHaveLength(0);
   });
 
-  it('422 for a missing password, in JSON and in a form', async () => {
+  it('422 for a missing password, in JSON and in a form; auth is not asked', async () => {
     const json = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'grace' } });
     expect(json.statusCode).toBe(422);
     expect(json.json().errors).toEqual([{ path: 'password', message: expect.any(String) }]);
@@ -138,45 +128,44 @@ describe('POST /auth/login', () => {
     });
     expect(form.statusCode).toBe(422);
     expect(form.json().errors).toEqual([{ path: 'password', message: expect.any(String) }]);
+    expect(gw.auth.callsOf('loginUser')).toHaveLength(0);
   });
 });
 
 describe('refresh and logout', () => {
-  it('rotates the refresh token; the old one then answers 401', async () => {
-    await gw.fake.seedUser({ username: 'linus', password: 'penguin-power' });
-    const login = (await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'linus', password: 'penguin-power' } })).json();
-    const refreshed = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: login.refresh_token } });
-    expect(refreshed.statusCode).toBe(200);
-    const pair = refreshed.json();
-    expect(pair).toMatchObject({ token_type: 'bearer', expires_in: 900 });
-    expect(pair.refresh_token).not.toBe(login.refresh_token);
-    expect(gw.fake.callsOf('refreshSession').at(-1)?.request).toEqual({ refreshToken: login.refresh_token });
-
-    const reused = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: login.refresh_token } });
-    expect(reused.statusCode).toBe(401);
-    expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
+  it('refresh sends RefreshSession the token and answers auth’s new pair, no-store', async () => {
+    gw.auth.answer('refreshSession', { tokens: tokenPair({ accessToken: 'eyJ.new.access', refreshToken: 'refresh-token-2' }) });
+    const res = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: 'refresh-token-1' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ access_token: 'eyJ.new.access', refresh_token: 'refresh-token-2', token_type: 'bearer', expires_in: 900 });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(gw.auth.lastRequest('refreshSession')).toEqual({ refreshToken: 'refresh-token-1' });
   });
 
-  it('logout needs a bearer token and answers 204, revoking the refresh token for that user', async () => {
-    await gw.fake.seedUser({ username: 'margaret', password: 'apollo-eleven' });
-    const login = (await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'margaret', password: 'apollo-eleven' } })).json();
+  it('a rotated-out refresh token: auth’s UNAUTHENTICATED → 401 problem+json', async () => {
+    gw.auth.fail('refreshSession', stubError('unauthenticated', 'AUTH_REFRESH_TOKEN_REUSED', 'Invalid refresh token.'));
+    const res = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: 'refresh-token-1' } });
+    expectProblem(res, 401, 'AUTH_REFRESH_TOKEN_REUSED');
+  });
 
-    const anonymous = await gw.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: login.refresh_token } });
-    expect(anonymous.statusCode).toBe(401);
+  it('logout needs a bearer token, then sends RevokeSession the caller and the refresh token and answers 204', async () => {
+    gw.auth.answer('revokeSession', {});
+    const anonymous = await gw.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: 'refresh-token-1' } });
+    expectProblem(anonymous, 401, 'TOKEN_MISSING');
     expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+    expect(gw.auth.callsOf('revokeSession')).toHaveLength(0);
 
-    const res = await gw.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(login.access_token), payload: { refresh_token: login.refresh_token } });
+    const { userId, token } = await gw.caller();
+    const res = await gw.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(token), payload: { refresh_token: 'refresh-token-1' } });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
-    expect(gw.fake.callsOf('revokeSession').at(-1)?.request).toEqual({ userId: decodeJwt(login.access_token).sub, refreshToken: login.refresh_token });
-
-    const after = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: login.refresh_token } });
-    expect(after.statusCode).toBe(401);
+    expect(gw.auth.lastRequest('revokeSession')).toEqual({ userId, refreshToken: 'refresh-token-1' });
   });
 
-  it('422 when refresh_token is missing', async () => {
+  it('422 when refresh_token is missing; auth is not asked', async () => {
     const res = await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: {} });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors).toEqual([{ path: 'refresh_token', message: expect.any(String) }]);
+    expect(gw.auth.callsOf('refreshSession')).toHaveLength(0);
   });
 });

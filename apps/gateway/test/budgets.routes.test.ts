@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { budgetingV1, ledgerV1 } from '@finance/proto';
+import { budgetingV1 } from '@finance/proto';
+import { stubError } from '@finance/testing';
+import { CREATED_AT, money, protoAnalysis, protoBudget, protoDate, UPDATED_AT } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
 import { upstreamFailureTests } from './support/upstream-failures.js';
 
 const { BudgetPeriod, BudgetStatus } = budgetingV1;
-const { TransactionType } = ledgerV1;
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,10 +20,27 @@ afterAll(async () => {
 let userId: string;
 let token: string;
 beforeEach(async () => {
-  const seeded = await gw.fake.seedUser();
-  userId = seeded.user.id;
-  token = seeded.token;
+  gw.reset();
+  ({ userId, token } = await gw.caller());
+  // By default the service answers the budget it is sent (USD when no currency is given).
+  gw.budgeting.on('createBudget', (req) => ({ budget: fromRequest(req) }));
+  gw.budgeting.on('updateBudget', (req) => ({ budget: { ...fromRequest(req), id: req.id } }));
 });
+
+/** The budget a budgeting service would answer for `req`. */
+const fromRequest = (req: budgetingV1.CreateBudgetRequest | budgetingV1.UpdateBudgetRequest) =>
+  protoBudget({
+    ...(req.amount !== undefined ? { amount: money(req.amount, req.currency ?? 'USD') } : {}),
+    ...(req.period ? { period: req.period } : {}),
+    ...(req.startDate ? { startDate: req.startDate } : {}),
+    ...(req.endDate ? { endDate: req.endDate } : {}),
+    ...(req.categoryId ? { categoryId: req.categoryId } : {}),
+    ...(req.name !== undefined ? { name: req.name } : {}),
+  });
+const notFound = () => stubError('not_found', 'BUDGETING_BUDGET_NOT_FOUND', 'Budget not found.');
+/** The service refuses `rpc` with its 422 naming `path`. */
+const serviceRefuses = (rpc: 'createBudget' | 'updateBudget' | 'listBudgets', path: string) =>
+  gw.budgeting.fail(rpc, stubError('invalid_argument', 'BUDGETING_INVALID_FIELDS', `${path}: is invalid`, { errors: [{ path, message: 'is invalid' }] }));
 
 
 const BUDGET_KEYS = ['amount', 'category_id', 'created_at', 'currency', 'end_date', 'id', 'name', 'period', 'start_date', 'updated_at'];
@@ -50,7 +68,7 @@ const del = (id: string, t = token) => gw.app.inject({ method: 'DELETE', url: `/
 
 
 /** A 422 naming exactly these fields, decided by the gateway: the budgeting service was not asked. */
-async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {
+async function expectRefusedByGateway(send: () => Promise<Res>, rpc: Parameters<TestGateway['budgeting']['callsOf']>[0], paths: string[]) {
   const before = gw.budgeting.callsOf(rpc).length;
   const body = expectProblem(await send(), 422, 'VALIDATION_FAILED');
   expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual([...paths].sort());
@@ -62,16 +80,14 @@ async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, pat
 /** The service's 422, passed through with its code and field. */
 function expectRefusedByService(res: Res, path: string) {
   const body = expectProblem(res, 422, 'BUDGETING_INVALID_FIELDS');
-  expect(body.errors).toEqual([{ path, message: expect.any(String) }]);
+  expect(body.errors).toEqual([{ path, message: 'is invalid' }]);
+  expect(body.detail).toBe(`${path}: is invalid`);
   return body;
 }
 
-const expense = (amount: string, date: string, fields: { categoryId?: string; currency?: string; type?: ledgerV1.TransactionType } = {}) =>
-  gw.ledger.seedTransaction(userId, { amount, date, type: TransactionType.TRANSACTION_TYPE_EXPENSE, ...fields });
-
 describe('POST /budgets', () => {
   it('sends every field to CreateBudget and answers 201 with the budget in snake_case', async () => {
-    const category = gw.ledger.seedCategory(userId, { name: 'Groceries' });
+    const category = { id: randomUUID() };
     const res = await post({
       amount: '400.5',
       period: 'weekly',
@@ -118,12 +134,12 @@ describe('POST /budgets', () => {
   ] as const)('period "%s" travels as its enum value and comes back by name', async (period, value) => {
     const res = await post({ ...valid, period });
     expect(res.statusCode).toBe(201);
-    expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').period).toBe(value);
+    expect(gw.budgeting.lastRequest('createBudget').period).toBe(value);
     expect(res.json().period).toBe(period);
   });
 
-  it('without the optional fields: open-ended (end_date null), all expenses (category_id null), the base currency, the service’s name', async () => {
-    gw.fake.users.get(userId)!.user.baseCurrency = 'EUR';
+  it('without the optional fields none is sent; the service’s answer (base currency, its name) comes back with null end_date and category_id', async () => {
+    gw.budgeting.answer('createBudget', { budget: protoBudget({ amount: money('500.00', 'EUR'), name: 'Monthly budget' }) });
     const res = await post(valid);
     expect(res.statusCode).toBe(201);
     expect(gw.budgeting.lastRequest('createBudget')).toEqual({
@@ -155,7 +171,7 @@ describe('POST /budgets', () => {
     ] as const) {
       const res = await post({ ...valid, amount, currency });
       expect(res.statusCode).toBe(201);
-      expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').amount).toBe(sent);
+      expect(gw.budgeting.lastRequest('createBudget').amount).toBe(sent);
       expect(res.json()).toMatchObject({ amount: shown, currency });
     }
   });
@@ -168,8 +184,8 @@ describe('POST /budgets', () => {
     const other = randomUUID();
     const res = await post({ ...valid, user_id: other, id: other });
     expect(res.statusCode).toBe(201);
-    expect(gw.budgeting.lastRequest<budgetingV1.CreateBudgetRequest>('createBudget').userId).toBe(userId);
-    expect(res.json().id).not.toBe(other);
+    expect(gw.budgeting.lastRequest('createBudget').userId).toBe(userId);
+    expect(gw.budgeting.lastRequest('createBudget')).not.toHaveProperty('id');
   });
 
   describe('422 from the gateway, naming the field, before any RPC', () => {
@@ -231,14 +247,13 @@ describe('POST /budgets', () => {
       ['the number 10.5 in JPY', { amount: 10.5, currency: 'JPY' }, 'amount'],
       ['an unknown currency', { currency: 'XYZ' }, 'currency'],
       ['a category that does not exist', { category_id: randomUUID() }, 'category_id'],
-    ])('%s', async (_name, change, path) => {
+    ])('%s: forwarded as given, the service’s 422 comes back with its code, message and field', async (_name, change, path) => {
+      serviceRefuses('createBudget', path);
       expectRefusedByService(await post({ ...valid, ...change }), path);
-    });
-
-    it('a category of another user is an invalid category_id, not a way to probe it', async () => {
-      const stranger = await gw.fake.seedUser();
-      const theirs = gw.ledger.seedCategory(stranger.user.id);
-      expectRefusedByService(await post({ ...valid, category_id: theirs.id }), 'category_id');
+      const request = gw.budgeting.lastRequest('createBudget');
+      if ('amount' in change) expect(request.amount).toBe(String(change.amount));
+      if ('currency' in change) expect(request.currency).toBe(change.currency);
+      if ('category_id' in change) expect(request.categoryId).toBe(change.category_id);
     });
   });
 
@@ -253,10 +268,11 @@ describe('POST /budgets', () => {
 });
 
 describe('GET /budgets', () => {
-  it('a page of the caller’s budgets, oldest first; limit and cursor pass through; next_cursor null on the last page', async () => {
-    const mine = [gw.budgeting.seedBudget(userId, { name: 'A' }), gw.budgeting.seedBudget(userId, { name: 'B' }), gw.budgeting.seedBudget(userId, { name: 'C' })];
-    const stranger = await gw.fake.seedUser();
-    gw.budgeting.seedBudget(stranger.user.id, { name: 'Theirs' });
+  it('a page of the service’s budgets in its order; limit and cursor pass through both ways; next_cursor null on the last page', async () => {
+    const mine = ['A', 'B', 'C'].map((name) => protoBudget({ name }));
+    gw.budgeting.on('listBudgets', (req) =>
+      req.page?.cursor === '' ? { items: [mine[0]!, mine[1]!], page: { nextCursor: 'opaque-cursor/2' } } : { items: [mine[2]!], page: { nextCursor: '' } },
+    );
 
     const first = await get('/budgets?limit=2');
     expect(first.statusCode).toBe(200);
@@ -264,17 +280,18 @@ describe('GET /budgets', () => {
     const page = first.json();
     expect(page.items.map((b: { id: string }) => b.id)).toEqual([mine[0]!.id, mine[1]!.id]);
     expect(Object.keys(page.items[0]).sort()).toEqual(BUDGET_KEYS);
-    expect(page.next_cursor).toEqual(expect.any(String));
+    expect(page.next_cursor).toBe('opaque-cursor/2');
 
     const second = await get(`/budgets?limit=2&cursor=${encodeURIComponent(page.next_cursor)}`);
-    expect(gw.budgeting.lastRequest('listBudgets')).toEqual({ userId, page: { limit: 2, cursor: page.next_cursor } });
+    expect(gw.budgeting.lastRequest('listBudgets')).toEqual({ userId, page: { limit: 2, cursor: 'opaque-cursor/2' } });
     expect(second.json()).toEqual({ items: [expect.objectContaining({ id: mine[2]!.id, name: 'C' })], next_cursor: null });
   });
 
   it('each item in full: end_date and category_id null when open-ended and for all expenses', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const open = gw.budgeting.seedBudget(userId, { amount: '1000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_YEARLY, startDate: '2024-02-29' });
-    const closed = gw.budgeting.seedBudget(userId, { amount: '75.5', categoryId: category.id, startDate: '2026-01-31', endDate: '2026-12-31', name: 'Cafés' });
+    const categoryId = randomUUID();
+    const open = protoBudget({ amount: money('1000', 'JPY'), period: BudgetPeriod.BUDGET_PERIOD_YEARLY, startDate: protoDate('2024-02-29') });
+    const closed = protoBudget({ amount: money('75.5'), categoryId, startDate: protoDate('2026-01-31'), endDate: protoDate('2026-12-31'), name: 'Cafés' });
+    gw.budgeting.answer('listBudgets', { items: [open, closed], page: { nextCursor: '' } });
     const { items } = (await get('/budgets')).json();
     expect(items).toEqual([
       {
@@ -286,8 +303,8 @@ describe('GET /budgets', () => {
         start_date: '2024-02-29',
         end_date: null,
         category_id: null,
-        created_at: open.createdAt.toISOString(),
-        updated_at: open.updatedAt.toISOString(),
+        created_at: CREATED_AT.toISOString(),
+        updated_at: UPDATED_AT.toISOString(),
       },
       {
         id: closed.id,
@@ -297,14 +314,15 @@ describe('GET /budgets', () => {
         period: 'monthly',
         start_date: '2026-01-31',
         end_date: '2026-12-31',
-        category_id: category.id,
-        created_at: closed.createdAt.toISOString(),
-        updated_at: closed.updatedAt.toISOString(),
+        category_id: categoryId,
+        created_at: CREATED_AT.toISOString(),
+        updated_at: UPDATED_AT.toISOString(),
       },
     ]);
   });
 
   it('limit defaults to 50; unknown parameters are ignored; no budgets → an empty page', async () => {
+    gw.budgeting.answer('listBudgets', { items: [], page: { nextCursor: '' } });
     const res = await get(`/budgets?sort=name&user_id=${randomUUID()}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ items: [], next_cursor: null });
@@ -316,15 +334,17 @@ describe('GET /budgets', () => {
   });
 
   it('a tampered cursor → the service’s 422 naming cursor', async () => {
+    gw.budgeting.fail('listBudgets', stubError('invalid_argument', 'BUDGETING_INVALID_CURSOR', 'cursor: is not a cursor this service issued', { errors: [{ path: 'cursor', message: 'is not a cursor this service issued' }] }));
     const body = expectProblem(await get('/budgets?cursor=garbage'), 422, 'BUDGETING_INVALID_CURSOR');
-    expect(body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    expect(body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+    expect(gw.budgeting.lastRequest('listBudgets').page?.cursor).toBe('garbage');
   });
 });
 
 describe('GET /budgets/{id}', () => {
   it('the budget with the analysis of the period that contains ?date: exact decimals, the budget currency’s digits', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { amount: '100.00', startDate: '2026-03-01' });
-    for (const date of ['2026-03-01', '2026-03-05', '2026-03-10']) expense('0.10', date);
+    const budget = protoBudget({ amount: money('100.00'), startDate: protoDate('2026-03-01') });
+    gw.budgeting.answer('getBudget', { budget, analysis: protoAnalysis() });
     const res = await get(`/budgets/${budget.id.toUpperCase()}?date=2026-03-10`);
     expect(res.statusCode).toBe(200);
     expect(gw.budgeting.lastRequest('getBudget')).toEqual({ userId, id: budget.id, date: { year: 2026, month: 3, day: 10 } });
@@ -340,8 +360,8 @@ describe('GET /budgets/{id}', () => {
       start_date: '2026-03-01',
       end_date: null,
       category_id: null,
-      created_at: budget.createdAt.toISOString(),
-      updated_at: budget.updatedAt.toISOString(),
+      created_at: CREATED_AT.toISOString(),
+      updated_at: UPDATED_AT.toISOString(),
       analysis: {
         period_start: '2026-03-01',
         period_end: '2026-03-31',
@@ -359,11 +379,23 @@ describe('GET /budgets/{id}', () => {
     });
   });
 
-  it('over budget: status "over", remaining negative ("-5.00"), percent above 100; history newest first', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { amount: '50.00', startDate: '2026-01-15' });
-    expense('55.00', '2026-03-20');
-    expense('50.00', '2026-02-20'); // exactly the amount: under
-    expense('50.01', '2026-01-20'); // one cent more: over
+  it('over budget: status "over", remaining negative ("-5.00"), percent above 100; history in the service’s order', async () => {
+    const budget = protoBudget({ amount: money('50.00'), startDate: protoDate('2026-01-15') });
+    gw.budgeting.answer('getBudget', {
+      budget,
+      analysis: protoAnalysis({
+        periodStart: protoDate('2026-03-15'),
+        periodEnd: protoDate('2026-04-14'),
+        spent: money('55.00'),
+        remaining: money('-5.00'),
+        percentUsed: '110.00',
+        status: BudgetStatus.BUDGET_STATUS_OVER,
+        history: [
+          { periodStart: protoDate('2026-02-15'), periodEnd: protoDate('2026-03-14'), spent: money('50.00'), status: BudgetStatus.BUDGET_STATUS_UNDER },
+          { periodStart: protoDate('2026-01-15'), periodEnd: protoDate('2026-02-14'), spent: money('50.01'), status: BudgetStatus.BUDGET_STATUS_OVER },
+        ],
+      }),
+    });
     const { analysis } = (await get(`/budgets/${budget.id}?date=2026-03-25`)).json();
     expect(analysis).toMatchObject({ period_start: '2026-03-15', period_end: '2026-04-14', spent: '55.00', remaining: '-5.00', percent_used: '110.00', status: 'over' });
     expect(analysis.history).toEqual([
@@ -373,34 +405,53 @@ describe('GET /budgets/{id}', () => {
   });
 
   it('amounts of a JPY budget have no decimals, of a KWD budget three; excluded currencies are listed', async () => {
-    const yen = gw.budgeting.seedBudget(userId, { amount: '30000', currency: 'JPY', period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: '2026-03-02' });
-    expense('35000', '2026-03-03', { currency: 'JPY' });
-    expense('12.00', '2026-03-03', { currency: 'USD' });
+    const yen = protoBudget({ amount: money('30000', 'JPY'), period: BudgetPeriod.BUDGET_PERIOD_WEEKLY, startDate: protoDate('2026-03-02') });
+    gw.budgeting.answer('getBudget', {
+      budget: yen,
+      analysis: protoAnalysis({
+        spent: money('35000', 'JPY'),
+        remaining: money('-5000', 'JPY'),
+        dailyAverage: money('11667', 'JPY'),
+        projectedSpend: money('81669', 'JPY'),
+        daysInPeriod: 7,
+        daysElapsed: 3,
+        excludedCurrencies: ['USD'],
+      }),
+    });
     expect((await get(`/budgets/${yen.id}?date=2026-03-04`)).json()).toMatchObject({
       amount: '30000',
       currency: 'JPY',
       analysis: { spent: '35000', remaining: '-5000', daily_average: '11667', projected_spend: '81669', days_in_period: 7, days_elapsed: 3, excluded_currencies: ['USD'] },
     });
-    const dinar = gw.budgeting.seedBudget(userId, { amount: '10', currency: 'KWD', period: BudgetPeriod.BUDGET_PERIOD_DAILY, startDate: '2026-03-01' });
-    expense('1.5', '2026-03-04', { currency: 'KWD' });
+    const dinar = protoBudget({ amount: money('10', 'KWD'), period: BudgetPeriod.BUDGET_PERIOD_DAILY });
+    gw.budgeting.answer('getBudget', {
+      budget: dinar,
+      analysis: protoAnalysis({
+        periodStart: protoDate('2026-03-04'),
+        periodEnd: protoDate('2026-03-04'),
+        spent: money('1.5', 'KWD'),
+        remaining: money('8.5', 'KWD'),
+        dailyAverage: money('1.5', 'KWD'),
+        projectedSpend: money('1.5', 'KWD'),
+      }),
+    });
     expect((await get(`/budgets/${dinar.id}?date=2026-03-04`)).json()).toMatchObject({
       amount: '10.000',
       analysis: { period_start: '2026-03-04', period_end: '2026-03-04', spent: '1.500', remaining: '8.500', daily_average: '1.500' },
     });
   });
 
-  it('analysis: null when ?date is before start_date or after end_date', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01', endDate: '2026-03-31' });
-    for (const date of ['2026-02-28', '2026-04-01']) {
-      const res = await get(`/budgets/${budget.id}?date=${date}`);
-      expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ id: budget.id, end_date: '2026-03-31', analysis: null });
-    }
-    expect((await get(`/budgets/${budget.id}?date=2026-03-31`)).json().analysis).toMatchObject({ period_start: '2026-03-01', period_end: '2026-03-31' });
+  it('analysis: null when the service has none for ?date (outside the budget)', async () => {
+    const budget = protoBudget({ startDate: protoDate('2026-03-01'), endDate: protoDate('2026-03-31') });
+    gw.budgeting.answer('getBudget', { budget, analysis: undefined });
+    const res = await get(`/budgets/${budget.id}?date=2026-04-01`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: budget.id, end_date: '2026-03-31', analysis: null });
   });
 
-  it('without ?date the service picks today (no date is sent)', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
+  it('without ?date no date is sent (the service picks today)', async () => {
+    const budget = protoBudget();
+    gw.budgeting.answer('getBudget', { budget, analysis: protoAnalysis({ daysElapsed: 15 }) });
     const res = await get(`/budgets/${budget.id}`);
     expect(res.statusCode).toBe(200);
     expect(gw.budgeting.lastRequest('getBudget')).toEqual({ userId, id: budget.id, date: undefined });
@@ -408,21 +459,19 @@ describe('GET /budgets/{id}', () => {
   });
 
   it.each(['date=2026-02-30', 'date=2026-3-1', 'date=today', 'date=', 'date=2026-03-01T00:00:00Z'])('422 for ?%s, before any RPC', async (query) => {
-    const budget = gw.budgeting.seedBudget(userId);
-    await expectRefusedByGateway(() => get(`/budgets/${budget.id}?${query}`), 'getBudget', ['date']);
+    await expectRefusedByGateway(() => get(`/budgets/${randomUUID()}?${query}`), 'getBudget', ['date']);
   });
 
-  it('404 for another user’s budget and for one that does not exist, with the same answer', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.budgeting.seedBudget(stranger.user.id);
-    const { instance: _a, ...notMine } = expectProblem(await get(`/budgets/${theirs.id}`), 404, 'BUDGETING_BUDGET_NOT_FOUND');
-    const { instance: _b, ...missing } = expectProblem(await get(`/budgets/${randomUUID()}?date=2026-03-01`), 404, 'BUDGETING_BUDGET_NOT_FOUND');
-    expect(notMine).toEqual(missing);
+  it('the service’s NOT_FOUND (missing, or another user’s) → 404 with its code and message', async () => {
+    gw.budgeting.fail('getBudget', notFound());
+    const body = expectProblem(await get(`/budgets/${randomUUID()}?date=2026-03-01`), 404, 'BUDGETING_BUDGET_NOT_FOUND');
+    expect(body.detail).toBe('Budget not found.');
   });
 });
 
 describe('a path id that is not a UUID cannot exist: 404, and the service is not asked', () => {
   it('the answer is the one the service gives for an id that does not exist', async () => {
+    gw.budgeting.fail('getBudget', notFound());
     const { instance: _a, ...malformed } = expectProblem(await get('/budgets/nope'), 404);
     const { instance: _b, ...missing } = expectProblem(await get(`/budgets/${randomUUID()}`), 404);
     expect(malformed).toEqual(missing);
@@ -447,9 +496,10 @@ describe('a path id that is not a UUID cannot exist: 404, and the service is not
 });
 
 describe('PUT /budgets/{id}', () => {
-  it('sends only the fields given; the others stay as they were', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const budget = gw.budgeting.seedBudget(userId, { amount: '200.00', startDate: '2026-01-01', endDate: '2026-12-31', categoryId: category.id, name: 'Food' });
+  it('sends only the fields given (the service keeps the others) and answers the service’s budget', async () => {
+    const category = { id: randomUUID() };
+    const budget = protoBudget({ amount: money('250'), startDate: protoDate('2026-01-01'), endDate: protoDate('2026-12-31'), categoryId: category.id, name: 'Food' });
+    gw.budgeting.answer('updateBudget', { budget });
     const res = await put(budget.id, { amount: '250' });
     expect(res.statusCode).toBe(200);
     expect(gw.budgeting.lastRequest('updateBudget')).toEqual({
@@ -470,8 +520,8 @@ describe('PUT /budgets/{id}', () => {
   });
 
   it('maps every field', async () => {
-    const budget = gw.budgeting.seedBudget(userId);
-    const category = gw.ledger.seedCategory(userId);
+    const budget = { id: randomUUID() };
+    const category = { id: randomUUID() };
     const res = await put(budget.id, {
       amount: 3000,
       period: 'yearly',
@@ -506,27 +556,38 @@ describe('PUT /budgets/{id}', () => {
   });
 
   it('end_date: null → clear_end_date (open-ended again); category_id: null → "" (all expenses)', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const budget = gw.budgeting.seedBudget(userId, { endDate: '2026-12-31', categoryId: category.id });
+    const budget = { id: randomUUID() };
     const res = await put(budget.id, { end_date: null, category_id: null });
     expect(res.statusCode).toBe(200);
-    const request = gw.budgeting.lastRequest<budgetingV1.UpdateBudgetRequest>('updateBudget');
+    const request = gw.budgeting.lastRequest('updateBudget');
     expect(request).toMatchObject({ clearEndDate: true, categoryId: '' });
     expect(request.endDate).toBeUndefined();
     expect(res.json()).toMatchObject({ end_date: null, category_id: null });
   });
 
-  it('an empty body changes nothing', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { amount: '5.00' });
-    const res = await put(budget.id, {});
+  it('an empty body sends no field', async () => {
+    const id = randomUUID();
+    const res = await put(id, {});
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: budget.id, amount: '5.00' });
+    expect(res.json()).toMatchObject({ id });
+    expect(gw.budgeting.lastRequest('updateBudget')).toEqual({
+      userId,
+      id,
+      amount: undefined,
+      period: BudgetPeriod.BUDGET_PERIOD_UNSPECIFIED,
+      startDate: undefined,
+      endDate: undefined,
+      clearEndDate: false,
+      categoryId: undefined,
+      currency: undefined,
+      name: undefined,
+    });
   });
 
   it('a user_id in the body has no effect', async () => {
-    const budget = gw.budgeting.seedBudget(userId);
+    const budget = { id: randomUUID() };
     expect((await put(budget.id, { user_id: randomUUID(), name: 'Mine' })).statusCode).toBe(200);
-    expect(gw.budgeting.lastRequest<budgetingV1.UpdateBudgetRequest>('updateBudget').userId).toBe(userId);
+    expect(gw.budgeting.lastRequest('updateBudget').userId).toBe(userId);
   });
 
   it.each([
@@ -546,49 +607,51 @@ describe('PUT /budgets/{id}', () => {
     ['an empty name', { name: '' }, ['name']],
     ['a name of 101 characters', { name: 'n'.repeat(101) }, ['name']],
   ])('422 for %s, before any RPC', async (_name, payload, paths) => {
-    const budget = gw.budgeting.seedBudget(userId);
-    await expectRefusedByGateway(() => put(budget.id, payload), 'updateBudget', paths);
+    await expectRefusedByGateway(() => put(randomUUID(), payload), 'updateBudget', paths);
   });
 
-  it('the service’s 422 passes through: end_date before the stored start_date, too precise an amount, another user’s category', async () => {
-    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
-    expectRefusedByService(await put(budget.id, { end_date: '2026-02-28' }), 'end_date');
-    expectRefusedByService(await put(budget.id, { amount: '1.999' }), 'amount');
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedCategory(stranger.user.id);
-    expectRefusedByService(await put(budget.id, { category_id: theirs.id }), 'category_id');
-    expect(gw.budgeting.budgets.get(budget.id)).toEqual(budget);
+  it.each([
+    ['end_date before the stored start_date', { end_date: '2026-02-28' }, 'end_date'],
+    ['too precise an amount', { amount: '1.999' }, 'amount'],
+    ['a category that is not the caller’s', { category_id: '0b7c2a52-63a4-4a5e-9a55-3b8d7d1f0e11' }, 'category_id'],
+  ])('what only the service can judge (%s) is forwarded; its 422 passes through', async (_name, payload, path) => {
+    serviceRefuses('updateBudget', path);
+    expectRefusedByService(await put(randomUUID(), payload), path);
+    expect(gw.budgeting.callsOf('updateBudget')).toHaveLength(1);
   });
 
-  it('404 for another user’s budget, which stays as it was', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.budgeting.seedBudget(stranger.user.id, { name: 'Theirs' });
-    expectProblem(await put(theirs.id, { name: 'Hijacked' }), 404, 'BUDGETING_BUDGET_NOT_FOUND');
-    expect(gw.budgeting.budgets.get(theirs.id)?.name).toBe('Theirs');
+  it('the service’s NOT_FOUND (missing, or another user’s) → 404 with its code', async () => {
+    gw.budgeting.fail('updateBudget', notFound());
+    expectProblem(await put(randomUUID(), { name: 'Hijacked' }), 404, 'BUDGETING_BUDGET_NOT_FOUND');
   });
 });
 
 describe('DELETE /budgets/{id}', () => {
-  it('204 with no body; afterwards it is 404', async () => {
-    const budget = gw.budgeting.seedBudget(userId);
+  it('sends DeleteBudget the caller and id; 204 with no body', async () => {
+    gw.budgeting.answer('deleteBudget', {});
+    const budget = { id: randomUUID() };
     const res = await gw.app.inject({ method: 'DELETE', url: `/budgets/${budget.id}`, headers: { ...bearer(token), 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
     expect(gw.budgeting.lastRequest('deleteBudget')).toEqual({ userId, id: budget.id });
-    expectProblem(await get(`/budgets/${budget.id}`), 404);
-    expectProblem(await del(budget.id), 404, 'BUDGETING_BUDGET_NOT_FOUND');
   });
 
-  it('404 for another user’s budget, which stays', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.budgeting.seedBudget(stranger.user.id);
-    expectProblem(await del(theirs.id), 404, 'BUDGETING_BUDGET_NOT_FOUND');
-    expect(gw.budgeting.budgets.has(theirs.id)).toBe(true);
+  it('the service’s NOT_FOUND (gone, or another user’s) → 404 with its code', async () => {
+    gw.budgeting.fail('deleteBudget', notFound());
+    expectProblem(await del(randomUUID()), 404, 'BUDGETING_BUDGET_NOT_FOUND');
   });
 });
 
 describe('budgeting failures', () => {
-  upstreamFailureTests('budgeting', ['/budgets'], () => ({ gw, token }));
+  upstreamFailureTests(
+    'budgeting',
+    ['/budgets', `/budgets/${randomUUID()}`],
+    (local) => {
+      local.budgeting.answer('listBudgets', { items: [], page: { nextCursor: '' } });
+      local.budgeting.answer('getBudget', { budget: protoBudget(), analysis: protoAnalysis() });
+    },
+    () => ({ gw, token }),
+  );
 
   it.each([
     ['a budget without period', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, budget: { ...r.budget!, period: BudgetPeriod.BUDGET_PERIOD_UNSPECIFIED } })],
@@ -596,13 +659,9 @@ describe('budgeting failures', () => {
     ['spent in another currency', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, spent: { minorUnits: '1', currency: 'EUR' } } })],
     ['a percent that is not a decimal', 'getBudget', (r: budgetingV1.GetBudgetResponse) => ({ ...r, analysis: { ...r.analysis!, percentUsed: '' } })],
   ] as const)('an answer that breaks the contract (%s) → 500, not a half-filled body', async (_name, rpc, tamper) => {
-    const budget = gw.budgeting.seedBudget(userId, { startDate: '2026-03-01' });
-    gw.budgeting.tamper = (name, response) => (name === rpc ? (tamper as (r: unknown) => unknown)(response) : response);
-    try {
-      expectProblem(await get(`/budgets/${budget.id}?date=2026-03-02`), 500, 'INTERNAL_ERROR');
-    } finally {
-      gw.budgeting.tamper = undefined;
-    }
+    const budget = protoBudget();
+    gw.budgeting.answer(rpc, tamper({ budget, analysis: protoAnalysis() }) as budgetingV1.GetBudgetResponse);
+    expectProblem(await get(`/budgets/${budget.id}?date=2026-03-02`), 500, 'INTERNAL_ERROR');
   });
 });
 

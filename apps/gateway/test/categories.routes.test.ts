@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ledgerV1 } from '@finance/proto';
+import { stubError } from '@finance/testing';
+import { CREATED_AT, protoCategory, UPDATED_AT } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
 
@@ -15,10 +16,17 @@ afterAll(async () => {
 let userId: string;
 let token: string;
 beforeEach(async () => {
-  const seeded = await gw.fake.seedUser();
-  userId = seeded.user.id;
-  token = seeded.token;
+  gw.reset();
+  ({ userId, token } = await gw.caller());
+  // By default the ledger answers the category it is sent, and changes it as it is told.
+  gw.ledger.on('createCategory', (req) => ({ category: protoCategory({ name: req.name, color: req.color, icon: req.icon }) }));
+  gw.ledger.on('updateCategory', (req) => ({
+    category: protoCategory({ id: req.id, ...(req.name !== undefined ? { name: req.name } : {}), ...(req.color !== undefined ? { color: req.color } : {}), icon: req.icon || undefined }),
+  }));
 });
+
+const notFound = () => stubError('not_found', 'LEDGER_CATEGORY_NOT_FOUND', 'Category not found.');
+const nameTaken = () => stubError('already_exists', 'LEDGER_CATEGORY_NAME_TAKEN', 'You already have a category with that name.');
 
 
 const CATEGORY_KEYS = ['color', 'created_at', 'icon', 'id', 'name', 'updated_at'];
@@ -29,7 +37,7 @@ const put = (id: string, payload: unknown, t = token) => gw.app.inject({ method:
 const del = (url: string, t = token) => gw.app.inject({ method: 'DELETE', url, headers: bearer(t) });
 
 
-async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {
+async function expectRefusedByGateway(send: () => Promise<Res>, rpc: Parameters<TestGateway['ledger']['callsOf']>[0], paths: string[]) {
   const before = gw.ledger.callsOf(rpc).length;
   const body = expectProblem(await send(), 422, 'VALIDATION_FAILED');
   expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual([...paths].sort());
@@ -48,8 +56,8 @@ describe('POST /categories', () => {
       name: 'Groceries',
       color: '#1A2B3C',
       icon: 'cart',
-      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      updated_at: expect.stringMatching(/Z$/),
+      created_at: CREATED_AT.toISOString(),
+      updated_at: UPDATED_AT.toISOString(),
     });
     expect(res.headers.location).toBe(`/categories/${body.id}`);
   });
@@ -58,19 +66,20 @@ describe('POST /categories', () => {
     for (const [i, icon] of [undefined, null, ''].entries()) {
       const res = await post({ name: `  Bills ${i} `, color: '#000000', ...(icon === undefined ? {} : { icon }) });
       expect(res.statusCode).toBe(201);
-      expect(gw.ledger.lastRequest<ledgerV1.CreateCategoryRequest>('createCategory')).toEqual({ userId, name: `Bills ${i}`, color: '#000000' });
+      expect(gw.ledger.lastRequest('createCategory')).toEqual({ userId, name: `Bills ${i}`, color: '#000000' });
       expect(res.json()).toMatchObject({ name: `Bills ${i}`, icon: null });
     }
   });
 
   it('a user_id in the body has no effect', async () => {
     expect((await post({ name: 'Mine', color: '#FFFFFF', user_id: randomUUID() })).statusCode).toBe(201);
-    expect(gw.ledger.lastRequest<ledgerV1.CreateCategoryRequest>('createCategory').userId).toBe(userId);
+    expect(gw.ledger.lastRequest('createCategory').userId).toBe(userId);
   });
 
-  it('the same name twice (any case) → the ledger’s 409', async () => {
-    expect((await post({ name: 'Travel', color: '#123456' })).statusCode).toBe(201);
-    expectProblem(await post({ name: 'TRAVEL', color: '#654321' }), 409, 'LEDGER_CATEGORY_NAME_TAKEN');
+  it('a name already used (any case): the ledger’s ALREADY_EXISTS → 409 with its code and message', async () => {
+    gw.ledger.fail('createCategory', nameTaken());
+    const body = expectProblem(await post({ name: 'TRAVEL', color: '#654321' }), 409, 'LEDGER_CATEGORY_NAME_TAKEN');
+    expect(body.detail).toBe('You already have a category with that name.');
   });
 
   it.each([
@@ -97,10 +106,11 @@ describe('POST /categories', () => {
 });
 
 describe('GET /categories', () => {
-  it('a page of the caller’s categories; limit and cursor pass through; next_cursor null on the last page', async () => {
-    for (const name of ['Cinema', 'Alpha', 'Books']) gw.ledger.seedCategory(userId, { name });
-    const stranger = await gw.fake.seedUser();
-    gw.ledger.seedCategory(stranger.user.id, { name: 'Aardvark' });
+  it('a page of the ledger’s categories in its order; limit and cursor pass through both ways; next_cursor null on the last page', async () => {
+    const [alpha, books, cinema] = ['Alpha', 'Books', 'Cinema'].map((name) => protoCategory({ name }));
+    gw.ledger.on('listCategories', (req) =>
+      req.page?.cursor === '' ? { items: [alpha!, books!], page: { nextCursor: 'opaque-cursor/2' } } : { items: [cinema!], page: { nextCursor: '' } },
+    );
 
     const first = await get('/categories?limit=2');
     expect(first.statusCode).toBe(200);
@@ -108,14 +118,15 @@ describe('GET /categories', () => {
     const page = first.json();
     expect(page.items.map((c: { name: string }) => c.name)).toEqual(['Alpha', 'Books']);
     expect(Object.keys(page.items[0]).sort()).toEqual(CATEGORY_KEYS);
-    expect(page.next_cursor).toEqual(expect.any(String));
+    expect(page.next_cursor).toBe('opaque-cursor/2');
 
     const second = await get(`/categories?limit=2&cursor=${encodeURIComponent(page.next_cursor)}`);
-    expect(gw.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 2, cursor: page.next_cursor } });
-    expect(second.json()).toEqual({ items: [expect.objectContaining({ name: 'Cinema' })], next_cursor: null });
+    expect(gw.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 2, cursor: 'opaque-cursor/2' } });
+    expect(second.json()).toEqual({ items: [expect.objectContaining({ id: cinema!.id, name: 'Cinema' })], next_cursor: null });
   });
 
   it('limit defaults to 50; unknown parameters are ignored', async () => {
+    gw.ledger.answer('listCategories', { items: [], page: { nextCursor: '' } });
     expect((await get('/categories?sort=name&user_id=x')).statusCode).toBe(200);
     expect(gw.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 50, cursor: '' } });
   });
@@ -125,13 +136,17 @@ describe('GET /categories', () => {
   });
 
   it('a tampered cursor → the ledger’s 422', async () => {
-    expectProblem(await get('/categories?cursor=garbage'), 422, 'LEDGER_INVALID_CURSOR');
+    gw.ledger.fail('listCategories', stubError('invalid_argument', 'LEDGER_INVALID_CURSOR', 'cursor: is not a cursor this service issued', { errors: [{ path: 'cursor', message: 'is not a cursor this service issued' }] }));
+    const body = expectProblem(await get('/categories?cursor=garbage'), 422, 'LEDGER_INVALID_CURSOR');
+    expect(body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+    expect(gw.ledger.lastRequest('listCategories').page?.cursor).toBe('garbage');
   });
 });
 
 describe('GET /categories/{id}', () => {
-  it('answers the category, icon null when it has none', async () => {
-    const category = gw.ledger.seedCategory(userId, { name: 'Health', color: '#FF0000' });
+  it('answers the ledger’s category, icon null when it has none', async () => {
+    const category = protoCategory({ name: 'Health', color: '#FF0000' });
+    gw.ledger.answer('getCategory', { category });
     const res = await get(`/categories/${category.id.toUpperCase()}`);
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('getCategory')).toEqual({ userId, id: category.id });
@@ -140,21 +155,21 @@ describe('GET /categories/{id}', () => {
       name: 'Health',
       color: '#FF0000',
       icon: null,
-      created_at: category.createdAt.toISOString(),
-      updated_at: category.updatedAt.toISOString(),
+      created_at: CREATED_AT.toISOString(),
+      updated_at: UPDATED_AT.toISOString(),
     });
   });
 
-  it('404 for another user’s category and for a missing one', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedCategory(stranger.user.id);
-    expectProblem(await get(`/categories/${theirs.id}`), 404, 'LEDGER_CATEGORY_NOT_FOUND');
-    expectProblem(await get(`/categories/${randomUUID()}`), 404, 'LEDGER_CATEGORY_NOT_FOUND');
+  it('the ledger’s NOT_FOUND (missing, or another user’s) → 404 with its code and message', async () => {
+    gw.ledger.fail('getCategory', notFound());
+    const body = expectProblem(await get(`/categories/${randomUUID()}`), 404, 'LEDGER_CATEGORY_NOT_FOUND');
+    expect(body.detail).toBe('Category not found.');
   });
 });
 
 describe('a path id that is not a UUID: 404, and the ledger is not asked', () => {
   it('the answer is the one the ledger gives for an id that does not exist', async () => {
+    gw.ledger.fail('getCategory', notFound());
     const { instance: _a, ...malformed } = expectProblem(await get('/categories/nope'), 404);
     const { instance: _b, ...missing } = expectProblem(await get(`/categories/${randomUUID()}`), 404);
     expect(malformed).toEqual(missing);
@@ -169,8 +184,9 @@ describe('a path id that is not a UUID: 404, and the ledger is not asked', () =>
 });
 
 describe('PUT /categories/{id}', () => {
-  it('sends only the fields given', async () => {
-    const category = gw.ledger.seedCategory(userId, { name: 'Fun', color: '#111111', icon: 'star' });
+  it('sends only the fields given and answers the ledger’s category', async () => {
+    const category = protoCategory({ name: 'Fun', color: '#222222', icon: 'star' });
+    gw.ledger.answer('updateCategory', { category });
     const res = await put(category.id, { color: '#222222' });
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('updateCategory')).toEqual({ userId, id: category.id, name: undefined, color: '#222222', icon: undefined });
@@ -178,7 +194,7 @@ describe('PUT /categories/{id}', () => {
   });
 
   it('maps every field; icon: null (or "") clears the icon ("" on the wire)', async () => {
-    const category = gw.ledger.seedCategory(userId, { icon: 'star' });
+    const category = { id: randomUUID() };
     const res = await put(category.id, { name: 'Renamed', color: '#333333', icon: 'moon' });
     expect(gw.ledger.lastRequest('updateCategory')).toEqual({ userId, id: category.id, name: 'Renamed', color: '#333333', icon: 'moon' });
     expect(res.json()).toMatchObject({ name: 'Renamed', color: '#333333', icon: 'moon' });
@@ -186,7 +202,7 @@ describe('PUT /categories/{id}', () => {
     for (const icon of [null, '']) {
       const cleared = await put(category.id, { icon });
       expect(cleared.statusCode).toBe(200);
-      expect(gw.ledger.lastRequest<ledgerV1.UpdateCategoryRequest>('updateCategory').icon).toBe('');
+      expect(gw.ledger.lastRequest('updateCategory').icon).toBe('');
       expect(cleared.json().icon).toBeNull();
     }
   });
@@ -199,57 +215,49 @@ describe('PUT /categories/{id}', () => {
     ['color "blue"', { color: 'blue' }, ['color']],
     ['icon of 101 characters', { icon: 'i'.repeat(101) }, ['icon']],
   ])('422 for %s, before any RPC', async (_name, payload, paths) => {
-    const category = gw.ledger.seedCategory(userId);
-    await expectRefusedByGateway(() => put(category.id, payload), 'updateCategory', paths);
+    await expectRefusedByGateway(() => put(randomUUID(), payload), 'updateCategory', paths);
   });
 
-  it('renaming onto another category’s name → 409; someone else’s category → 404', async () => {
-    gw.ledger.seedCategory(userId, { name: 'Taken' });
-    const mine = gw.ledger.seedCategory(userId, { name: 'Free' });
-    expectProblem(await put(mine.id, { name: 'taken' }), 409, 'LEDGER_CATEGORY_NAME_TAKEN');
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedCategory(stranger.user.id, { name: 'Theirs' });
-    expectProblem(await put(theirs.id, { name: 'Mine now' }), 404, 'LEDGER_CATEGORY_NOT_FOUND');
-    expect(gw.ledger.categories.get(theirs.id)?.name).toBe('Theirs');
+  it('the ledger’s 409 (renamed onto another category’s name) and 404 (missing or someone else’s) pass through', async () => {
+    gw.ledger.fail('updateCategory', nameTaken());
+    expectProblem(await put(randomUUID(), { name: 'taken' }), 409, 'LEDGER_CATEGORY_NAME_TAKEN');
+    gw.ledger.fail('updateCategory', notFound());
+    expectProblem(await put(randomUUID(), { name: 'Mine now' }), 404, 'LEDGER_CATEGORY_NOT_FOUND');
   });
 });
 
 describe('DELETE /categories/{id}', () => {
-  it('with reassign_to: 204, and its transactions move there', async () => {
-    const from = gw.ledger.seedCategory(userId, { name: 'Old' });
-    const to = gw.ledger.seedCategory(userId, { name: 'New' });
-    const t = gw.ledger.seedTransaction(userId, { categoryId: from.id });
-    const res = await del(`/categories/${from.id}?reassign_to=${to.id.toUpperCase()}`);
+  beforeEach(() => {
+    gw.ledger.answer('deleteCategory', {});
+  });
+
+  it('with reassign_to: sends it (lower case) to DeleteCategory; 204 with no body', async () => {
+    const from = randomUUID();
+    const to = randomUUID();
+    const res = await del(`/categories/${from}?reassign_to=${to.toUpperCase()}`);
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
-    expect(gw.ledger.lastRequest('deleteCategory')).toEqual({ userId, id: from.id, reassignTo: to.id });
-    expect((await get(`/transactions/${t.id}`)).json()).toMatchObject({ category_id: to.id, category: { id: to.id, name: 'New' } });
-    expectProblem(await get(`/categories/${from.id}`), 404);
+    expect(gw.ledger.lastRequest('deleteCategory')).toEqual({ userId, id: from, reassignTo: to });
   });
 
-  it('without reassign_to: 204, and its transactions become uncategorized', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const t = gw.ledger.seedTransaction(userId, { categoryId: category.id });
-    expect((await del(`/categories/${category.id}`)).statusCode).toBe(204);
-    expect(gw.ledger.lastRequest<ledgerV1.DeleteCategoryRequest>('deleteCategory').reassignTo).toBeUndefined();
-    expect((await get(`/transactions/${t.id}`)).json()).toMatchObject({ category_id: null, category: null });
+  it('without reassign_to: none is sent (the ledger leaves its transactions uncategorized); 204', async () => {
+    expect((await del(`/categories/${randomUUID()}`)).statusCode).toBe(204);
+    expect(gw.ledger.lastRequest('deleteCategory').reassignTo).toBeUndefined();
   });
 
-  it('422 for a reassign_to that is not a UUID (before any RPC), and the ledger’s 422 for another user’s', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    await expectRefusedByGateway(() => del(`/categories/${category.id}?reassign_to=elsewhere`), 'deleteCategory', ['reassign_to']);
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedCategory(stranger.user.id);
-    const body = expectProblem(await del(`/categories/${category.id}?reassign_to=${theirs.id}`), 422, 'LEDGER_UNKNOWN_CATEGORY');
-    expect(body.errors).toEqual([{ path: 'reassign_to', message: expect.any(String) }]);
-    expect(gw.ledger.categories.has(category.id)).toBe(true);
+  it('422 for a reassign_to that is not a UUID (before any RPC), and the ledger’s 422 for one that is not the caller’s', async () => {
+    const id = randomUUID();
+    await expectRefusedByGateway(() => del(`/categories/${id}?reassign_to=elsewhere`), 'deleteCategory', ['reassign_to']);
+    gw.ledger.fail('deleteCategory', stubError('invalid_argument', 'LEDGER_UNKNOWN_CATEGORY', 'reassign_to: is not one of your categories', { errors: [{ path: 'reassign_to', message: 'is not one of your categories' }] }));
+    const theirs = randomUUID();
+    const body = expectProblem(await del(`/categories/${id}?reassign_to=${theirs}`), 422, 'LEDGER_UNKNOWN_CATEGORY');
+    expect(body.errors).toEqual([{ path: 'reassign_to', message: 'is not one of your categories' }]);
+    expect(gw.ledger.lastRequest('deleteCategory')).toEqual({ userId, id, reassignTo: theirs });
   });
 
-  it('404 for another user’s category, which stays', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedCategory(stranger.user.id);
-    expectProblem(await del(`/categories/${theirs.id}`), 404, 'LEDGER_CATEGORY_NOT_FOUND');
-    expect(gw.ledger.categories.has(theirs.id)).toBe(true);
+  it('the ledger’s NOT_FOUND (missing, or another user’s) → 404 with its code', async () => {
+    gw.ledger.fail('deleteCategory', notFound());
+    expectProblem(await del(`/categories/${randomUUID()}`), 404, 'LEDGER_CATEGORY_NOT_FOUND');
   });
 });
 

@@ -1,16 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DomainError } from '@finance/platform';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { stubError } from '@finance/testing';
+import { protoUser } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem } from './support/problems.js';
+import { DEADLINE_DETAIL, UNAVAILABLE_DETAIL } from './support/upstream-failures.js';
 
 let gw: TestGateway;
 let token: string;
 beforeAll(async () => {
   gw = await startTestGateway({ GRPC_DEADLINE_MS: '300' });
-  ({ token } = await gw.fake.seedUser());
+  ({ token } = await gw.caller());
 });
 afterAll(async () => {
   await gw.close();
+});
+beforeEach(() => {
+  gw.reset();
+  gw.auth.on('getUser', (req) => ({ user: protoUser({ id: req.userId }) }));
 });
 
 
@@ -64,9 +70,11 @@ describe('bad input is a 4xx problem, never a 500', () => {
   });
 
   it('a "__proto__" key in a body is dropped, not merged', async () => {
+    gw.auth.answer('registerUser', { user: protoUser() });
     const res = await register('{"__proto__": {"polluted": true}, "email": "proto@example.com", "username": "proto_user", "password": "long enough"}');
     expect(res.statusCode).toBe(201);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(gw.auth.lastRequest('registerUser')).toEqual({ email: 'proto@example.com', username: 'proto_user', password: 'long enough' });
   });
 
   it('404 problem for an unknown route, with or without a token, any method', async () => {
@@ -82,48 +90,40 @@ describe('bad input is a 4xx problem, never a 500', () => {
 });
 
 describe('service failures', () => {
-  it('UNAVAILABLE → 503 with a generic detail, never the service text', async () => {
-    gw.fake.outage = new DomainError('unavailable', 'AUTH_DATABASE_DOWN', 'connection refused to 10.1.2.3:5432');
-    try {
-      const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) });
-      const body = expectProblem(res, 503, 'AUTH_DATABASE_DOWN');
-      expect(res.body).not.toContain('10.1.2.3');
-      expect(body.type).toBe('tag:finance-tracker,2026:problems/service-unavailable');
-    } finally {
-      gw.fake.outage = undefined;
-    }
+  it('auth’s own UNAVAILABLE → 503 with its code and a generic detail, never the service text', async () => {
+    gw.auth.outage = stubError('unavailable', 'AUTH_DATABASE_DOWN', 'connection refused to 10.1.2.3:5432');
+    const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) });
+    const body = expectProblem(res, 503, 'AUTH_DATABASE_DOWN');
+    expect(body.detail).toBe(UNAVAILABLE_DETAIL);
+    expect(res.body).not.toContain('10.1.2.3');
+    expect(body.type).toBe('tag:finance-tracker,2026:problems/service-unavailable');
   });
 
-  it('an unexpected service error → 500 with a generic detail', async () => {
-    gw.fake.outage = new TypeError('Cannot read properties of undefined (reading "secret_column")');
-    try {
-      const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'a', password: 'b' } });
-      expectProblem(res, 500, 'UPSTREAM_ERROR');
-      expect(res.body).not.toContain('secret_column');
-    } finally {
-      gw.fake.outage = undefined;
-    }
+  it('a fault of auth (INTERNAL) → 503 AUTH_UNAVAILABLE with a generic detail, never its text', async () => {
+    gw.auth.fail('loginUser', new TypeError('Cannot read properties of undefined (reading "secret_column")'));
+    const res = await gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'a', password: 'b' } });
+    const body = expectProblem(res, 503, 'AUTH_UNAVAILABLE');
+    expect(body.detail).toBe(UNAVAILABLE_DETAIL);
+    expect(res.body).not.toContain('secret_column');
   });
 
-  it('a service that does not answer within GRPC_DEADLINE_MS → 504', async () => {
-    gw.fake.delayMs = 1000;
-    try {
-      const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) });
-      expectProblem(res, 504, 'UPSTREAM_ERROR');
-    } finally {
-      gw.fake.delayMs = 0;
-    }
+  it('auth not answering within GRPC_DEADLINE_MS → 504 AUTH_DEADLINE_EXCEEDED', async () => {
+    gw.auth.delayMs = 1000;
+    const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) });
+    const body = expectProblem(res, 504, 'AUTH_DEADLINE_EXCEEDED');
+    expect(body.detail).toBe(DEADLINE_DETAIL);
+    expect(body.type).toBe('tag:finance-tracker,2026:problems/upstream-timeout');
   });
 
-  it('a service that stopped altogether → 503', async () => {
+  it('auth stopped altogether → 503 AUTH_UNAVAILABLE', async () => {
     const local = await startTestGateway();
-    const { token: t } = await local.fake.seedUser();
-    expect((await local.app.inject({ method: 'GET', url: '/users/me', headers: bearer(t) })).statusCode).toBe(200);
-    await local.fake.stop();
     try {
-      const res = await local.app.inject({ method: 'GET', url: '/users/me', headers: bearer(t) });
-      expect(res.statusCode).toBe(503);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      local.auth.on('getUser', (req) => ({ user: protoUser({ id: req.userId }) }));
+      const { token: t } = await local.caller();
+      expect((await local.app.inject({ method: 'GET', url: '/users/me', headers: bearer(t) })).statusCode).toBe(200);
+      await local.auth.stop();
+      const body = expectProblem(await local.app.inject({ method: 'GET', url: '/users/me', headers: bearer(t) }), 503, 'AUTH_UNAVAILABLE');
+      expect(body.detail).toBe(UNAVAILABLE_DETAIL);
     } finally {
       await local.close();
     }
@@ -134,7 +134,7 @@ describe('headers', () => {
   it('echoes a sane x-request-id and passes it to gRPC', async () => {
     const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: { ...bearer(token), 'x-request-id': 'client-req-42' } });
     expect(res.headers['x-request-id']).toBe('client-req-42');
-    expect(gw.fake.callsOf('getUser').at(-1)?.requestId).toBe('client-req-42');
+    expect(gw.auth.callsOf('getUser').at(-1)?.requestId).toBe('client-req-42');
   });
 
   it('generates a request id when none or an insane one is given, also on errors', async () => {

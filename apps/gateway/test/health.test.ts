@@ -9,7 +9,7 @@ describe('GET /health', () => {
       expect(up.statusCode).toBe(200);
       expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
 
-      await gw.fake.stop();
+      await gw.auth.stop();
       const started = Date.now();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
@@ -62,25 +62,25 @@ describe('GET /health', () => {
     }
   });
 
-  it('503 when a service reports NOT_SERVING (e.g. while it drains)', async () => {
+  it('503 when a service reports NOT_SERVING for its own name (e.g. while it drains)', async () => {
     const gw = await startTestGateway();
     try {
-      gw.ledger.server.health.setStatus('', 'NOT_SERVING');
+      gw.ledger.setHealth('NOT_SERVING');
       const res = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'NOT_SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
-      gw.ledger.server.health.setStatus('', 'SERVING');
-      gw.fake.server.health.setStatus('', 'NOT_SERVING');
+      gw.ledger.setHealth('SERVING');
+      gw.auth.setHealth('NOT_SERVING');
       const auth = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(auth.statusCode).toBe(503);
       expect(auth.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING' } });
-      gw.fake.server.health.setStatus('', 'SERVING');
-      gw.budgeting.server.health.setStatus('', 'NOT_SERVING');
+      gw.auth.setHealth('SERVING');
+      gw.budgeting.setHealth('NOT_SERVING');
       const budgeting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(budgeting.statusCode).toBe(503);
       expect(budgeting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'NOT_SERVING', reporting: 'SERVING' } });
-      gw.budgeting.server.health.setStatus('', 'SERVING');
-      gw.reporting.server.health.setStatus('', 'NOT_SERVING');
+      gw.budgeting.setHealth('SERVING');
+      gw.reporting.setHealth('NOT_SERVING');
       const reporting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(reporting.statusCode).toBe(503);
       expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING' } });

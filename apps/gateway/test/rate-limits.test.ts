@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { stubError } from '@finance/testing';
+import { protoUser } from './support/builders.js';
 import { bearer, startTestGateway } from './support/gateway.js';
 
 describe('per-address rate limits', () => {
   it('the global limit answers 429 problem+json with Retry-After once exceeded', async () => {
     const gw = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '3' });
     try {
-      const { token } = await gw.fake.seedUser();
+      gw.auth.on('getUser', (req) => ({ user: protoUser({ id: req.userId }) }));
+      const { token } = await gw.caller();
       for (let i = 0; i < 3; i++) {
         expect((await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) })).statusCode).toBe(200);
       }
@@ -28,6 +31,8 @@ describe('per-address rate limits', () => {
   it('/auth/* routes share their own bucket, separate from the global one', async () => {
     const gw = await startTestGateway({ AUTH_RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_MINUTE: '100' });
     try {
+      gw.auth.fail('loginUser', stubError('unauthenticated', 'AUTH_INVALID_CREDENTIALS', 'Invalid username or password.'));
+      gw.auth.fail('refreshSession', stubError('unauthenticated', 'AUTH_INVALID_REFRESH_TOKEN', 'Invalid refresh token.'));
       const login = () => gw.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'nobody', password: 'nothing1' } });
       expect((await login()).statusCode).toBe(401);
       expect((await gw.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: 'x' } })).statusCode).toBe(401);
@@ -36,6 +41,9 @@ describe('per-address rate limits', () => {
       expect(limited.headers['retry-after']).toMatch(/^\d+$/);
       expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
       expect((await login()).statusCode).toBe(429);
+      // Refused before auth is asked.
+      expect(gw.auth.callsOf('registerUser')).toHaveLength(0);
+      expect(gw.auth.callsOf('loginUser')).toHaveLength(1);
       // The rest of the API is not affected.
       expect((await gw.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     } finally {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ledgerV1 } from '@finance/proto';
+import { stubError } from '@finance/testing';
+import { CREATED_AT, money, protoDate, protoTransaction, UPDATED_AT } from './support/builders.js';
 import { bearer, startTestGateway, type TestGateway } from './support/gateway.js';
 import { expectProblem, type Res } from './support/problems.js';
 import { upstreamFailureTests } from './support/upstream-failures.js';
@@ -18,10 +20,24 @@ afterAll(async () => {
 let userId: string;
 let token: string;
 beforeEach(async () => {
-  const seeded = await gw.fake.seedUser();
-  userId = seeded.user.id;
-  token = seeded.token;
+  gw.reset();
+  ({ userId, token } = await gw.caller());
+  // By default the ledger records what it is sent (with its currency, USD when none is given).
+  gw.ledger.on('createTransaction', (req) => ({ transaction: fromRequest(req), replayed: false }));
 });
+
+/** The transaction a ledger would answer for `req`. */
+const fromRequest = (req: ledgerV1.CreateTransactionRequest | ledgerV1.UpdateTransactionRequest) =>
+  protoTransaction({
+    userId: req.userId,
+    ...(req.amount !== undefined ? { amount: money(req.amount, req.currency ?? 'USD') } : {}),
+    ...(req.transactionType ? { transactionType: req.transactionType } : {}),
+    ...(req.date ? { date: req.date } : {}),
+    description: req.description ?? '',
+    ...(req.categoryId ? { categoryId: req.categoryId } : {}),
+  });
+const notFound = () => stubError('not_found', 'LEDGER_TRANSACTION_NOT_FOUND', 'Transaction not found.');
+const invalidField = (code: string, path: string, message: string) => stubError('invalid_argument', code, `${path}: ${message}`, { errors: [{ path, message }] });
 
 
 const TRANSACTION_KEYS = ['amount', 'category', 'category_id', 'created_at', 'currency', 'date', 'description', 'id', 'transaction_type', 'updated_at'];
@@ -38,7 +54,7 @@ const putRaw = (id: string, text: string) =>
 
 
 /** A 422 naming exactly these fields, decided by the gateway: the ledger was not asked. */
-async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, paths: string[]) {
+async function expectRefusedByGateway(send: () => Promise<Res>, rpc: Parameters<TestGateway['ledger']['callsOf']>[0], paths: string[]) {
   const before = gw.ledger.callsOf(rpc).length;
   const res = await send();
   const body = expectProblem(res, 422, 'VALIDATION_FAILED');
@@ -49,8 +65,10 @@ async function expectRefusedByGateway(send: () => Promise<Res>, rpc: string, pat
 }
 
 describe('POST /transactions', () => {
-  it('sends every field to CreateTransaction and answers 201 with the transaction in snake_case', async () => {
-    const category = gw.ledger.seedCategory(userId, { name: 'Food', color: '#AA5500', icon: 'utensils' });
+  it('sends every field to CreateTransaction and answers 201 with the ledger’s transaction in snake_case', async () => {
+    const category = { id: randomUUID(), name: 'Food', color: '#AA5500', icon: 'utensils' };
+    const answered = protoTransaction({ userId, amount: money('12.50', 'EUR'), date: protoDate('2026-03-14'), description: 'Lunch', categoryId: category.id, category });
+    gw.ledger.answer('createTransaction', { transaction: answered, replayed: false });
     const res = await post({ amount: '12.50', transaction_type: 'expense', date: '2026-03-14', description: 'Lunch', category_id: category.id.toUpperCase(), currency: 'EUR' });
     expect(res.statusCode).toBe(201);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -68,7 +86,7 @@ describe('POST /transactions', () => {
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(TRANSACTION_KEYS);
     expect(body).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      id: answered.id,
       amount: '12.50',
       currency: 'EUR',
       transaction_type: 'expense',
@@ -76,18 +94,19 @@ describe('POST /transactions', () => {
       description: 'Lunch',
       category_id: category.id,
       category: { id: category.id, name: 'Food', color: '#AA5500', icon: 'utensils' },
-      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      updated_at: expect.stringMatching(/Z$/),
+      created_at: CREATED_AT.toISOString(),
+      updated_at: UPDATED_AT.toISOString(),
     });
-    expect(res.headers.location).toBe(`/transactions/${body.id}`);
+    expect(res.headers.location).toBe(`/transactions/${answered.id}`);
   });
 
-  it('renders amounts with the currency’s decimal places (USD "7.00", JPY "1000", KWD "1.250")', async () => {
+  it('renders the ledger’s minor units with the currency’s decimal places (USD "7.00", JPY "1000", KWD "1.250")', async () => {
     for (const [amount, currency, shown] of [
       ['7', 'USD', '7.00'],
       ['1000', 'JPY', '1000'],
       ['1.25', 'KWD', '1.250'],
     ] as const) {
+      gw.ledger.answer('createTransaction', { transaction: protoTransaction({ amount: money(amount, currency) }), replayed: false });
       const res = await post({ ...valid, amount, currency });
       expect(res.statusCode).toBe(201);
       expect(res.json()).toMatchObject({ amount: shown, currency });
@@ -103,16 +122,17 @@ describe('POST /transactions', () => {
     ] as const) {
       const res = await post({ ...valid, amount });
       expect(res.statusCode).toBe(201);
-      expect(gw.ledger.lastRequest<ledgerV1.CreateTransactionRequest>('createTransaction').amount).toBe(sent);
+      expect(gw.ledger.lastRequest('createTransaction').amount).toBe(sent);
     }
-    expect((await postRaw('{"amount": 12.50, "transaction_type": "income", "date": "2026-03-14"}')).json()).toMatchObject({ amount: '12.50', transaction_type: 'income' });
+    expect((await postRaw('{"amount": 12.50, "transaction_type": "income", "date": "2026-03-14"}')).statusCode).toBe(201);
+    expect(gw.ledger.lastRequest('createTransaction')).toMatchObject({ amount: '12.5', transactionType: TransactionType.TRANSACTION_TYPE_INCOME });
   });
 
-  it('without currency the user’s base currency applies; without category it is uncategorized (null, not {})', async () => {
-    gw.fake.users.get(userId)!.user.baseCurrency = 'EUR';
+  it('without currency or category none is sent (the ledger applies the base currency); no category answers null, not {}', async () => {
+    gw.ledger.answer('createTransaction', { transaction: protoTransaction({ amount: money('12.50', 'EUR') }), replayed: false });
     const res = await post(valid);
     expect(res.statusCode).toBe(201);
-    const request = gw.ledger.lastRequest<ledgerV1.CreateTransactionRequest>('createTransaction');
+    const request = gw.ledger.lastRequest('createTransaction');
     expect(request.currency).toBeUndefined();
     expect(request.categoryId).toBeUndefined();
     expect(request.description).toBe('');
@@ -129,10 +149,10 @@ describe('POST /transactions', () => {
     const other = randomUUID();
     const res = await post({ ...valid, user_id: other, id: other, created_at: '2000-01-01T00:00:00Z' });
     expect(res.statusCode).toBe(201);
-    const request = gw.ledger.lastRequest<ledgerV1.CreateTransactionRequest>('createTransaction');
+    const request = gw.ledger.lastRequest('createTransaction');
     expect(request.userId).toBe(userId);
     expect(request).not.toHaveProperty('id');
-    expect(res.json().id).not.toBe(other);
+    expect(request).not.toHaveProperty('createdAt');
   });
 
   describe('422 from the gateway, naming the field, before any RPC', () => {
@@ -219,49 +239,50 @@ describe('POST /transactions', () => {
       ['a JSON number 10.5 in JPY', { amount: 10.5, currency: 'JPY' }, 'amount'],
       ['"0.001" in USD', { amount: '0.001' }, 'amount'],
       ['an unknown currency', { currency: 'XYZ' }, 'currency'],
-    ])('%s', async (_name, change, path) => {
+    ])('%s: the gateway forwards it, the ledger’s 422 comes back with its code, message and field', async (_name, change, path) => {
+      gw.ledger.fail('createTransaction', invalidField('LEDGER_INVALID_FIELDS', path, 'has more decimals than the currency allows'));
       const res = await post({ ...valid, ...change });
       const body = expectProblem(res, 422, 'LEDGER_INVALID_FIELDS');
-      expect(body.errors).toEqual([{ path, message: expect.any(String) }]);
+      expect(body.errors).toEqual([{ path, message: 'has more decimals than the currency allows' }]);
+      expect(body.detail).toBe(`${path}: has more decimals than the currency allows`);
+      expect(gw.ledger.lastRequest('createTransaction')).toMatchObject({ amount: String('amount' in change ? change.amount : valid.amount), ...('currency' in change ? { currency: change.currency } : {}) });
     });
 
-    it('a category of another user is an invalid category_id (422), not a way to probe it', async () => {
-      const stranger = await gw.fake.seedUser();
-      const theirs = gw.ledger.seedCategory(stranger.user.id);
-      const body = expectProblem(await post({ ...valid, category_id: theirs.id }), 422, 'LEDGER_UNKNOWN_CATEGORY');
-      expect(body.errors).toEqual([{ path: 'category_id', message: expect.any(String) }]);
+    it('an unknown category (also another user’s): the ledger’s LEDGER_UNKNOWN_CATEGORY → 422 on category_id', async () => {
+      gw.ledger.fail('createTransaction', invalidField('LEDGER_UNKNOWN_CATEGORY', 'category_id', 'is not one of your categories'));
+      const id = randomUUID();
+      const body = expectProblem(await post({ ...valid, category_id: id }), 422, 'LEDGER_UNKNOWN_CATEGORY');
+      expect(body.errors).toEqual([{ path: 'category_id', message: 'is not one of your categories' }]);
+      expect(gw.ledger.lastRequest('createTransaction').categoryId).toBe(id);
     });
   });
 
   describe('Idempotency-Key', () => {
-    it('is forwarded; a replay answers 201 with the same body and Idempotent-Replayed: true, creating nothing', async () => {
+    it('is forwarded; when the ledger says it replayed, 201 with its answer and Idempotent-Replayed: true', async () => {
       const key = `key-${randomUUID()}`;
-      const first = await post(valid, { 'idempotency-key': key });
+      const first = await post(valid, { 'Idempotency-Key': key });
       expect(first.statusCode).toBe(201);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
       expect(gw.ledger.lastRequest('createTransaction')).toMatchObject({ idempotencyKey: key });
-      const stored = gw.ledger.transactions.size;
 
-      const again = await post(valid, { 'Idempotency-Key': key });
+      const stored = protoTransaction({ userId });
+      gw.ledger.answer('createTransaction', { transaction: stored, replayed: true });
+      const again = await post(valid, { 'idempotency-key': key });
       expect(again.statusCode).toBe(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
-      expect(again.json()).toEqual(first.json());
-      expect(again.headers.location).toBe(first.headers.location);
-      expect(gw.ledger.transactions.size).toBe(stored);
+      expect(again.json().id).toBe(stored.id);
+      expect(again.headers.location).toBe(`/transactions/${stored.id}`);
     });
 
-    it('the same key with a different body → the ledger’s 422', async () => {
-      const key = randomUUID();
-      expect((await post(valid, { 'idempotency-key': key })).statusCode).toBe(201);
-      const body = expectProblem(await post({ ...valid, amount: '99.00' }, { 'idempotency-key': key }), 422, 'LEDGER_IDEMPOTENCY_KEY_REUSED');
-      expect(body.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
+    it('the same key with a different body → the ledger’s 422 naming Idempotency-Key', async () => {
+      gw.ledger.fail('createTransaction', invalidField('LEDGER_IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key', 'was used with a different body'));
+      const body = expectProblem(await post({ ...valid, amount: '99.00' }, { 'idempotency-key': randomUUID() }), 422, 'LEDGER_IDEMPOTENCY_KEY_REUSED');
+      expect(body.errors).toEqual([{ path: 'Idempotency-Key', message: 'was used with a different body' }]);
     });
 
-    it('without the header nothing is replayed: two POSTs make two transactions', async () => {
-      const a = await post(valid);
-      const b = await post(valid);
-      expect(a.json().id).not.toBe(b.json().id);
-      expect(gw.ledger.lastRequest<ledgerV1.CreateTransactionRequest>('createTransaction').idempotencyKey).toBeUndefined();
+    it('without the header no key is sent', async () => {
+      expect((await post(valid)).statusCode).toBe(201);
+      expect(gw.ledger.lastRequest('createTransaction').idempotencyKey).toBeUndefined();
     });
 
     it.each([
@@ -284,6 +305,7 @@ describe('POST /transactions', () => {
 
 describe('GET /transactions', () => {
   it('sends the limit and every filter to ListTransactions (the cursor: see paging below)', async () => {
+    gw.ledger.answer('listTransactions', { items: [], page: { nextCursor: '' } });
     const categoryId = randomUUID();
     const res = await get(
       `/transactions?limit=10&from=2026-01-01&to=2026-01-31&transaction_type=income&category_id=${categoryId.toUpperCase()}&q=Coffee%20beans`,
@@ -302,6 +324,7 @@ describe('GET /transactions', () => {
   });
 
   it('defaults: limit 50, first page, no filters; unknown query parameters are ignored', async () => {
+    gw.ledger.answer('listTransactions', { items: [], page: { nextCursor: '' } });
     const res = await get(`/transactions?foo=bar&user_id=${randomUUID()}&sort=amount`);
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('listTransactions')).toEqual({
@@ -315,34 +338,38 @@ describe('GET /transactions', () => {
     });
   });
 
-  it('answers the items in the ledger’s order (newest date first) and passes the cursor through until next_cursor is null', async () => {
-    for (const date of ['2026-01-05', '2026-03-01', '2026-02-10']) gw.ledger.seedTransaction(userId, { date });
+  it('answers the items in the ledger’s order and passes the cursor both ways until the ledger’s is empty (null)', async () => {
+    const dates = ['2026-03-01', '2026-02-10', '2026-01-05'];
+    const [a, b, c] = dates.map((date) => protoTransaction({ userId, date: protoDate(date) }));
+    gw.ledger.on('listTransactions', (req) =>
+      req.page?.cursor === '' ? { items: [a!, b!], page: { nextCursor: 'opaque-cursor/2' } } : { items: [c!], page: { nextCursor: '' } },
+    );
     const first = await get('/transactions?limit=2');
     expect(first.statusCode).toBe(200);
     expect(first.json().items.map((t: { date: string }) => t.date)).toEqual(['2026-03-01', '2026-02-10']);
-    const cursor = first.json().next_cursor;
-    expect(cursor).toEqual(expect.any(String));
+    expect(first.json().next_cursor).toBe('opaque-cursor/2');
 
-    const second = await get(`/transactions?limit=2&cursor=${encodeURIComponent(cursor)}`);
-    expect(gw.ledger.lastRequest<ledgerV1.ListTransactionsRequest>('listTransactions').page).toEqual({ limit: 2, cursor });
-    expect(second.json()).toEqual({ items: [expect.objectContaining({ date: '2026-01-05' })], next_cursor: null });
+    const second = await get(`/transactions?limit=2&cursor=${encodeURIComponent('opaque-cursor/2')}`);
+    expect(gw.ledger.lastRequest('listTransactions').page).toEqual({ limit: 2, cursor: 'opaque-cursor/2' });
+    expect(second.json()).toEqual({ items: [expect.objectContaining({ id: c!.id, date: '2026-01-05' })], next_cursor: null });
   });
 
-  it('lists only the caller’s transactions, each in full', async () => {
-    const stranger = await gw.fake.seedUser();
-    gw.ledger.seedTransaction(stranger.user.id);
-    const category = gw.ledger.seedCategory(userId, { name: 'Rent', color: '#000000' });
-    gw.ledger.seedTransaction(userId, { amount: '950.00', type: TransactionType.TRANSACTION_TYPE_EXPENSE, categoryId: category.id, description: 'March rent' });
+  it('each item in full, its category embedded', async () => {
+    const category = { id: randomUUID(), name: 'Rent', color: '#000000' };
+    const t = protoTransaction({ userId, amount: money('950.00'), categoryId: category.id, category, description: 'March rent' });
+    gw.ledger.answer('listTransactions', { items: [t], page: { nextCursor: '' } });
     const items = (await get('/transactions')).json().items;
     expect(items).toEqual([
-      expect.objectContaining({ amount: '950.00', description: 'March rent', category_id: category.id, category: { id: category.id, name: 'Rent', color: '#000000', icon: null } }),
+      expect.objectContaining({ id: t.id, amount: '950.00', description: 'March rent', category_id: category.id, category: { id: category.id, name: 'Rent', color: '#000000', icon: null } }),
     ]);
     expect(Object.keys(items[0]).sort()).toEqual(TRANSACTION_KEYS);
   });
 
   it('a tampered cursor → the ledger’s 422 naming cursor', async () => {
+    gw.ledger.fail('listTransactions', invalidField('LEDGER_INVALID_CURSOR', 'cursor', 'is not a cursor this service issued'));
     const body = expectProblem(await get('/transactions?cursor=not-a-real-cursor'), 422, 'LEDGER_INVALID_CURSOR');
-    expect(body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    expect(body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+    expect(gw.ledger.lastRequest('listTransactions').page?.cursor).toBe('not-a-real-cursor');
   });
 
   it.each([
@@ -365,14 +392,23 @@ describe('GET /transactions', () => {
   });
 
   it('limit 1 and 200 are accepted; from = to is one day', async () => {
+    gw.ledger.answer('listTransactions', { items: [], page: { nextCursor: '' } });
     expect((await get('/transactions?limit=1')).statusCode).toBe(200);
     expect((await get('/transactions?limit=200&from=2026-03-01&to=2026-03-01')).statusCode).toBe(200);
+    expect(gw.ledger.lastRequest('listTransactions')).toMatchObject({ page: { limit: 200, cursor: '' }, from: protoDate('2026-03-01'), to: protoDate('2026-03-01') });
   });
 });
 
 describe('GET /transactions/{id}', () => {
-  it('answers the transaction; the id goes to the ledger in lower case', async () => {
-    const t = gw.ledger.seedTransaction(userId, { amount: '3.5', currency: 'EUR', type: TransactionType.TRANSACTION_TYPE_INCOME, date: '2026-02-28', description: 'Refund' });
+  it('answers the ledger’s transaction; the id goes to the ledger in lower case', async () => {
+    const t = protoTransaction({
+      userId,
+      amount: money('3.5', 'EUR'),
+      transactionType: TransactionType.TRANSACTION_TYPE_INCOME,
+      date: protoDate('2026-02-28'),
+      description: 'Refund',
+    });
+    gw.ledger.answer('getTransaction', { transaction: t });
     const res = await get(`/transactions/${t.id.toUpperCase()}`);
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('getTransaction')).toEqual({ userId, id: t.id });
@@ -385,22 +421,21 @@ describe('GET /transactions/{id}', () => {
       description: 'Refund',
       category_id: null,
       category: null,
-      created_at: t.createdAt.toISOString(),
-      updated_at: t.updatedAt.toISOString(),
+      created_at: CREATED_AT.toISOString(),
+      updated_at: UPDATED_AT.toISOString(),
     });
   });
 
-  it('404 for another user’s transaction and for one that does not exist', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedTransaction(stranger.user.id);
-    const notMine = expectProblem(await get(`/transactions/${theirs.id}`), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
-    const missing = expectProblem(await get(`/transactions/${randomUUID()}`), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
-    expect(notMine.detail).toBe(missing.detail);
+  it('the ledger’s NOT_FOUND (missing, or another user’s) → 404 with its code and message', async () => {
+    gw.ledger.fail('getTransaction', notFound());
+    const body = expectProblem(await get(`/transactions/${randomUUID()}`), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
+    expect(body.detail).toBe('Transaction not found.');
   });
 });
 
 describe('a path id that is not a UUID cannot exist: 404, not 422, and the ledger is not asked', () => {
   it('the answer is the one the ledger gives for an id that does not exist', async () => {
+    gw.ledger.fail('getTransaction', notFound());
     const malformed = expectProblem(await get('/transactions/nope'), 404);
     const missing = expectProblem(await get(`/transactions/${randomUUID()}`), 404);
     const { instance: _a, ...malformedCore } = malformed;
@@ -420,9 +455,15 @@ describe('a path id that is not a UUID cannot exist: 404, not 422, and the ledge
 });
 
 describe('PUT /transactions/{id}', () => {
-  it('sends only the fields given; the others stay as they were', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const t = gw.ledger.seedTransaction(userId, { amount: '20.00', date: '2026-03-03', description: 'Taxi', categoryId: category.id });
+  const id = randomUUID();
+  beforeEach(() => {
+    gw.ledger.on('updateTransaction', (req) => ({ transaction: { ...fromRequest(req), id: req.id } }));
+  });
+
+  it('sends only the fields given (the ledger keeps the others) and answers the ledger’s transaction', async () => {
+    const categoryId = randomUUID();
+    const t = protoTransaction({ id, userId, amount: money('25.00'), date: protoDate('2026-03-03'), description: 'Taxi', categoryId });
+    gw.ledger.answer('updateTransaction', { transaction: t });
     const res = await put(t.id, { amount: '25.00' });
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('updateTransaction')).toEqual({
@@ -435,12 +476,13 @@ describe('PUT /transactions/{id}', () => {
       categoryId: undefined,
       currency: undefined,
     });
-    expect(res.json()).toMatchObject({ id: t.id, amount: '25.00', date: '2026-03-03', description: 'Taxi', category_id: category.id, transaction_type: 'expense' });
+    expect(res.json()).toMatchObject({ id: t.id, amount: '25.00', date: '2026-03-03', description: 'Taxi', category_id: categoryId, transaction_type: 'expense' });
   });
 
   it('maps every field', async () => {
-    const t = gw.ledger.seedTransaction(userId);
-    const category = gw.ledger.seedCategory(userId, { name: 'Salary', color: '#00FF00', icon: 'coins' });
+    const t = { id };
+    const category = { id: randomUUID(), name: 'Salary', color: '#00FF00', icon: 'coins' };
+    gw.ledger.on('updateTransaction', (req) => ({ transaction: { ...fromRequest(req), id: req.id, category } }));
     const res = await put(t.id, { amount: 1000, transaction_type: 'income', date: '2026-04-30', description: 'April', category_id: category.id, currency: 'JPY' });
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('updateTransaction')).toEqual({
@@ -464,25 +506,32 @@ describe('PUT /transactions/{id}', () => {
   });
 
   it('category_id: null → uncategorized ("" on the wire); description: null → none', async () => {
-    const category = gw.ledger.seedCategory(userId);
-    const t = gw.ledger.seedTransaction(userId, { categoryId: category.id, description: 'x' });
+    const t = { id };
     const res = await put(t.id, { category_id: null, description: null });
     expect(res.statusCode).toBe(200);
     expect(gw.ledger.lastRequest('updateTransaction')).toMatchObject({ categoryId: '', description: '' });
     expect(res.json()).toMatchObject({ category_id: null, category: null, description: '' });
   });
 
-  it('an empty body changes nothing', async () => {
-    const t = gw.ledger.seedTransaction(userId, { amount: '5.00' });
-    const res = await put(t.id, {});
+  it('an empty body sends no field', async () => {
+    const res = await put(id, {});
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: t.id, amount: '5.00' });
+    expect(res.json()).toMatchObject({ id });
+    expect(gw.ledger.lastRequest('updateTransaction')).toEqual({
+      userId,
+      id,
+      amount: undefined,
+      transactionType: TransactionType.TRANSACTION_TYPE_UNSPECIFIED,
+      date: undefined,
+      description: undefined,
+      categoryId: undefined,
+      currency: undefined,
+    });
   });
 
   it('a user_id in the body has no effect', async () => {
-    const t = gw.ledger.seedTransaction(userId);
-    expect((await put(t.id, { user_id: randomUUID(), description: 'mine' })).statusCode).toBe(200);
-    expect(gw.ledger.lastRequest<ledgerV1.UpdateTransactionRequest>('updateTransaction').userId).toBe(userId);
+    expect((await put(id, { user_id: randomUUID(), description: 'mine' })).statusCode).toBe(200);
+    expect(gw.ledger.lastRequest('updateTransaction').userId).toBe(userId);
   });
 
   it.each([
@@ -498,44 +547,47 @@ describe('PUT /transactions/{id}', () => {
     ['category_id not a UUID', { category_id: 'groceries' }, ['category_id']],
     ['currency null', { currency: null }, ['currency']],
   ])('422 for %s, before any RPC', async (_name, payload, paths) => {
-    const t = gw.ledger.seedTransaction(userId);
-    await expectRefusedByGateway(() => put(t.id, payload), 'updateTransaction', paths);
+    await expectRefusedByGateway(() => put(id, payload), 'updateTransaction', paths);
   });
 
   it('422 for an amount written with an exponent', async () => {
-    const t = gw.ledger.seedTransaction(userId);
-    await expectRefusedByGateway(() => putRaw(t.id, '{"amount": 2e2}'), 'updateTransaction', ['amount']);
+    await expectRefusedByGateway(() => putRaw(id, '{"amount": 2e2}'), 'updateTransaction', ['amount']);
   });
 
-  it('the ledger’s 422 (too precise for the currency) and 404 (someone else’s) pass through', async () => {
-    const t = gw.ledger.seedTransaction(userId);
-    expectProblem(await put(t.id, { amount: '1.999' }), 422, 'LEDGER_INVALID_FIELDS');
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedTransaction(stranger.user.id, { description: 'theirs' });
-    expectProblem(await put(theirs.id, { description: 'hijacked' }), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
-    expect(gw.ledger.transactions.get(theirs.id)?.description).toBe('theirs');
+  it('the ledger’s 422 (too precise for the currency) and 404 (missing or someone else’s) pass through', async () => {
+    gw.ledger.fail('updateTransaction', invalidField('LEDGER_INVALID_FIELDS', 'amount', 'has more decimals than the currency allows'));
+    const invalid = expectProblem(await put(id, { amount: '1.999' }), 422, 'LEDGER_INVALID_FIELDS');
+    expect(invalid.errors).toEqual([{ path: 'amount', message: 'has more decimals than the currency allows' }]);
+    expect(gw.ledger.lastRequest('updateTransaction').amount).toBe('1.999');
+    gw.ledger.fail('updateTransaction', notFound());
+    expectProblem(await put(id, { description: 'hijacked' }), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
   });
 });
 
 describe('DELETE /transactions/{id}', () => {
-  it('204 with no body; afterwards it is 404', async () => {
-    const t = gw.ledger.seedTransaction(userId);
+  it('sends DeleteTransaction the caller and id; 204 with no body', async () => {
+    gw.ledger.answer('deleteTransaction', {});
+    const t = { id: randomUUID() };
     const res = await gw.app.inject({ method: 'DELETE', url: `/transactions/${t.id}`, headers: { ...bearer(token), 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
     expect(gw.ledger.lastRequest('deleteTransaction')).toEqual({ userId, id: t.id });
-    expectProblem(await get(`/transactions/${t.id}`), 404);
-    expectProblem(await gw.app.inject({ method: 'DELETE', url: `/transactions/${t.id}`, headers: bearer(token) }), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
   });
 
-  it('404 for another user’s transaction, which stays', async () => {
-    const stranger = await gw.fake.seedUser();
-    const theirs = gw.ledger.seedTransaction(stranger.user.id);
-    expectProblem(await gw.app.inject({ method: 'DELETE', url: `/transactions/${theirs.id}`, headers: bearer(token) }), 404);
-    expect(gw.ledger.transactions.has(theirs.id)).toBe(true);
+  it('the ledger’s NOT_FOUND (gone, or another user’s) → 404 with its code', async () => {
+    gw.ledger.fail('deleteTransaction', notFound());
+    expectProblem(await gw.app.inject({ method: 'DELETE', url: `/transactions/${randomUUID()}`, headers: bearer(token) }), 404, 'LEDGER_TRANSACTION_NOT_FOUND');
   });
 });
 
 describe('ledger failures', () => {
-  upstreamFailureTests('ledger', ['/transactions'], () => ({ gw, token }));
+  upstreamFailureTests(
+    'ledger',
+    ['/transactions', `/transactions/${randomUUID()}`],
+    (local) => {
+      local.ledger.answer('listTransactions', { items: [], page: { nextCursor: '' } });
+      local.ledger.answer('getTransaction', { transaction: protoTransaction() });
+    },
+    () => ({ gw, token }),
+  );
 });

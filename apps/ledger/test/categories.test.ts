@@ -28,7 +28,7 @@ async function categoryDeletedEvents(categoryId: string) {
 
 describe('CreateCategory / GetCategory', () => {
   test('trims the name, stores the colour in upper case and answers the category', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { category } = await h.client.createCategory({ userId, name: '  Groceries  ', color: '#a1b2c3', icon: '🛒' });
     expect(category).toMatchObject({ name: 'Groceries', color: '#A1B2C3', icon: '🛒' });
     expect(category!.createdAt).toBeInstanceOf(Date);
@@ -38,7 +38,7 @@ describe('CreateCategory / GetCategory', () => {
   });
 
   test('the same name in any case twice for one user is a 409; another user may use it', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     await h.client.createCategory({ userId, name: 'Food', color: '#000000' });
     expect(await rejected(h.client.createCategory({ userId, name: ' FOOD ', color: '#111111' }))).toMatchObject({
       status: status.ALREADY_EXISTS,
@@ -46,12 +46,12 @@ describe('CreateCategory / GetCategory', () => {
       code: 'LEDGER_CATEGORY_NAME_TAKEN',
       errors: [{ path: 'name' }],
     });
-    const other = await registerUser(h);
+    const other = registerUser(h);
     await expect(h.client.createCategory({ userId: other, name: 'food', color: '#000000' })).resolves.toBeTruthy();
   });
 
   test('ten concurrent creates of one name: exactly one wins, the rest are 409', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.client.createCategory({ userId, name: i % 2 ? 'Race' : 'RACE', color: '#000000' })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r) => r.status === 'rejected')) {
@@ -66,13 +66,13 @@ describe('CreateCategory / GetCategory', () => {
     ['a three-digit colour', 'color', { name: 'x', color: '#fff' }],
     ['an icon of 101 characters', 'icon', { name: 'x', color: '#000000', icon: 'i'.repeat(101) }],
   ])('%s → 422 on path %s', async (_, path, input) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     expect(await rejected(h.client.createCategory({ userId, ...input }))).toMatchObject({ httpStatus: 422, errors: [{ path }] });
   });
 
   test("another user's, unknown and malformed ids are NOT_FOUND", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const category = await createCategory(h, owner);
     for (const id of [category.id, randomUUID(), 'x', '']) {
       expect(await rejected(h.client.getCategory({ userId: stranger, id }))).toMatchObject({ httpStatus: 404, code: 'LEDGER_CATEGORY_NOT_FOUND' });
@@ -82,8 +82,8 @@ describe('CreateCategory / GetCategory', () => {
 
 describe('ListCategories', () => {
   test('ordered by name regardless of case, paged with a cursor, only the user’s own', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+    const userId = registerUser(h);
+    const other = registerUser(h);
     await h.client.createCategory({ userId: other, name: 'aaa', color: '#000000' });
     for (const name of ['banana', 'Apple', 'cherry', 'apricot', 'Blueberry']) await h.client.createCategory({ userId, name, color: '#000000' });
     const names: string[] = [];
@@ -98,7 +98,7 @@ describe('ListCategories', () => {
   });
 
   test('bad limit and cursor are 422; a transaction cursor is not a category cursor', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     for (let i = 0; i < 3; i++) await h.client.createTransaction(newTransaction(userId));
     const { page } = await h.client.listTransactions({ userId, ...noFilter, page: { limit: 1, cursor: '' } });
     expect(await rejected(h.client.listCategories({ userId, page: { limit: 1, cursor: page!.nextCursor } }))).toMatchObject({ httpStatus: 422, code: 'LEDGER_INVALID_CURSOR', errors: [{ path: 'cursor' }] });
@@ -108,7 +108,7 @@ describe('ListCategories', () => {
 
 describe('UpdateCategory', () => {
   test('changes the fields given; icon "" removes the icon; the new name shows in transactions', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { category } = await h.client.createCategory({ userId, name: 'Fun', color: '#123456', icon: '🎉' });
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { categoryId: category!.id }));
     const { category: renamed } = await h.client.updateCategory({ userId, id: category!.id, name: 'Leisure', icon: '' });
@@ -120,7 +120,7 @@ describe('UpdateCategory', () => {
   });
 
   test("renaming to another category's name is a 409; changing only its case is fine", async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     await createCategory(h, userId, 'Home');
     const car = await createCategory(h, userId, 'Car');
     expect(await rejected(h.client.updateCategory({ userId, id: car.id, name: 'HOME' }))).toMatchObject({ httpStatus: 409, code: 'LEDGER_CATEGORY_NAME_TAKEN' });
@@ -128,8 +128,8 @@ describe('UpdateCategory', () => {
   });
 
   test("another user's category is NOT_FOUND and unchanged; bad values are 422", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const category = await createCategory(h, owner, 'Mine');
     expect(await rejected(h.client.updateCategory({ userId: stranger, id: category.id, name: 'Stolen' }))).toMatchObject({ httpStatus: 404 });
     expect(await rejected(h.client.updateCategory({ userId: owner, id: category.id, color: 'blue' }))).toMatchObject({ httpStatus: 422, errors: [{ path: 'color' }] });
@@ -139,7 +139,7 @@ describe('UpdateCategory', () => {
 
 describe('DeleteCategory', () => {
   test('without reassign_to its transactions stay, uncategorized; ledger.category.deleted.v1 says so', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId);
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { categoryId: category.id }));
     await h.client.deleteCategory({ userId, id: category.id });
@@ -155,7 +155,7 @@ describe('DeleteCategory', () => {
   });
 
   test('with reassign_to its transactions move there, and the event names it', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const from = await createCategory(h, userId, 'Old');
     const to = await createCategory(h, userId, 'New');
     const ids = [];
@@ -176,7 +176,7 @@ describe('DeleteCategory', () => {
     ['an unknown category', () => randomUUID()],
     ['a malformed id', () => 'elsewhere'],
   ])('reassign_to %s → 422 on path reassign_to; nothing changes', async (_, target) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId);
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { categoryId: category.id }));
     expect(await rejected(h.client.deleteCategory({ userId, id: category.id, reassignTo: target(category) }))).toMatchObject({
@@ -188,8 +188,8 @@ describe('DeleteCategory', () => {
   });
 
   test("another user's category: deleting it is NOT_FOUND, reassigning to it is a 422", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const ownersCategory = await createCategory(h, owner);
     const strangersCategory = await createCategory(h, stranger);
     expect(await rejected(h.client.deleteCategory({ userId: stranger, id: ownersCategory.id }))).toMatchObject({ httpStatus: 404, code: 'LEDGER_CATEGORY_NOT_FOUND' });
@@ -202,7 +202,7 @@ describe('DeleteCategory', () => {
   });
 
   test('two categories deleted at once, each reassigning to the other: one succeeds, the other is a 422, no deadlock', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const a = await createCategory(h, userId);
     const b = await createCategory(h, userId);
     await h.client.createTransaction(newTransaction(userId, { categoryId: a.id }));

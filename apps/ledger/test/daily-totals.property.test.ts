@@ -162,7 +162,7 @@ describe('daily totals', () => {
   });
 
   test('sums read the daily totals: exact beyond int64 per day, and a bulk insert counts once per row', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     // 3 × 4e18 minor units on one day: each fits int64, the day's total does not (numeric column).
     await h.orm.em.fork().execute(
       `insert into ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, created_at, updated_at)

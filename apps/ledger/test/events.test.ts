@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { namespacedStream, namespacedSubject } from '@finance/events';
 import { inspector, streamMessages, waitFor } from '@finance/testing';
-import { countRows, createCategory, date, INCOME, newTransaction, registerUser, startLedgerHarness, type LedgerHarness } from './helpers.js';
+import { userDeleted } from '@finance/events/contracts/auth';
+import { countRows, createCategory, date, INCOME, newTransaction, publishEvent, registerUser, startLedgerHarness, type LedgerHarness } from './helpers.js';
 
 let h: LedgerHarness;
 let nats: Awaited<ReturnType<typeof inspector>>;
@@ -38,7 +38,7 @@ async function eventsOf(userId: string, subject: Subject, count: number) {
 
 describe('transaction events', () => {
   test('created, updated (before and after) and deleted, with the snapshot of the contract', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId);
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { amount: '12.34', currency: 'EUR', date: date('2026-04-01'), categoryId: category.id }));
     const id = transaction!.id;
@@ -72,7 +72,7 @@ describe('transaction events', () => {
   });
 
   test('a failed create publishes nothing', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     await h.client.createTransaction(newTransaction(userId, { categoryId: '00000000-0000-4000-8000-000000000000' })).catch(() => undefined);
     await h.client.createTransaction(newTransaction(userId));
     await eventsOf(userId, 'ledger.transaction.created.v1', 1);
@@ -81,10 +81,12 @@ describe('transaction events', () => {
   });
 });
 
+// auth.user.deleted.v1 is published here as auth's outbox relay would; that auth really publishes
+// it when a user is deleted is e2e's (auth-users.e2e.test.ts, "all of its data in every service is erased").
 describe('erasure', () => {
-  test('deleting the user in auth erases every ledger row of that user, and only theirs', async () => {
-    const userId = await registerUser(h);
-    const bystander = await registerUser(h);
+  test('auth.user.deleted.v1 erases every ledger row of that user, and only theirs', async () => {
+    const userId = registerUser(h);
+    const bystander = registerUser(h);
     const category = await createCategory(h, userId);
     for (let i = 0; i < 3; i++) await h.client.createTransaction(newTransaction(userId, { categoryId: category.id, idempotencyKey: `k${i}` }));
     await h.client.createTransaction(newTransaction(bystander, { idempotencyKey: 'k0' }));
@@ -92,7 +94,7 @@ describe('erasure', () => {
     expect(await countRows(h, 'transaction', userId)).toBe(3);
     expect(await countRows(h, 'idempotency_key', userId)).toBe(3);
 
-    await h.authClient.deleteUser({ userId });
+    await publishEvent(h, userDeleted, { user_id: userId });
 
     await waitFor(
       async () =>
@@ -105,9 +107,9 @@ describe('erasure', () => {
   });
 
   test('a redelivered auth.user.deleted.v1 is handled once (recorded as processed)', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     await h.client.createTransaction(newTransaction(userId));
-    await h.authClient.deleteUser({ userId });
+    const { data: original } = await publishEvent(h, userDeleted, { user_id: userId });
     await waitFor(async () => (await countRows(h, 'transaction', userId)) === 0, { timeoutMs: 10_000 });
     const processed = await h.orm.em.fork().execute<{ consumer: string }[]>('select consumer from ledger.processed_event');
     expect(processed.map((p) => p.consumer)).toContain(`${h.namespace}_ledger-user-deleted`);
@@ -118,15 +120,11 @@ describe('erasure', () => {
       [userId],
     );
     // The very same event again (a plain publish: no message id, so the stream keeps the copy) ...
-    const subject = namespacedSubject(h.namespace, 'auth.user.deleted.v1');
-    const original = (await streamMessages(nats.jsm, namespacedStream(h.namespace, 'AUTH'))).find(
-      (m) => m.subject === subject && m.json<{ user_id: string }>().user_id === userId,
-    )!;
-    nats.nc.publish(subject, original.data);
+    nats.nc.publish(namespacedSubject(h.namespace, userDeleted.subject), original);
     // ... followed by a new event for someone else: once that one is handled, the copy before it was too.
-    const marker = await registerUser(h);
+    const marker = registerUser(h);
     await h.client.createTransaction(newTransaction(marker));
-    nats.nc.publish(subject, JSON.stringify({ event_id: randomUUID(), occurred_at: new Date().toISOString(), user_id: marker }));
+    await publishEvent(h, userDeleted, { user_id: marker });
     await waitFor(async () => (await countRows(h, 'transaction', marker)) === 0, { timeoutMs: 10_000, message: 'the marker event' });
     expect(await countRows(h, 'category', userId)).toBe(1);
   });

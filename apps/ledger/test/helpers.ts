@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { EventContract, EventInput } from '@finance/events';
+import { publishEvent as publishContractEvent } from '@finance/events/testing';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
-import { ledgerV1 } from '@finance/proto';
-import type { RunningAuthService } from '@finance/auth';
-import { sharedServiceEnv, startTestAuthService, testLogLevel, type AuthClient } from '@finance/test-auth';
-import { createTestDatabase, date, deleteNamespaceStreams, randomNamespace, TcpProxy, testNatsUrl, type TestDatabase } from '@finance/testing';
+import { authV1, ledgerV1 } from '@finance/proto';
+import {
+  createTestDatabase,
+  date,
+  deleteNamespaceStreams,
+  GrpcStub,
+  randomNamespace,
+  stubError,
+  TcpProxy,
+  testNatsUrl,
+  type TestDatabase,
+} from '@finance/testing';
 import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
 import { openLedgerDatabase } from '../src/persistence/database.js';
 
@@ -11,64 +21,137 @@ export const { TransactionType, SumGrouping } = ledgerV1;
 export const EXPENSE = ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE;
 export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
 
+/** TEST_LOG_LEVEL (default silent): `TEST_LOG_LEVEL=debug` shows the service's log. */
+const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
+
+export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
+
+/** What the auth stub answers about a user. */
+export interface Profile {
+  baseCurrency: string;
+  timezone: string;
+}
+
 export interface LedgerHarness {
   db: TestDatabase;
   config: LedgerConfig;
   namespace: string;
-  auth: RunningAuthService;
   ledger: RunningLedgerService;
-  authClient: AuthClient;
+  /** Auth as the ledger meets it: a scripted stub (GetUser answers `profiles`; see scriptAuth). */
+  auth: AuthStub;
+  /** The users the auth stub knows, by id (registerUser adds to it). */
+  profiles: Map<string, Profile>;
   client: GrpcClient<typeof ledgerV1.LedgerServiceService>;
   /** The ledger schema seen directly, for assertions and for holding locks. */
   orm: MikroORM;
-  /** Present when started with `authProxy`: the ledger reaches auth only through it. */
+  /** Present when started with `authProxy`: the ledger reaches the auth stub only through it. */
   authProxy?: TcpProxy;
   close(): Promise<void>;
 }
 
+/** The authV1.User the stub answers for a profile. */
+export const authUser = (id: string, profile: Profile): authV1.User => ({
+  id,
+  email: `${id}@example.com`,
+  username: `u${id.slice(0, 8)}`,
+  isActive: true,
+  baseCurrency: profile.baseCurrency,
+  timezone: profile.timezone,
+  notificationPreferences: undefined,
+  createdAt: undefined,
+  updatedAt: undefined,
+});
+
 /**
- * A real auth service and the ledger service in-process, on one fresh database and one event
- * namespace, with real gRPC clients. Users are registered through auth; the ledger asks auth
- * for base currencies and hears auth.user.deleted.v1 on NATS.
+ * The stub's standing script: GetUser answers the profile of a known user; for an unknown one it
+ * answers what auth answers for a deleted account (UNAUTHENTICATED, AUTH_USER_NOT_FOUND). Any other
+ * RPC is unscripted. A test that scripts its own answers calls this again afterwards.
+ */
+export function scriptAuth(h: Pick<LedgerHarness, 'auth' | 'profiles'>): void {
+  h.auth.reset();
+  h.auth.on('getUser', ({ userId }) => {
+    const profile = h.profiles.get(userId);
+    if (!profile) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
+    return { user: authUser(userId, profile) };
+  });
+}
+
+/**
+ * The ledger service in-process on one fresh database and one event namespace (real PostgreSQL and
+ * NATS), with a scripted auth stub in place of the auth service and a real gRPC client. Users are
+ * random ids the stub knows (registerUser); events other services publish are published by the
+ * test itself (publishEvent).
  */
 export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Promise<LedgerHarness> {
   const db = await createTestDatabase();
   const namespace = randomNamespace();
-  const common = sharedServiceEnv(db.url, namespace);
-  const { auth, authClient, stop: stopAuth } = await startTestAuthService(common);
-  const authPort = Number(auth.address.slice(auth.address.lastIndexOf(':') + 1));
-  const authProxy = opts.authProxy ? await TcpProxy.start('127.0.0.1', authPort) : undefined;
-  const config = ledgerConfigSchema.parse({
-    ...common,
-    LEDGER_GRPC_ADDR: '127.0.0.1:0',
-    AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
-  });
-  const ledger = await startLedgerService(config, createLogger('ledger-test', testLogLevel));
-  const client = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
-  const orm = await openLedgerDatabase(db.url, createLogger('ledger-test-db', testLogLevel));
-  return {
-    db,
-    config,
-    namespace,
-    auth,
-    ledger,
-    authClient,
-    client,
-    orm,
-    ...(authProxy ? { authProxy } : {}),
-    async close() {
-      client.$channel.close();
-      await ledger.stop();
-      await stopAuth();
-      await authProxy?.close();
-      await orm.close();
-      await db.drop();
-      await deleteNamespaceStreams(testNatsUrl(), namespace);
-    },
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
   };
+  try {
+    const auth = await GrpcStub.start(authV1.AuthServiceService);
+    stoppers.push(() => auth.stop());
+    const authProxy = opts.authProxy ? await TcpProxy.start('127.0.0.1', auth.port) : undefined;
+    if (authProxy) stoppers.push(() => authProxy.close());
+    const config = ledgerConfigSchema.parse({
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      EVENT_NAMESPACE: namespace,
+      LOG_LEVEL: testLogLevel,
+      LEDGER_GRPC_ADDR: '127.0.0.1:0',
+      AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
+    });
+    const ledger = await startLedgerService(config, createLogger('ledger-test', testLogLevel));
+    stoppers.push(() => ledger.stop());
+    const client = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
+    stoppers.push(async () => client.$channel.close());
+    const orm = await openLedgerDatabase(db.url, createLogger('ledger-test-db', testLogLevel));
+    stoppers.push(() => orm.close());
+    const h: LedgerHarness = {
+      db,
+      config,
+      namespace,
+      ledger,
+      auth,
+      profiles: new Map(),
+      client,
+      orm,
+      ...(authProxy ? { authProxy } : {}),
+      async close() {
+        await stopAll();
+        await db.drop();
+        await deleteNamespaceStreams(testNatsUrl(), namespace);
+      },
+    };
+    scriptAuth(h);
+    return h;
+  } catch (err) {
+    // A half-started harness must not keep jest alive or leave a database behind.
+    await stopAll().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw err;
+  }
 }
 
-export { registerUser } from '@finance/test-auth';
+/** A new user the auth stub knows (base currency USD, time zone UTC unless given); returns its id. */
+export function registerUser(h: Pick<LedgerHarness, 'profiles'>, profile: Partial<Profile> = {}): string {
+  const userId = randomUUID();
+  h.profiles.set(userId, { baseCurrency: 'USD', timezone: 'UTC', ...profile });
+  return userId;
+}
+
+/** Changes what the auth stub answers about a user, as a profile update in auth would. */
+export function updateProfile(h: Pick<LedgerHarness, 'profiles'>, userId: string, fields: Partial<Profile>): void {
+  const profile = h.profiles.get(userId);
+  if (!profile) throw new Error(`updateProfile: the auth stub does not know ${userId}`);
+  h.profiles.set(userId, { ...profile, ...fields });
+}
+
+/** Publishes an event of another service's contract in the harness's namespace, as its producer would. */
+export const publishEvent = <C extends EventContract<string, any>>(h: Pick<LedgerHarness, 'namespace'>, contract: C, input: EventInput<C>) =>
+  publishContractEvent(testNatsUrl(), h.namespace, contract, input);
+
 export { date, iso, rejected } from '@finance/testing';
 
 export function newTransaction(userId: string, overrides: Partial<ledgerV1.CreateTransactionRequest> = {}): ledgerV1.CreateTransactionRequest {

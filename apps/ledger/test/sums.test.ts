@@ -23,8 +23,8 @@ const row = (r: { transactionType: number; categoryId?: string | undefined; peri
 
 describe('SumTransactions', () => {
   test('by category: exact totals per type and currency, uncategorized without a category, other users excluded', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+    const userId = registerUser(h);
+    const other = registerUser(h);
     const food = await createCategory(h, userId, 'Food');
     const rent = await createCategory(h, userId, 'Rent');
     const add = (amount: string, extra: object = {}) => h.client.createTransaction(newTransaction(userId, { amount, date: date('2026-02-10'), ...extra }));
@@ -58,7 +58,7 @@ describe('SumTransactions', () => {
   });
 
   test('by month, week, day and year: periods start on the 1st, on Mondays, on Jan 1st; the range is inclusive', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const add = (d: string, amount: string, type = EXPENSE) => h.client.createTransaction(newTransaction(userId, { amount, date: date(d), transactionType: type }));
     await add('2026-03-01', '0.10'); // a Sunday: its week starts Monday 2026-02-23
     await add('2026-03-02', '0.10'); // a Monday
@@ -92,13 +92,13 @@ describe('SumTransactions', () => {
   });
 
   test('an empty range or a user without transactions sums to no rows', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [] });
     expect(rows).toEqual([]);
   });
 
   test('totals beyond int64 are refused, never wrapped', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     // 10 × ~10^18 fils: each fits a bigint, their sum does not.
     await Promise.all(Array.from({ length: 10 }, () => h.client.createTransaction(newTransaction(userId, { amount: '999999999999999.999', currency: 'KWD' }))));
     expect(await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_DAY, categoryIds: [] }))).toMatchObject({
@@ -116,15 +116,15 @@ describe('SumTransactions', () => {
     ['an unknown grouping', 'grouping', { grouping: 42 }],
     ['a malformed category id', 'category_ids', { categoryIds: ['food'] }],
   ])('%s → 422 on path %s', async (_, path, overrides) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     expect(
       await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [], ...overrides })),
     ).toMatchObject({ httpStatus: 422, errors: [{ path }] });
   });
 
   test("another user's category ids simply match nothing", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const category = await createCategory(h, owner);
     await h.client.createTransaction(newTransaction(owner, { categoryId: category.id }));
     const { rows } = await h.client.sumTransactions({ userId: stranger, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [category.id, randomUUID()] });

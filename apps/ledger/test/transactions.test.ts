@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
+import { stubError } from '@finance/testing';
 import {
   countRows,
   createCategory,
@@ -12,7 +13,9 @@ import {
   newTransaction,
   registerUser,
   rejected,
+  scriptAuth,
   startLedgerHarness,
+  updateProfile,
   type LedgerHarness,
 } from './helpers.js';
 
@@ -22,13 +25,18 @@ beforeAll(async () => {
   h = await startLedgerHarness();
 });
 
+// The ledger asks auth nothing the stub was not scripted for.
+afterEach(() => {
+  expect(h.auth.unscripted).toEqual([]);
+});
+
 afterAll(async () => {
   await h?.close();
 });
 
 describe('CreateTransaction', () => {
   test('records the amount in minor units with its currency and answers the transaction', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { transaction, replayed } = await h.client.createTransaction(newTransaction(userId, { amount: '12.50', currency: 'EUR', description: 'Lunch' }));
     expect(replayed).toBe(false);
     expect(transaction).toMatchObject({
@@ -51,10 +59,12 @@ describe('CreateTransaction', () => {
   });
 
   test('without a currency it takes the base currency from auth, as it is now', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
+    h.auth.calls.length = 0;
     const first = await h.client.createTransaction(newTransaction(userId, { currency: undefined, amount: '3' }));
     expect(first.transaction!.amount).toEqual({ minorUnits: '300', currency: 'USD' });
-    await h.authClient.updateUser({ userId, baseCurrency: 'JPY', notificationPreferences: undefined });
+    expect(h.auth.callsOf('getUser').map((c) => c.request)).toEqual([{ userId }]);
+    updateProfile(h, userId, { baseCurrency: 'JPY' });
     const second = await h.client.createTransaction(newTransaction(userId, { currency: undefined, amount: '300' }));
     expect(second.transaction!.amount).toEqual({ minorUnits: '300', currency: 'JPY' });
     // JPY has no minor unit: the base currency's precision applies.
@@ -64,15 +74,25 @@ describe('CreateTransaction', () => {
     });
   });
 
-  test('a user that auth no longer knows cannot use the base currency', async () => {
-    expect(await rejected(h.client.createTransaction(newTransaction(randomUUID(), { currency: undefined })))).toMatchObject({
-      httpStatus: 401,
-      code: 'LEDGER_USER_NOT_FOUND',
-    });
+  test.each([
+    ['unknown to it (UNAUTHENTICATED, as auth answers for a deleted account)', 'unauthenticated'],
+    ['NOT_FOUND', 'not_found'],
+  ] as const)('a user that auth no longer knows (%s) cannot use the base currency', async (_, kind) => {
+    const userId = registerUser(h);
+    h.auth.fail('getUser', stubError(kind, 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.'));
+    try {
+      expect(await rejected(h.client.createTransaction(newTransaction(userId, { currency: undefined })))).toMatchObject({
+        httpStatus: 401,
+        code: 'LEDGER_USER_NOT_FOUND',
+      });
+      expect(await countRows(h, 'transaction', userId)).toBe(0);
+    } finally {
+      scriptAuth(h);
+    }
   });
 
   test('embeds its category', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId, 'Food', '#aa00cc');
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { categoryId: category.id }));
     expect(transaction).toMatchObject({ categoryId: category.id, category: { id: category.id, name: 'Food', color: '#AA00CC', icon: undefined } });
@@ -97,21 +117,21 @@ describe('CreateTransaction', () => {
     ['a NUL in the description', 'description', { description: 'a\u0000b' }, expect.any(String)],
     ['a malformed category id', 'category_id', { categoryId: "1' or 1=1 --" }, 'is not one of your categories'],
   ])('%s → 422 on path %s, nothing recorded', async (_, path, overrides, message) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const err = await rejected(h.client.createTransaction(newTransaction(userId, overrides)));
     expect(err).toMatchObject({ status: status.INVALID_ARGUMENT, httpStatus: 422, errors: [{ path, message }] });
     expect(await countRows(h, 'transaction', userId)).toBe(0);
   });
 
   test('a description of exactly 1000 characters is kept whole', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(userId, { description: 'é'.repeat(1000) }));
     expect(transaction!.description).toBe('é'.repeat(1000));
   });
 
   test("another user's category, or an unknown one, is a 422 on category_id", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const category = await createCategory(h, owner);
     for (const categoryId of [category.id, randomUUID()]) {
       expect(await rejected(h.client.createTransaction(newTransaction(stranger, { categoryId })))).toMatchObject({
@@ -129,7 +149,7 @@ describe('CreateTransaction', () => {
   });
 
   test('50 concurrent creates all land', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => h.client.createTransaction(newTransaction(userId, { amount: `${i + 1}.00`, currency: i % 2 ? 'USD' : undefined }))),
     );
@@ -142,14 +162,14 @@ describe('CreateTransaction', () => {
 
 describe('GetTransaction', () => {
   test('answers the transaction as created', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(userId));
     expect((await h.client.getTransaction({ userId, id: transaction!.id })).transaction).toEqual(transaction);
   });
 
   test("another user's, an unknown and a malformed id are all NOT_FOUND", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(owner));
     for (const id of [transaction!.id, randomUUID(), 'nope', '', "' or 1=1"]) {
       expect(await rejected(h.client.getTransaction({ userId: stranger, id }))).toMatchObject({ status: status.NOT_FOUND, httpStatus: 404, code: 'LEDGER_TRANSACTION_NOT_FOUND' });
@@ -159,7 +179,7 @@ describe('GetTransaction', () => {
 
 describe('UpdateTransaction', () => {
   test('changes only the fields given and moves updated_at', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId, 'Travel');
     const { transaction: created } = await h.client.createTransaction(newTransaction(userId, { description: 'Train' }));
     const { transaction } = await h.client.updateTransaction({ userId, id: created!.id, amount: '20.05', categoryId: category.id, transactionType: 0, date: undefined });
@@ -177,7 +197,7 @@ describe('UpdateTransaction', () => {
   });
 
   test('type, date, description, uncategorizing and a new currency', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const category = await createCategory(h, userId);
     const { transaction: created } = await h.client.createTransaction(newTransaction(userId, { categoryId: category.id, amount: '12.50' }));
     const { transaction } = await h.client.updateTransaction({
@@ -198,7 +218,7 @@ describe('UpdateTransaction', () => {
   });
 
   test('bad values are 422 with their paths and change nothing', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { transaction: created } = await h.client.createTransaction(newTransaction(userId));
     const err = await rejected(
       h.client.updateTransaction({ userId, id: created!.id, amount: '0', date: date('2026-04-31'), description: 'd'.repeat(1001), transactionType: 0 }),
@@ -208,8 +228,8 @@ describe('UpdateTransaction', () => {
   });
 
   test("another user's transaction is NOT_FOUND and another user's category is a 422", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(owner));
     const strangersOwn = (await h.client.createTransaction(newTransaction(stranger))).transaction!;
     const ownersCategory = await createCategory(h, owner);
@@ -224,7 +244,7 @@ describe('UpdateTransaction', () => {
 
 describe('DeleteTransaction', () => {
   test('deletes it once; then it is gone', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(userId));
     await h.client.deleteTransaction({ userId, id: transaction!.id });
     expect(await rejected(h.client.getTransaction({ userId, id: transaction!.id }))).toMatchObject({ httpStatus: 404 });
@@ -232,8 +252,8 @@ describe('DeleteTransaction', () => {
   });
 
   test("another user's transaction is NOT_FOUND and stays", async () => {
-    const owner = await registerUser(h);
-    const stranger = await registerUser(h);
+    const owner = registerUser(h);
+    const stranger = registerUser(h);
     const { transaction } = await h.client.createTransaction(newTransaction(owner));
     expect(await rejected(h.client.deleteTransaction({ userId: stranger, id: transaction!.id }))).toMatchObject({ httpStatus: 404, code: 'LEDGER_TRANSACTION_NOT_FOUND' });
     expect(await rejected(h.client.deleteTransaction({ userId: stranger, id: 'not-a-uuid' }))).toMatchObject({ httpStatus: 404 });
@@ -245,8 +265,8 @@ describe('ListTransactions', () => {
   const noFilter = { transactionType: 0, from: undefined, to: undefined } as const;
 
   test('newest date first, id breaking ties; only the user’s own; limit and next_cursor', async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
+    const userId = registerUser(h);
+    const other = registerUser(h);
     await h.client.createTransaction(newTransaction(other, { date: date('2026-01-02') }));
     const dates = ['2026-01-01', '2026-01-03', '2026-01-02', '2026-01-03', '2026-01-03'];
     const created = [];
@@ -264,7 +284,7 @@ describe('ListTransactions', () => {
   });
 
   test('one day’s transactions come newest-recorded first (ids are time-ordered)', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const recorded = [];
     for (const description of ['breakfast', 'lunch', 'dinner', 'late snack']) {
       recorded.push((await h.client.createTransaction(newTransaction(userId, { date: date('2026-04-01'), description }))).transaction!.id);
@@ -275,7 +295,7 @@ describe('ListTransactions', () => {
   });
 
   test('filters: inclusive date range, type, category, q', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     const food = await createCategory(h, userId, 'Food');
     const make = (d: string, type: number, description: string, categoryId?: string) =>
       h.client.createTransaction(newTransaction(userId, { date: date(d), transactionType: type, description, ...(categoryId ? { categoryId } : {}) }));
@@ -296,7 +316,7 @@ describe('ListTransactions', () => {
   });
 
   test('q is literal: % and _ and \\ match only themselves', async () => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     for (const description of ['50% off', '500 off', 'a_b', 'axb', 'back\\slash', 'backslash']) {
       await h.client.createTransaction(newTransaction(userId, { description }));
     }
@@ -318,7 +338,7 @@ describe('ListTransactions', () => {
     ['an impossible from', 'from', { from: date('2026-02-30') }, 'LEDGER_INVALID_FIELDS'],
     ['a malformed category filter', 'category_id', { categoryId: 'food' }, 'LEDGER_INVALID_FIELDS'],
   ])('%s → 422 on path %s', async (_, path, request, code) => {
-    const userId = await registerUser(h);
+    const userId = registerUser(h);
     expect(await rejected(h.client.listTransactions({ userId, ...noFilter, page: undefined, ...request }))).toMatchObject({ httpStatus: 422, code, errors: [{ path }] });
   });
 

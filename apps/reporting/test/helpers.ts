@@ -1,77 +1,121 @@
-import { budgetingConfigSchema, startBudgetingService, type RunningBudgetingService } from '@finance/budgeting';
+import { randomUUID } from 'node:crypto';
 import { createGrpcClient, createLogger, type GrpcClient } from '@finance/platform';
-import { budgetingV1, reportingV1 } from '@finance/proto';
-import { date, proxiedAddress, startCoreServices, testLogLevel, type CoreServices } from '@finance/test-services';
-import { TcpProxy } from '@finance/testing';
-import { reportingConfigSchema, startReportingService, type ReportingConfig, type RunningReportingService } from '../src/index.js';
+import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { date, GrpcStub, stubError, TcpProxy } from '@finance/testing';
+import { reportingConfigSchema, startReportingService, type RunningReportingService } from '../src/index.js';
 
-export { createCategory, date, EXPENSE, INCOME, iso, minor, recordTransaction, registerUser, rejected, updateProfile } from '@finance/test-services';
+export { date, iso, rejected, stubError } from '@finance/testing';
 
 export const { Interval, BudgetStatus } = reportingV1;
+const { TransactionType } = ledgerV1;
 
-export interface ReportingHarness extends CoreServices {
-  budgeting: RunningBudgetingService;
+const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent';
+
+export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
+export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
+export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
+
+export interface ReportingHarness {
+  /** Scripted stand-ins for the three services reporting calls (real gRPC servers). */
+  auth: AuthStub;
+  ledger: LedgerStub;
+  budgeting: BudgetingStub;
+  /**
+   * Reporting reaches each stub only through its proxy: `cut()` takes the connection away (a
+   * transport failure, no answer at all), unlike a stub's scripted error (an answer of the service).
+   */
+  proxies: { auth: TcpProxy; ledger: TcpProxy; budgeting: TcpProxy };
   reporting: RunningReportingService;
-  config: ReportingConfig;
-  /** Budgeting directly (not through the proxy), to compare reporting's answers with its own. */
-  budgetingClient: GrpcClient<typeof budgetingV1.BudgetingServiceService>;
   /** Reporting's client: what the gateway calls. */
   client: GrpcClient<typeof reportingV1.ReportingServiceService>;
-  /** Reporting reaches budgeting only through this one (and auth and the ledger through `authProxy` and `ledgerProxy`, as budgeting does). */
-  budgetingProxy: TcpProxy;
-  /** Pins budgeting's clock ("today" when GetBudgetStatus names no date); undefined = the real clock. */
-  setNow(instant: Date | undefined): void;
+  /** A new user auth knows (GetUser answers it), with this base currency. */
+  user(baseCurrency?: string): string;
+  /** Every stub's calls of RPCs nobody scripted (a test expects none). */
+  unscripted(): string[];
+  /** Forgets every stub's script and calls, restores every proxy; auth knows the users made so far. */
+  reset(): void;
+  close(): Promise<void>;
 }
 
 const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
 
 /**
- * Real auth, ledger (@finance/test-services), budgeting and reporting services in-process, over real
- * gRPC, on one throw-away database and event namespace. Reporting (like budgeting) reaches its
- * dependencies through TCP proxies, so a test can take any of them away.
+ * Reporting in-process over real gRPC, with stubs of auth, the ledger and budgeting behind TCP
+ * proxies. Reporting owns no database and no NATS, so nothing else runs. The numbers through the
+ * real ledger and budgeting are e2e's (e2e/test/analytics.e2e.test.ts, reporting-wiring.e2e.test.ts).
  */
 export async function startReportingHarness(): Promise<ReportingHarness> {
-  const core = await startCoreServices();
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop();
-    await core.close();
   };
   try {
-    let pinned: Date | undefined;
-    const budgeting = await startBudgetingService(
-      budgetingConfigSchema.parse({ ...core.env, BUDGETING_GRPC_ADDR: '127.0.0.1:0', AUTH_GRPC_ADDR: core.authAddress, LEDGER_GRPC_ADDR: core.ledgerAddress }),
-      createLogger('budgeting-test', testLogLevel),
-      { now: () => pinned ?? new Date() },
-    );
+    const auth = await GrpcStub.start(authV1.AuthServiceService);
+    stoppers.push(() => auth.stop());
+    const ledger = await GrpcStub.start(ledgerV1.LedgerServiceService);
+    stoppers.push(() => ledger.stop());
+    const budgeting = await GrpcStub.start(budgetingV1.BudgetingServiceService);
     stoppers.push(() => budgeting.stop());
-    const budgetingProxy = await TcpProxy.start('127.0.0.1', portOf(budgeting.address));
-    stoppers.push(() => budgetingProxy.close());
-    const config = reportingConfigSchema.parse({
-      LOG_LEVEL: testLogLevel,
-      REPORTING_GRPC_ADDR: '127.0.0.1:0',
-      AUTH_GRPC_ADDR: core.authAddress,
-      LEDGER_GRPC_ADDR: core.ledgerAddress,
-      BUDGETING_GRPC_ADDR: proxiedAddress(budgetingProxy),
-    });
-    const reporting = await startReportingService(config, createLogger('reporting-test', testLogLevel));
-    stoppers.push(() => reporting.stop());
-    const budgetingClient = createGrpcClient(budgetingV1.BudgetingServiceService, budgeting.address, { deadlineMs: 15_000 });
-    const client = createGrpcClient(reportingV1.ReportingServiceService, reporting.address, { deadlineMs: 15_000 });
+    const proxies = {
+      auth: await TcpProxy.start('127.0.0.1', auth.port),
+      ledger: await TcpProxy.start('127.0.0.1', ledger.port),
+      budgeting: await TcpProxy.start('127.0.0.1', budgeting.port),
+    };
     stoppers.push(async () => {
-      client.$channel.close();
-      budgetingClient.$channel.close();
+      for (const proxy of Object.values(proxies)) await proxy.close();
     });
+    const via = (proxy: TcpProxy) => `127.0.0.1:${proxy.port}`;
+    const reporting = await startReportingService(
+      reportingConfigSchema.parse({
+        LOG_LEVEL: logLevel,
+        REPORTING_GRPC_ADDR: '127.0.0.1:0',
+        AUTH_GRPC_ADDR: via(proxies.auth),
+        LEDGER_GRPC_ADDR: via(proxies.ledger),
+        BUDGETING_GRPC_ADDR: via(proxies.budgeting),
+      }),
+      createLogger('reporting-test', logLevel),
+    );
+    stoppers.push(() => reporting.stop());
+    const client = createGrpcClient(reportingV1.ReportingServiceService, reporting.address, { deadlineMs: 15_000 });
+    stoppers.push(async () => client.$channel.close());
+
+    const users = new Map<string, authV1.User>();
+    const scriptAuth = () =>
+      auth.on('getUser', ({ userId }) => {
+        const user = users.get(userId);
+        // What auth answers for an account it does not have.
+        if (!user) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
+        return { user };
+      });
+    scriptAuth();
+
     return {
-      ...core,
+      auth,
+      ledger,
       budgeting,
+      proxies,
       reporting,
-      config,
-      budgetingClient,
       client,
-      budgetingProxy,
-      setNow(instant) {
-        pinned = instant;
+      user(baseCurrency = 'USD') {
+        const id = randomUUID();
+        users.set(id, {
+          id,
+          email: `${id}@example.com`,
+          username: id.slice(0, 8),
+          isActive: true,
+          baseCurrency,
+          timezone: 'UTC',
+          notificationPreferences: undefined,
+          createdAt: new Date('2026-01-01T00:00:00Z'),
+          updatedAt: new Date('2026-01-01T00:00:00Z'),
+        });
+        return id;
+      },
+      unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted],
+      reset() {
+        for (const stub of [auth, ledger, budgeting]) stub.reset();
+        for (const proxy of Object.values(proxies)) proxy.restore();
+        scriptAuth();
       },
       close: stopAll,
     };
@@ -81,5 +125,41 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
   }
 }
 
+/** Every call any stub received. */
+export const allCalls = (h: ReportingHarness) => [...h.auth.calls, ...h.ledger.calls, ...h.budgeting.calls];
+
 /** The range of a report as the proto wants it. */
 export const range = (from: string, to: string) => ({ from: date(from), to: date(to) });
+
+/** A common Money. */
+export const wireMoney = (minorUnits: string, currency = 'USD') => ({ minorUnits, currency });
+
+/** "1250 EUR" */
+export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);
+
+/** A SumTransactions row of the CATEGORY grouping (expenses; no category id = uncategorized). */
+export function categoryRow(categoryId: string | undefined, minorUnits: string, currency: string, count: number): ledgerV1.SumRow {
+  return {
+    transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE,
+    ...(categoryId === undefined ? {} : { categoryId }),
+    periodStart: undefined,
+    total: wireMoney(minorUnits, currency),
+    count: String(count),
+  };
+}
+
+/** A SumTransactions row of a time grouping: the sum of one type over the interval starting `periodStart`. */
+export function periodRow(type: 'income' | 'expense', periodStart: string, minorUnits: string, currency = 'USD', count = 1): ledgerV1.SumRow {
+  return {
+    transactionType: type === 'income' ? TransactionType.TRANSACTION_TYPE_INCOME : TransactionType.TRANSACTION_TYPE_EXPENSE,
+    periodStart: date(periodStart),
+    total: wireMoney(minorUnits, currency),
+    count: String(count),
+  };
+}
+
+/** A ledger category as ListCategories lists it. */
+export const category = (id: string, name: string): ledgerV1.Category => ({ id, name, color: '#336699', createdAt: undefined, updatedAt: undefined });
+
+/** One page of ListCategories (`nextCursor` '' = the last). */
+export const categoryPage = (items: ledgerV1.Category[], nextCursor = ''): ledgerV1.ListCategoriesResponse => ({ items, page: { nextCursor } });

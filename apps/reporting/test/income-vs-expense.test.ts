@@ -1,8 +1,11 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { reportingV1 } from '@finance/proto';
-import { waitFor } from '@finance/testing';
-import { INCOME, Interval, iso, minor, range, recordTransaction, registerUser, rejected, startReportingHarness, updateProfile, type ReportingHarness } from './helpers.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { ledgerV1, type reportingV1 } from '@finance/proto';
+import { allCalls, Interval, iso, minor, periodRow, range, rejected, startReportingHarness, stubError, type ReportingHarness } from './helpers.js';
+
+// GetIncomeVsExpense against scripted auth and ledger stubs: the intervals reporting lists, what it
+// asks the ledger, and how it files the ledger's rows. That the real ledger groups days, weeks
+// (from Monday), months and years the same way is e2e's (analytics.e2e.test.ts).
 
 let h: ReportingHarness;
 
@@ -10,26 +13,34 @@ beforeAll(async () => {
   h = await startReportingHarness();
 });
 
+beforeEach(() => h.reset());
+
+afterEach(() => {
+  expect(h.unscripted()).toEqual([]);
+});
+
 afterAll(async () => {
   await h?.close();
 });
 
 const { INTERVAL_DAY: DAY, INTERVAL_WEEK: WEEK, INTERVAL_MONTH: MONTH, INTERVAL_YEAR: YEAR, INTERVAL_UNSPECIFIED: UNSPECIFIED } = Interval;
+const { TransactionType, SumGrouping } = ledgerV1;
 
 const report = (userId: string, from: string, to: string, interval: reportingV1.Interval) => h.client.getIncomeVsExpense({ userId, ...range(from, to), interval });
 /** Items as [period_start, period_end, income, expense, net] (minor units). */
 const rows = (r: reportingV1.GetIncomeVsExpenseResponse) =>
   r.items.map((i) => [iso(i.periodStart), iso(i.periodEnd), i.income!.minorUnits, i.expense!.minorUnits, i.net!.minorUnits]);
-const income = (userId: string, amount: string, day: string, extra = {}) => recordTransaction(h, userId, amount, day, { transactionType: INCOME, ...extra });
+const sums = (...rows: ledgerV1.SumRow[]) => h.ledger.answer('sumTransactions', { rows });
+/** What reporting asked the ledger last: [from, to, grouping, transaction type]. */
+const asked = () => {
+  const r = h.ledger.lastRequest('sumTransactions');
+  return [iso(r.from), iso(r.to), r.grouping, r.transactionType];
+};
 
 describe('GetIncomeVsExpense', () => {
   test('monthly: one item per month overlapping the range, zeros included; net may be negative; totals', async () => {
-    const userId = await registerUser(h);
-    await income(userId, '3000.00', '2026-01-25');
-    await recordTransaction(h, userId, '0.10', '2026-01-03');
-    await recordTransaction(h, userId, '0.10', '2026-01-04');
-    await recordTransaction(h, userId, '0.10', '2026-01-05');
-    await recordTransaction(h, userId, '45.00', '2026-03-31');
+    const userId = h.user();
+    sums(periodRow('income', '2026-01-01', '300000'), periodRow('expense', '2026-01-01', '30', 'USD', 3), periodRow('expense', '2026-03-01', '4500'));
 
     const r = await report(userId, '2026-01-01', '2026-04-30', MONTH);
 
@@ -45,77 +56,104 @@ describe('GetIncomeVsExpense', () => {
       net: { minorUnits: '295470', currency: 'USD' },
     });
     expect({ currency: r.currency, interval: r.interval, excluded: r.excludedCurrencies }).toEqual({ currency: 'USD', interval: MONTH, excluded: [] });
+    // Both types at once, by month, for the caller alone.
+    expect(h.ledger.lastRequest('sumTransactions')).toEqual({
+      userId,
+      ...range('2026-01-01', '2026-04-30'),
+      transactionType: TransactionType.TRANSACTION_TYPE_UNSPECIFIED,
+      grouping: SumGrouping.SUM_GROUPING_MONTH,
+      categoryIds: [],
+    });
+    expect(h.auth.lastRequest('getUser')).toEqual({ userId });
   });
 
   test('an unspecified interval is a month, and the answer says so', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
+    sums();
     const r = await report(userId, '2026-02-10', '2026-03-05', UNSPECIFIED);
     expect(r.interval).toBe(MONTH);
     expect(rows(r).map((x) => x[0])).toEqual(['2026-02-01', '2026-03-01']);
+    expect(h.ledger.lastRequest('sumTransactions').grouping).toBe(SumGrouping.SUM_GROUPING_MONTH);
   });
 
   test('weeks start on Monday: Sunday 2026-03-08 and Monday 2026-03-09 are in different weeks; 2026-12-31 is in the week of 2026-12-28', async () => {
-    const userId = await registerUser(h);
-    await recordTransaction(h, userId, '1.00', '2026-03-08');
-    await recordTransaction(h, userId, '2.00', '2026-03-09');
+    const userId = h.user();
+    sums(periodRow('expense', '2026-03-02', '100'), periodRow('expense', '2026-03-09', '200'));
     expect(rows(await report(userId, '2026-03-05', '2026-03-16', WEEK))).toEqual([
       ['2026-03-02', '2026-03-08', '0', '100', '-100'],
       ['2026-03-09', '2026-03-15', '0', '200', '-200'],
       ['2026-03-16', '2026-03-22', '0', '0', '0'],
     ]);
+    expect(asked()).toEqual(['2026-03-05', '2026-03-16', SumGrouping.SUM_GROUPING_WEEK, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
 
-    await recordTransaction(h, userId, '4.00', '2026-12-31');
-    await recordTransaction(h, userId, '8.00', '2027-01-03');
+    sums(periodRow('expense', '2026-12-28', '1200', 'USD', 2));
     expect(rows(await report(userId, '2026-12-31', '2027-01-04', WEEK))).toEqual([
       ['2026-12-28', '2027-01-03', '0', '1200', '-1200'],
       ['2027-01-04', '2027-01-10', '0', '0', '0'],
     ]);
   });
 
-  test('from mid-interval: the first interval starts before `from`, but only transactions from `from` on count (and up to `to`)', async () => {
-    const userId = await registerUser(h);
-    await recordTransaction(h, userId, '1.00', '2026-03-10');
-    await recordTransaction(h, userId, '2.00', '2026-03-15');
-    await recordTransaction(h, userId, '4.00', '2026-03-20');
-    await recordTransaction(h, userId, '8.00', '2026-03-21');
-    await income(userId, '16.00', '2026-03-14');
+  test('from mid-interval: the first interval starts before `from`, but the ledger is asked only from `from` (and up to `to`)', async () => {
+    const userId = h.user();
+    sums(periodRow('expense', '2026-03-01', '600', 'USD', 2));
 
     const r = await report(userId, '2026-03-15', '2026-03-20', MONTH);
 
     expect(rows(r)).toEqual([['2026-03-01', '2026-03-31', '0', '600', '-600']]);
     expect(minor(r.totals!.expense)).toBe('600 USD');
+    expect(asked()).toEqual(['2026-03-15', '2026-03-20', SumGrouping.SUM_GROUPING_MONTH, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
   test('daily and yearly', async () => {
-    const userId = await registerUser(h);
-    await recordTransaction(h, userId, '1.00', '2028-02-29');
-    await income(userId, '5.00', '2028-03-01');
+    const userId = h.user();
+    sums(periodRow('expense', '2028-02-29', '100'), periodRow('income', '2028-03-01', '500'));
     expect(rows(await report(userId, '2028-02-28', '2028-03-01', DAY))).toEqual([
       ['2028-02-28', '2028-02-28', '0', '0', '0'],
       ['2028-02-29', '2028-02-29', '0', '100', '-100'],
       ['2028-03-01', '2028-03-01', '500', '0', '500'],
     ]);
+    expect(asked()).toEqual(['2028-02-28', '2028-03-01', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+
+    sums(periodRow('income', '2028-01-01', '500'), periodRow('expense', '2028-01-01', '100'));
     expect(rows(await report(userId, '2027-06-01', '2028-06-01', YEAR))).toEqual([
       ['2027-01-01', '2027-12-31', '0', '0', '0'],
       ['2028-01-01', '2028-12-31', '500', '100', '400'],
     ]);
+    expect(asked()).toEqual(['2027-06-01', '2028-06-01', SumGrouping.SUM_GROUPING_YEAR, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
-  test("other currencies are excluded and listed; another user's transactions never count", async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
-    await updateProfile(h, userId, { baseCurrency: 'GBP' });
-    await income(userId, '10.00', '2026-05-02', { currency: 'GBP' });
-    await income(userId, '99.00', '2026-05-02', { currency: 'USD' });
-    await recordTransaction(h, userId, '1000', '2026-05-03', { currency: 'JPY' });
-    await recordTransaction(h, other, '7.00', '2026-05-03', { currency: 'GBP' });
-    await income(other, '7.00', '2026-05-03', { currency: 'GBP' });
+  test("other currencies are excluded and listed; each user gets the ledger's answer about them alone", async () => {
+    const userId = h.user('GBP');
+    const other = h.user('GBP');
+    const ledger: Record<string, ledgerV1.SumRow[]> = {
+      [userId]: [periodRow('income', '2026-05-01', '1000', 'GBP'), periodRow('income', '2026-05-01', '9900', 'USD'), periodRow('expense', '2026-05-01', '1000', 'JPY')],
+      [other]: [periodRow('income', '2026-05-01', '700', 'GBP'), periodRow('expense', '2026-05-01', '700', 'GBP')],
+    };
+    h.ledger.on('sumTransactions', ({ userId: id }) => ({ rows: ledger[id] ?? [] }));
 
     const r = await report(userId, '2026-05-01', '2026-05-31', MONTH);
 
     expect(r.currency).toBe('GBP');
     expect(rows(r)).toEqual([['2026-05-01', '2026-05-31', '1000', '0', '1000']]);
     expect(r.excludedCurrencies).toEqual(['JPY', 'USD']);
+    expect(rows(await report(other, '2026-05-01', '2026-05-31', MONTH))).toEqual([['2026-05-01', '2026-05-31', '700', '700', '0']]);
+  });
+
+  test("the ledger's verdicts: an unknown user is 401, a refused field 422 with its errors", async () => {
+    const userId = h.user();
+    h.ledger.fail('sumTransactions', stubError('unauthenticated', 'LEDGER_USER_NOT_FOUND'));
+    expect(await rejected(report(userId, '2026-01-01', '2026-01-31', MONTH))).toMatchObject({ status: status.UNAUTHENTICATED, code: 'REPORTING_USER_NOT_FOUND' });
+
+    const errors = [{ path: 'to', message: 'is too far ahead' }];
+    h.ledger.fail('sumTransactions', stubError('invalid_argument', 'LEDGER_INVALID_FIELDS', 'to: is too far ahead', { errors }));
+    expect(await rejected(report(userId, '2026-01-01', '2026-01-31', MONTH))).toMatchObject({ status: status.INVALID_ARGUMENT, code: 'REPORTING_INVALID_FIELDS', errors });
+  });
+
+  test('a ledger row for a period that is none of the intervals is a fault of the ledger: 500, nothing shown', async () => {
+    const userId = h.user();
+    sums(periodRow('expense', '2026-03-15', '100'));
+    const failure = await report(userId, '2026-03-01', '2026-03-31', MONTH).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ code: status.INTERNAL, details: 'Internal error' });
   });
 });
 
@@ -123,7 +161,7 @@ describe('bad input is INVALID_ARGUMENT (422), before anyone else is asked', () 
   const invalid = { status: status.INVALID_ARGUMENT, httpStatus: 422 };
 
   test('from after to, missing dates, an interval that is none of the four', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
     expect(await rejected(report(userId, '2026-03-02', '2026-03-01', DAY))).toMatchObject({ ...invalid, code: 'REPORTING_INVALID_FIELDS', errors: [{ path: 'from' }] });
     expect(await rejected(h.client.getIncomeVsExpense({ userId, from: undefined, to: undefined, interval: 99 as reportingV1.Interval }))).toMatchObject({
       ...invalid,
@@ -134,29 +172,28 @@ describe('bad input is INVALID_ARGUMENT (422), before anyone else is asked', () 
         { path: 'interval', message: 'must be one of day, week, month, year' },
       ],
     });
+    expect(allCalls(h)).toEqual([]);
   });
 
   test('ten years daily is refused with the count, the limit and a longer interval, even with auth and the ledger away', async () => {
-    const userId = await registerUser(h);
-    h.authProxy.cut();
-    h.ledgerProxy.cut();
-    try {
-      const refusal = await rejected(report(userId, '2026-01-01', '2035-12-31', DAY));
-      expect(refusal).toMatchObject({ ...invalid, code: 'REPORTING_TOO_MANY_INTERVALS', errors: [{ path: 'interval' }] });
-      expect(refusal.detail).toBe(
-        '2026-01-01 to 2035-12-31 spans 3,652 daily intervals, more than the 1,000 one report may have: choose a longer interval (week: 523 intervals) or a shorter range.',
-      );
-    } finally {
-      h.authProxy.restore();
-      h.ledgerProxy.restore();
-    }
-    await waitFor(() => report(userId, '2026-01-01', '2026-01-31', MONTH), { timeoutMs: 10_000, message: 'auth and the ledger to be reachable again' });
+    const userId = h.user();
+    h.auth.outage = stubError('unavailable', 'AUTH_UNAVAILABLE');
+    h.ledger.outage = stubError('unavailable', 'LEDGER_UNAVAILABLE');
+    const refusal = await rejected(report(userId, '2026-01-01', '2035-12-31', DAY));
+    expect(refusal).toMatchObject({ ...invalid, code: 'REPORTING_TOO_MANY_INTERVALS', errors: [{ path: 'interval' }] });
+    expect(refusal.detail).toBe(
+      '2026-01-01 to 2035-12-31 spans 3,652 daily intervals, more than the 1,000 one report may have: choose a longer interval (week: 523 intervals) or a shorter range.',
+    );
+    expect(allCalls(h)).toEqual([]);
   });
 
   test('1,000 intervals are answered, 1,001 are not', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
+    sums();
     // 2026-01-01 + 999 days = 2028-09-26.
     expect((await report(userId, '2026-01-01', '2028-09-26', DAY)).items).toHaveLength(1000);
+    h.reset();
     expect(await rejected(report(userId, '2026-01-01', '2028-09-27', DAY))).toMatchObject({ code: 'REPORTING_TOO_MANY_INTERVALS' });
+    expect(allCalls(h)).toEqual([]);
   });
 });

@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { formatMoney, money } from '@finance/money';
+import { ledgerV1 } from '@finance/proto';
 import {
-  createCategory,
+  allCalls,
+  category,
+  categoryPage,
+  categoryRow,
   date,
-  INCOME,
   iso,
   minor,
   range,
-  recordTransaction,
-  registerUser,
   rejected,
   startReportingHarness,
-  updateProfile,
+  stubError,
   type ReportingHarness,
 } from './helpers.js';
+
+// GetSpending against scripted auth and ledger stubs: what reporting asks them and what it makes of
+// their answers. The ledger's own grouping is the ledger's tests'; the numbers through the real
+// services are e2e's (analytics.e2e.test.ts, reporting-wiring.e2e.test.ts).
 
 let h: ReportingHarness;
 
@@ -23,26 +28,38 @@ beforeAll(async () => {
   h = await startReportingHarness();
 });
 
+beforeEach(() => h.reset());
+
+afterEach(() => {
+  expect(h.unscripted()).toEqual([]);
+});
+
 afterAll(async () => {
   await h?.close();
 });
+
+const { TransactionType, SumGrouping } = ledgerV1;
 
 const spending = (userId: string, from: string, to: string) => h.client.getSpending({ userId, ...range(from, to) });
 /** Items as [category name (or "-"), "minor currency", count]. */
 const rows = (r: Awaited<ReturnType<typeof spending>>) => r.items.map((i) => [i.categoryName ?? '-', minor(i.total), i.count]);
 
+/** The ledger answers these sums and this one page of categories, to anyone. */
+function ledgerAnswers(sums: ledgerV1.SumRow[], categories: ledgerV1.Category[] = []) {
+  h.ledger.answer('sumTransactions', { rows: sums }).answer('listCategories', categoryPage(categories));
+}
+
 describe('GetSpending', () => {
-  test('three expenses of 0.10 make exactly 0.30; income is not spending', async () => {
-    const userId = await registerUser(h);
-    const food = await createCategory(h, userId, 'Food');
-    for (const day of ['2026-03-01', '2026-03-02', '2026-03-03']) await recordTransaction(h, userId, '0.10', day, { categoryId: food.id });
-    await recordTransaction(h, userId, '2500.00', '2026-03-02', { transactionType: INCOME, categoryId: food.id });
+  test("the ledger's exact minor units are the total: three expenses of 0.10 make exactly 0.30", async () => {
+    const userId = h.user();
+    const food = randomUUID();
+    ledgerAnswers([categoryRow(food, '30', 'USD', 3)], [category(food, 'Food')]);
 
     const r = await spending(userId, '2026-03-01', '2026-03-31');
 
     expect(r.total).toEqual({ minorUnits: '30', currency: 'USD' });
     expect(formatMoney(money(r.total!.minorUnits, r.total!.currency))).toBe('0.30');
-    expect(r.items).toEqual([{ categoryId: food.id, categoryName: 'Food', total: { minorUnits: '30', currency: 'USD' }, count: '3' }]);
+    expect(r.items).toEqual([{ categoryId: food, categoryName: 'Food', total: { minorUnits: '30', currency: 'USD' }, count: '3' }]);
     expect({ from: iso(r.from), to: iso(r.to), currency: r.currency, excluded: r.excludedCurrencies }).toEqual({
       from: '2026-03-01',
       to: '2026-03-31',
@@ -51,18 +68,29 @@ describe('GetSpending', () => {
     });
   });
 
+  test('asks the ledger for the expenses (income is not spending) of the caller over exactly [from, to], per category, and for every category', async () => {
+    const userId = h.user();
+    ledgerAnswers([]);
+
+    await spending(userId, '2026-03-01', '2026-03-31');
+    await spending(userId, '2026-03-31', '2026-03-31');
+
+    expect(h.ledger.callsOf('sumTransactions').map((c) => c.request)).toEqual([
+      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [] },
+      { userId, ...range('2026-03-31', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [] },
+    ]);
+    expect(h.auth.callsOf('getUser').map((c) => c.request)).toEqual([{ userId }, { userId }]);
+    expect(h.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 200, cursor: '' } });
+  });
+
   test('per category with its name, largest first; ties by count, then name; uncategorized has neither id nor name and comes last on a tie', async () => {
-    const userId = await registerUser(h);
-    const rent = await createCategory(h, userId, 'Rent');
-    const zoo = await createCategory(h, userId, 'Zoo');
-    const books = await createCategory(h, userId, 'books');
-    const games = await createCategory(h, userId, 'Games');
-    await recordTransaction(h, userId, '900.00', '2026-04-01', { categoryId: rent.id });
-    await recordTransaction(h, userId, '4.00', '2026-04-02', { categoryId: zoo.id });
-    await recordTransaction(h, userId, '6.00', '2026-04-03', { categoryId: zoo.id });
-    await recordTransaction(h, userId, '10.00', '2026-04-04');
-    await recordTransaction(h, userId, '10.00', '2026-04-05', { categoryId: games.id });
-    await recordTransaction(h, userId, '10.00', '2026-04-06', { categoryId: books.id });
+    const userId = h.user();
+    const [rent, zoo, books, games] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    // In no particular order, as the ledger may answer.
+    ledgerAnswers(
+      [categoryRow(undefined, '1000', 'USD', 1), categoryRow(games, '1000', 'USD', 1), categoryRow(zoo, '1000', 'USD', 2), categoryRow(books, '1000', 'USD', 1), categoryRow(rent, '90000', 'USD', 1)],
+      [category(rent, 'Rent'), category(zoo, 'Zoo'), category(books, 'books'), category(games, 'Games')],
+    );
 
     const r = await spending(userId, '2026-04-01', '2026-04-30');
 
@@ -75,53 +103,46 @@ describe('GetSpending', () => {
       ['Games', '1000 USD', '1'],
       ['-', '1000 USD', '1'],
     ]);
-    expect(r.items.map((i) => i.categoryId)).toEqual([rent.id, zoo.id, books.id, games.id, undefined]);
+    expect(r.items.map((i) => i.categoryId)).toEqual([rent, zoo, books, games, undefined]);
     // Absent, not empty strings: the gateway renders null.
     expect(r.items[4]).toEqual({ total: { minorUnits: '1000', currency: 'USD' }, count: '1' });
     expect(r.total).toEqual({ minorUnits: '94000', currency: 'USD' });
   });
 
-  test('dates are inclusive at both ends; transactions outside [from, to] do not count', async () => {
-    const userId = await registerUser(h);
-    for (const [day, amount] of [
-      ['2026-02-28', '1.00'],
-      ['2026-03-01', '2.00'],
-      ['2026-03-31', '4.00'],
-      ['2026-04-01', '8.00'],
-    ] as const)
-      await recordTransaction(h, userId, amount, day);
-    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '600', currency: 'USD' });
-    expect((await spending(userId, '2026-03-31', '2026-03-31')).total).toEqual({ minorUnits: '400', currency: 'USD' });
-  });
-
-  test("another user's spending never counts", async () => {
-    const userId = await registerUser(h);
-    const other = await registerUser(h);
-    const theirs = await createCategory(h, other, 'Theirs');
-    await recordTransaction(h, other, '77.00', '2026-05-10', { categoryId: theirs.id });
-    await recordTransaction(h, other, '33.00', '2026-05-10');
-    await recordTransaction(h, userId, '1.00', '2026-05-10');
+  test("each user gets the ledger's answer about them alone", async () => {
+    const userId = h.user();
+    const other = h.user();
+    const theirs = randomUUID();
+    const ledger: Record<string, { sums: ledgerV1.SumRow[]; categories: ledgerV1.Category[] }> = {
+      [userId]: { sums: [categoryRow(undefined, '100', 'USD', 1)], categories: [] },
+      [other]: { sums: [categoryRow(theirs, '7700', 'USD', 1), categoryRow(undefined, '3300', 'USD', 1)], categories: [category(theirs, 'Theirs')] },
+    };
+    h.ledger.on('sumTransactions', ({ userId: id }) => ({ rows: ledger[id]?.sums ?? [] }));
+    h.ledger.on('listCategories', ({ userId: id }) => categoryPage(ledger[id]?.categories ?? []));
 
     const r = await spending(userId, '2026-05-01', '2026-05-31');
     expect(rows(r)).toEqual([['-', '100 USD', '1']]);
     expect(r.total).toEqual({ minorUnits: '100', currency: 'USD' });
-    // The other user sees only theirs.
     expect(rows(await spending(other, '2026-05-01', '2026-05-31'))).toEqual([
       ['Theirs', '7700 USD', '1'],
       ['-', '3300 USD', '1'],
     ]);
   });
 
+  test('a user id in capitals is the same user: every service is asked with the canonical (lower-case) id', async () => {
+    const userId = h.user();
+    ledgerAnswers([]);
+    await spending(userId.toUpperCase(), '2026-05-01', '2026-05-31');
+    expect(allCalls(h).map((c) => (c.request as { userId: string }).userId)).toEqual([userId, userId, userId]);
+  });
+
   test('only the base currency counts: other currencies are listed, sorted, never converted', async () => {
-    const userId = await registerUser(h);
-    await updateProfile(h, userId, { baseCurrency: 'EUR' });
-    const food = await createCategory(h, userId, 'Food');
-    await recordTransaction(h, userId, '12.50', '2026-06-01', { categoryId: food.id, currency: 'EUR' });
-    await recordTransaction(h, userId, '100.00', '2026-06-02', { categoryId: food.id, currency: 'USD' });
-    await recordTransaction(h, userId, '5000', '2026-06-03', { currency: 'JPY' });
-    await recordTransaction(h, userId, '3.00', '2026-06-03', { currency: 'USD' });
-    // Income in another currency is not an expense: not listed.
-    await recordTransaction(h, userId, '9.00', '2026-06-03', { currency: 'GBP', transactionType: INCOME });
+    const userId = h.user('EUR');
+    const food = randomUUID();
+    ledgerAnswers(
+      [categoryRow(food, '1250', 'EUR', 1), categoryRow(food, '10000', 'USD', 1), categoryRow(undefined, '5000', 'JPY', 1), categoryRow(undefined, '300', 'USD', 1)],
+      [category(food, 'Food')],
+    );
 
     const r = await spending(userId, '2026-06-01', '2026-06-30');
 
@@ -131,30 +152,36 @@ describe('GetSpending', () => {
     expect(r.excludedCurrencies).toEqual(['JPY', 'USD']);
   });
 
-  test('a deleted category: its expenses become uncategorized (the ledger moves them), and its name is gone', async () => {
-    const userId = await registerUser(h);
-    const temp = await createCategory(h, userId, 'Temporary');
-    await recordTransaction(h, userId, '5.00', '2026-07-01', { categoryId: temp.id });
-    await h.ledgerClient.deleteCategory({ userId, id: temp.id });
-    expect((await spending(userId, '2026-07-01', '2026-07-31')).items).toEqual([{ total: { minorUnits: '500', currency: 'USD' }, count: '1' }]);
+  test('a category the list no longer has (deleted between the two calls): listed with its id, without a name, after named ones on a tie', async () => {
+    const userId = h.user();
+    const [gone, kept] = [randomUUID(), randomUUID()];
+    ledgerAnswers([categoryRow(undefined, '500', 'USD', 1), categoryRow(gone, '500', 'USD', 1), categoryRow(kept, '500', 'USD', 1)], [category(kept, 'Kept')]);
+    expect((await spending(userId, '2026-07-01', '2026-07-31')).items).toEqual([
+      { categoryId: kept, categoryName: 'Kept', total: { minorUnits: '500', currency: 'USD' }, count: '1' },
+      { categoryId: gone, total: { minorUnits: '500', currency: 'USD' }, count: '1' },
+      { total: { minorUnits: '500', currency: 'USD' }, count: '1' },
+    ]);
   });
 
-  test('many categories: names come from every page of the ledger\'s list', async () => {
-    const userId = await registerUser(h);
-    // More than one page of 200.
-    const categories = [];
-    for (let i = 0; i < 205; i++) categories.push(await createCategory(h, userId, `C${String(i).padStart(3, '0')}`));
-    const last = categories[categories.length - 1]!;
-    await recordTransaction(h, userId, '1.00', '2026-08-01', { categoryId: last.id });
-    await recordTransaction(h, userId, '2.00', '2026-08-01', { categoryId: categories[0]!.id });
+  test("many categories: names come from every page of the ledger's list, 200 at a time, following its cursor", async () => {
+    const userId = h.user();
+    const categories = Array.from({ length: 205 }, (_, i) => category(randomUUID(), `C${String(i).padStart(3, '0')}`));
+    h.ledger.answer('sumTransactions', { rows: [categoryRow(categories[204]!.id, '100', 'USD', 1), categoryRow(categories[0]!.id, '200', 'USD', 1)] });
+    h.ledger.on('listCategories', ({ page }) => (page?.cursor === 'next' ? categoryPage(categories.slice(200)) : categoryPage(categories.slice(0, 200), 'next')));
+
     expect(rows(await spending(userId, '2026-08-01', '2026-08-01'))).toEqual([
       ['C000', '200 USD', '1'],
       ['C204', '100 USD', '1'],
     ]);
+    expect(h.ledger.callsOf('listCategories').map((c) => c.request.page)).toEqual([
+      { limit: 200, cursor: '' },
+      { limit: 200, cursor: 'next' },
+    ]);
   });
 
   test('nothing spent: no items and a zero total in the base currency', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
+    ledgerAnswers([]);
     expect(await spending(userId, '2026-01-01', '2026-12-31')).toEqual({
       from: date('2026-01-01'),
       to: date('2026-12-31'),
@@ -165,23 +192,28 @@ describe('GetSpending', () => {
     });
   });
 
-  test('no range cap for spending: all of years 1 to 9999 is one answer per category', async () => {
-    const userId = await registerUser(h);
-    await recordTransaction(h, userId, '1.00', '2026-08-01');
+  test('no range cap for spending: all of years 1 to 9999 is one question to the ledger', async () => {
+    const userId = h.user();
+    ledgerAnswers([categoryRow(undefined, '100', 'USD', 1)]);
     expect((await spending(userId, '0001-01-01', '9999-12-31')).total).toEqual({ minorUnits: '100', currency: 'USD' });
+    expect(h.ledger.lastRequest('sumTransactions')).toMatchObject(range('0001-01-01', '9999-12-31'));
   });
 });
 
 describe('bad input is INVALID_ARGUMENT (422) with field errors, before anyone else is asked', () => {
   const invalid = { status: status.INVALID_ARGUMENT, httpStatus: 422, code: 'REPORTING_INVALID_FIELDS' };
 
+  afterEach(() => {
+    expect(allCalls(h)).toEqual([]);
+  });
+
   test('from after to', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
     expect(await rejected(spending(userId, '2026-03-02', '2026-03-01'))).toMatchObject({ ...invalid, errors: [{ path: 'from', message: 'must not be after to' }] });
   });
 
   test('missing dates, both named at once', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
     expect(await rejected(h.client.getSpending({ userId, from: undefined, to: undefined }))).toMatchObject({
       ...invalid,
       errors: [
@@ -192,28 +224,94 @@ describe('bad input is INVALID_ARGUMENT (422) with field errors, before anyone e
   });
 
   test('impossible dates', async () => {
-    const userId = await registerUser(h);
+    const userId = h.user();
     expect(await rejected(h.client.getSpending({ userId, from: date('2026-02-29'), to: { year: 10000, month: 1, day: 1 } }))).toMatchObject({
       ...invalid,
       errors: [{ path: 'from' }, { path: 'to' }],
     });
   });
 
-  test('a user id that is not a uuid, with the other problems', async () => {
-    expect(await rejected(h.client.getSpending({ userId: 'me', ...range('2026-01-01', '2026-01-01') }))).toMatchObject({
-      ...invalid,
-      errors: [{ path: 'user_id' }],
-    });
-    expect(await rejected(h.client.getSpending({ userId: "x'--", from: undefined, to: undefined }))).toMatchObject({
-      errors: [{ path: 'user_id' }, { path: 'from' }, { path: 'to' }],
-    });
+  test('a user id that is not a uuid is refused at once, on its own (a broken caller, not bad fields)', async () => {
+    const userIdOnly = { ...invalid, errors: [{ path: 'user_id', message: 'must be a user id (uuid)' }] };
+    expect(await rejected(h.client.getSpending({ userId: 'me', ...range('2026-01-01', '2026-01-01') }))).toMatchObject(userIdOnly);
+    expect(await rejected(h.client.getSpending({ userId: "x'--", from: undefined, to: undefined }))).toMatchObject(userIdOnly);
   });
+});
 
-  test('a user auth does not know is UNAUTHENTICATED (401), not an empty report', async () => {
+describe("the services' verdicts, as reporting's own answers", () => {
+  test('a user auth does not know is UNAUTHENTICATED (401), not an empty report, even when the ledger fails too', async () => {
+    ledgerAnswers([]);
     expect(await rejected(spending(randomUUID(), '2026-01-01', '2026-01-31'))).toMatchObject({
       status: status.UNAUTHENTICATED,
       httpStatus: 401,
       code: 'REPORTING_USER_NOT_FOUND',
     });
+    // Whichever answers first: the unknown user is what the caller learns.
+    h.ledger.outage = stubError('unavailable', 'LEDGER_UNAVAILABLE');
+    expect(await rejected(spending(randomUUID(), '2026-01-01', '2026-01-31'))).toMatchObject({
+      status: status.UNAUTHENTICATED,
+      httpStatus: 401,
+      code: 'REPORTING_USER_NOT_FOUND',
+    });
+  });
+
+  test('a user the ledger does not know (NOT_FOUND or UNAUTHENTICATED) is the same 401', async () => {
+    const userId = h.user();
+    h.ledger.answer('listCategories', categoryPage([]));
+    for (const verdict of [stubError('not_found', 'LEDGER_USER_NOT_FOUND'), stubError('unauthenticated', 'LEDGER_USER_NOT_FOUND')]) {
+      h.ledger.fail('sumTransactions', verdict);
+      expect(await rejected(spending(userId, '2026-01-01', '2026-01-31'))).toMatchObject({ status: status.UNAUTHENTICATED, code: 'REPORTING_USER_NOT_FOUND' });
+    }
+  });
+
+  test("the ledger refusing a field: REPORTING_INVALID_FIELDS (422) with the ledger's field errors", async () => {
+    const userId = h.user();
+    h.ledger.answer('listCategories', categoryPage([]));
+    const errors = [{ path: 'from', message: 'is before the ledger keeps transactions' }];
+    h.ledger.fail('sumTransactions', stubError('invalid_argument', 'LEDGER_INVALID_FIELDS', 'from: is before the ledger keeps transactions', { errors }));
+    expect(await rejected(spending(userId, '2026-01-01', '2026-01-31'))).toMatchObject({
+      status: status.INVALID_ARGUMENT,
+      httpStatus: 422,
+      code: 'REPORTING_INVALID_FIELDS',
+      errors,
+    });
+  });
+
+  test('a total too large: the ledger saying so, or the sum of its rows beyond int64, is REPORTING_SUM_TOO_LARGE (409)', async () => {
+    const userId = h.user();
+    const tooLarge = { status: status.FAILED_PRECONDITION, httpStatus: 409, code: 'REPORTING_SUM_TOO_LARGE' };
+    h.ledger.answer('listCategories', categoryPage([]));
+    h.ledger.fail('sumTransactions', stubError('failed_precondition', 'LEDGER_SUM_TOO_LARGE'));
+    expect(await rejected(spending(userId, '2026-01-01', '2026-01-31'))).toMatchObject(tooLarge);
+
+    const max = '9223372036854775807';
+    h.ledger.answer('sumTransactions', { rows: [categoryRow(randomUUID(), max, 'USD', 1), categoryRow(undefined, max, 'USD', 1)] });
+    expect(await rejected(spending(userId, '2026-01-01', '2026-01-31'))).toMatchObject(tooLarge);
+  });
+});
+
+describe('calls to other services', () => {
+  test("every call carries the caller's request id and at most the caller's remaining time", async () => {
+    const userId = h.user();
+    ledgerAnswers([]);
+    const requestId = `req-${randomUUID()}`;
+    await h.client.getSpending({ userId, ...range('2026-03-01', '2026-03-31') }, { requestId, deadlineMs: 2_000 });
+
+    const calls = allCalls(h);
+    expect(calls.map((c) => c.rpc).sort()).toEqual(['getUser', 'listCategories', 'sumTransactions']);
+    for (const call of calls) {
+      expect(call.requestId).toBe(requestId);
+      expect(call.remainingMs).toBeLessThanOrEqual(2_000);
+      expect(call.remainingMs).toBeGreaterThan(1_000);
+    }
+  });
+
+  test('without a request id from the caller, one id still goes to every service', async () => {
+    const userId = h.user();
+    ledgerAnswers([]);
+    await spending(userId, '2026-03-01', '2026-03-31');
+    const ids = new Set(allCalls(h).map((c) => c.requestId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toEqual(expect.any(String));
   });
 });

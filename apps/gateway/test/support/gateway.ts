@@ -1,55 +1,53 @@
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '@finance/platform';
-import { ledgerV1 } from '@finance/proto';
+import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { GrpcStub } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../../src/index.js';
-import { FakeAuthService } from './fake-auth-service.js';
-import { FakeBudgetingService } from './fake-budgeting-service.js';
-import { FakeLedgerService } from './fake-ledger-service.js';
-import { FakeReportingService } from './fake-reporting-service.js';
+import { mintAccessToken, newSigningKey, type MintOptions, type SigningKey } from './tokens.js';
+
+export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
+export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
+export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
+export type ReportingStub = GrpcStub<typeof reportingV1.ReportingServiceService>;
 
 export interface TestGateway {
   app: FastifyInstance;
-  /** The fake AuthService. */
-  fake: FakeAuthService;
-  ledger: FakeLedgerService;
-  budgeting: FakeBudgetingService;
-  reporting: FakeReportingService;
-  /** Closes the gateway and stops every fake (those already stopped are skipped). */
+  /** Scripted stand-ins of the services, each a real gRPC server. Auth answers ListPublicKeys with `publishedKeys`. */
+  auth: AuthStub;
+  ledger: LedgerStub;
+  budgeting: BudgetingStub;
+  reporting: ReportingStub;
+  /** The key tokens are signed with (see `mint`). */
+  signingKey: SigningKey;
+  /** What auth's ListPublicKeys answers. */
+  publishedKeys: SigningKey[];
+  /** Publishes a new key and signs with it from now on (the old one stays published). */
+  rotateKey(): Promise<SigningKey>;
+  /** An access token as auth would issue it, signed with `signingKey` unless `options.key` says otherwise. */
+  mint(options: MintOptions): Promise<string>;
+  /** A new caller: a fresh user id and a valid access token for it. */
+  caller(): Promise<{ userId: string; sessionId: string; token: string }>;
+  /** Every stub forgets its calls, scripts, outage and delay; auth keeps publishing the keys. */
+  reset(): void;
+  /** Closes the gateway and stops every stub (those already stopped are skipped). */
   close(): Promise<void>;
 }
 
 /**
- * A gateway wired to a fresh fake AuthService, LedgerService, BudgetingService and ReportingService over real gRPC.
- * `env` overrides configuration.
+ * A gateway wired to scripted stubs of AuthService, LedgerService, BudgetingService and
+ * ReportingService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
  */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
-  const fake = await FakeAuthService.start();
-  const ledger = await FakeLedgerService.start();
-  // As the real ledger does, a transaction without currency takes the user's base currency from auth.
-  ledger.baseCurrencyOf = (userId) => fake.users.get(userId)?.user.baseCurrency ?? 'USD';
-  const budgeting = await FakeBudgetingService.start();
-  // As the real budgeting service does, it asks auth for base currencies and the ledger for categories and expenses.
-  budgeting.baseCurrencyOf = ledger.baseCurrencyOf;
-  budgeting.categoryOf = (userId, id) => {
-    const category = ledger.categories.get(id);
-    return category?.userId === userId ? category : undefined;
-  };
-  budgeting.expensesOf = (userId) =>
-    [...ledger.transactions.values()]
-      .filter((t) => t.userId === userId && t.type === ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE)
-      .map((t) => ({ date: t.date, amount: t.amount, categoryId: t.categoryId }));
-  const reporting = await FakeReportingService.start();
-  // As the real reporting service does, it asks auth for base currencies, the ledger for categories
-  // and sums, and budgeting for the budget status.
-  reporting.baseCurrencyOf = ledger.baseCurrencyOf;
-  reporting.categoryOf = budgeting.categoryOf;
-  reporting.transactionsOf = (userId) =>
-    [...ledger.transactions.values()]
-      .filter((t) => t.userId === userId)
-      .map((t) => ({ date: t.date, amount: t.amount, categoryId: t.categoryId, type: t.type === ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : 'expense' }));
-  reporting.budgetStatusOf = (userId, date) => budgeting.statusOn(userId, date);
+  const [auth, ledger, budgeting, reporting] = await Promise.all([
+    GrpcStub.start(authV1.AuthServiceService),
+    GrpcStub.start(ledgerV1.LedgerServiceService),
+    GrpcStub.start(budgetingV1.BudgetingServiceService),
+    GrpcStub.start(reportingV1.ReportingServiceService),
+  ]);
+  const signingKey = await newSigningKey();
   const config = loadGatewayConfig({
-    AUTH_GRPC_ADDR: fake.address,
+    AUTH_GRPC_ADDR: auth.address,
     LEDGER_GRPC_ADDR: ledger.address,
     BUDGETING_GRPC_ADDR: budgeting.address,
     REPORTING_GRPC_ADDR: reporting.address,
@@ -57,20 +55,38 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     ...env,
   });
   const app = await buildGateway({ config, logger: createLogger('gateway-test', 'silent'), ...extra });
-  return {
+  const gw: TestGateway = {
     app,
-    fake,
+    auth,
     ledger,
     budgeting,
     reporting,
+    signingKey,
+    publishedKeys: [signingKey],
+    async rotateKey() {
+      gw.signingKey = await newSigningKey();
+      gw.publishedKeys = [...gw.publishedKeys, gw.signingKey];
+      return gw.signingKey;
+    },
+    mint: (options) => mintAccessToken(gw.signingKey, options),
+    async caller() {
+      const userId = randomUUID();
+      const sessionId = randomUUID();
+      return { userId, sessionId, token: await gw.mint({ sub: userId, sid: sessionId }) };
+    },
+    reset() {
+      for (const stub of [auth, ledger, budgeting, reporting] as GrpcStub<any>[]) stub.reset();
+      publishKeys();
+    },
     close: async () => {
       await app.close();
-      await fake.stop();
-      await ledger.stop();
-      await budgeting.stop();
-      await reporting.stop();
+      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop()]);
     },
   };
+  const publishKeys = () => auth.on('listPublicKeys', () => ({ keys: gw.publishedKeys.map((k) => k.publicJwk) }));
+  publishKeys();
+  return gw;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
