@@ -207,6 +207,10 @@ describe('formatInstant', () => {
     expect(formatInstant(beyond)).toBe('+010000-01-01T00:00:00.000Z');
     expect(formatInstant(-62135596800001)).toBe(new Date(-62135596800001).toISOString()); // 0000-12-31
     expect(formatInstant(1.5)).toBe('1970-01-01T00:00:00.001Z');
+    // Also when the same day was formatted just before (the cached day must not skip the check).
+    expect(formatInstant(0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(formatInstant(1.5)).toBe('1970-01-01T00:00:00.001Z');
+    expect(formatInstant(86_399_999.25)).toBe(new Date(86_399_999.25).toISOString());
     expect(() => formatInstant(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -141,9 +141,12 @@ let lastDayPrefix = '';
  * outside years 1..9999 and non-integers go to `toISOString` (which throws RangeError for NaN).
  */
 export function formatInstant(ms: number): string {
+  // Fractions (and NaN) are toISOString's, before the cached day is looked at: a fraction on a day
+  // cached by an earlier call would otherwise index the milliseconds table with a non-integer.
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString();
   const day = Math.floor(ms / MS_PER_DAY);
   if (day !== lastDay) {
-    const date = Number.isInteger(ms) ? fromEpochDay(day) : undefined;
+    const date = fromEpochDay(day);
     if (date === undefined) return new Date(ms).toISOString();
     lastDay = day;
     lastDayPrefix = `${date}T`;
