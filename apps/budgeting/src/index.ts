@@ -39,7 +39,7 @@ export async function startBudgetingService(
   const now = options.now ?? (() => new Date());
 
   const nats = connectNats({ url: config.NATS_URL, name: 'budgeting', logger });
-  const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger });
+  const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
   const onCategoryDeleted = subscribeToCategoryDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
 
   const auth = createServiceClient('auth', config, { deadlineMs: 3000 });

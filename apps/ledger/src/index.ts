@@ -29,7 +29,6 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
   const nats = connectNats({ url: config.NATS_URL, name: 'ledger', logger });
   const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: ledgerEventStreams });
   relay.start();
-  const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger });
 
   const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
   const ctx: LedgerContext = {
@@ -38,6 +37,7 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
     eventsWritten: () => relay.wake(),
     now: () => new Date(),
   };
+  const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now: ctx.now });
 
   const prune = () =>
     pruneExpiredIdempotencyKeys(orm, ctx.now()).then(

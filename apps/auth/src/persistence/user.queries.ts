@@ -9,6 +9,12 @@ export async function selectUserIdByLogin(em: EntityManager, column: 'email' | '
   return found[0]?.id;
 }
 
+/** Whether the user still exists (read in the caller's transaction, after its locks). */
+export async function userExists(em: EntityManager, id: string): Promise<boolean> {
+  const found = await em.execute<{ id: string }[]>('select id from auth."user" where id = ?', [id]);
+  return found.length > 0;
+}
+
 /** Whether `email` / `username` is already taken (ignoring case) by a user other than `exceptId`. */
 export async function selectTakenIdentities(
   em: EntityManager,

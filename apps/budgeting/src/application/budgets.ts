@@ -24,6 +24,7 @@ import {
 } from '../persistence/budget.queries.js';
 import { analyseOn, resolveDate } from './analysis.js';
 import type { BudgetingContext } from './context.js';
+import { guardUserWrite } from './erasure.js';
 import { requireUserId } from './users.js';
 import type { AnalysedBudget, BudgetView } from './views.js';
 
@@ -79,6 +80,7 @@ export async function createBudget(ctx: BudgetingContext, input: CreateBudgetInp
     categoryId: valid.categoryId,
   };
   return ctx.orm.em.fork().transactional(async (tx) => {
+    await guardUserWrite(tx, userId);
     if (state.categoryId !== null) await guardCategory(tx, state.categoryId);
     return insertBudget(tx, { id: randomUUID(), userId, state, now: ctx.now() });
   });
@@ -128,6 +130,7 @@ export async function updateBudget(ctx: BudgetingContext, input: UpdateBudgetInp
   if (!applied.changed) return current;
 
   return ctx.orm.em.fork().transactional(async (tx) => {
+    await guardUserWrite(tx, userId);
     const locked = await findBudget(tx, userId, id, { forUpdate: true });
     if (!locked) throw errors.budgetNotFound();
     const again = new FieldErrors();

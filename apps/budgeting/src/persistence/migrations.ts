@@ -45,4 +45,20 @@ export class Migration20261126000001CreateBudgetingTables extends Migration {
   }
 }
 
-export const budgetingMigrations = [Migration20261126000001CreateBudgetingTables];
+/**
+ * Tombstones of erased users. The erasure writes one under the user's exclusive lock, and every
+ * writing transaction of a user (and the handling of a ledger category deletion) checks it under the
+ * same lock in shared mode, so a write that reaches budgeting after the erasure is refused instead
+ * of leaving a row behind (application/erasure.ts). Only an id and a time: no personal data.
+ */
+export class Migration20261201000001DeletedUsers extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table budgeting.deleted_user (
+        user_id uuid primary key,
+        deleted_at timestamptz not null
+      )`);
+  }
+}
+
+export const budgetingMigrations = [Migration20261126000001CreateBudgetingTables, Migration20261201000001DeletedUsers];

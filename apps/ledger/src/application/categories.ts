@@ -11,6 +11,7 @@ import { selectCategoryPage } from '../persistence/category.queries.js';
 import { CategoryEntity, type Category } from '../persistence/ledger.entities.js';
 import { moveTransactionsToCategory } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
+import { guardUserWrite } from './erasure.js';
 import { requireUserId } from './users.js';
 import type { CategoryView } from './views.js';
 
@@ -38,10 +39,13 @@ async function nameConflictsToDomain<T>(work: () => Promise<T>): Promise<T> {
 export async function createCategory(ctx: LedgerContext, input: { userId: string; name: string; color: string; icon?: string | undefined }): Promise<CategoryView> {
   const userId = requireUserId(input.userId);
   const valid = validateNewCategory(input);
-  const em = ctx.orm.em.fork();
-  const now = ctx.now();
-  const category = em.create(CategoryEntity, { id: randomUUID(), userId, ...valid, createdAt: now, updatedAt: now });
-  await nameConflictsToDomain(() => em.flush());
+  const category = await nameConflictsToDomain(() =>
+    ctx.orm.em.fork().transactional(async (tx) => {
+      await guardUserWrite(tx, userId);
+      const now = ctx.now();
+      return tx.create(CategoryEntity, { id: randomUUID(), userId, ...valid, createdAt: now, updatedAt: now });
+    }),
+  );
   return viewOf(category);
 }
 
@@ -67,17 +71,19 @@ export async function updateCategory(
   const userId = requireUserId(input.userId);
   const id = requireCategoryId(input.id);
   const changes = validateCategoryChanges(input);
-  const em = ctx.orm.em.fork();
-  const category = await em.findOne(CategoryEntity, { id, userId });
-  if (!category) throw errors.categoryNotFound();
-  const before = JSON.stringify([category.name, category.color, category.icon ?? null]);
-  if (changes.name !== undefined) category.name = changes.name;
-  if (changes.color !== undefined) category.color = changes.color;
-  if (changes.icon !== undefined) category.icon = changes.icon;
-  if (JSON.stringify([category.name, category.color, category.icon ?? null]) !== before) {
-    category.updatedAt = ctx.now();
-    await nameConflictsToDomain(() => em.flush());
-  }
+  const category = await nameConflictsToDomain(() =>
+    ctx.orm.em.fork().transactional(async (tx) => {
+      await guardUserWrite(tx, userId);
+      const found = await tx.findOne(CategoryEntity, { id, userId });
+      if (!found) throw errors.categoryNotFound();
+      const before = JSON.stringify([found.name, found.color, found.icon ?? null]);
+      if (changes.name !== undefined) found.name = changes.name;
+      if (changes.color !== undefined) found.color = changes.color;
+      if (changes.icon !== undefined) found.icon = changes.icon;
+      if (JSON.stringify([found.name, found.color, found.icon ?? null]) !== before) found.updatedAt = ctx.now();
+      return found;
+    }),
+  );
   return viewOf(category);
 }
 
@@ -97,6 +103,7 @@ export async function deleteCategory(ctx: LedgerContext, input: { userId: string
   }
   try {
     await ctx.orm.em.fork().transactional(async (tx) => {
+      await guardUserWrite(tx, userId);
       await lockCategories(tx, userId, id, target);
       const moved = await moveTransactionsToCategory(tx, userId, id, target, ctx.now());
       await tx.nativeDelete(CategoryEntity, { id, userId });

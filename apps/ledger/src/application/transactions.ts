@@ -21,6 +21,7 @@ import {
 import { CategoryEntity, IdempotencyKeyEntity, TransactionEntity, type Transaction } from '../persistence/ledger.entities.js';
 import { findTransactionView, selectTransactionPage } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
+import { guardUserWrite } from './erasure.js';
 import { claimIdempotencyKey, findStoredResponse } from './idempotency.js';
 import { requireUserId } from './users.js';
 import { transactionViewToJson, type CategoryRefView, type TransactionView } from './views.js';
@@ -122,6 +123,7 @@ export async function createTransaction(ctx: LedgerContext, input: CreateTransac
 
   const result = await categoryRaceToDomain(() =>
     em.transactional(async (tx): Promise<CreatedTransaction> => {
+      await guardUserWrite(tx, userId);
       const now = ctx.now();
       if (key !== undefined) {
         await claimIdempotencyKey(tx, userId, key, now);
@@ -209,6 +211,7 @@ export async function updateTransaction(ctx: LedgerContext, input: UpdateTransac
   let changed = false;
   const view = await categoryRaceToDomain(() =>
     ctx.orm.em.fork().transactional(async (tx) => {
+      await guardUserWrite(tx, userId);
       const row = await tx.findOne(TransactionEntity, { id, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row) throw errors.transactionNotFound();
       const applied = applyTransactionChanges(stateOf(row), input);
@@ -239,6 +242,7 @@ export async function deleteTransaction(ctx: LedgerContext, userId: string, id: 
   const owner = requireUserId(userId);
   const txId = requireTransactionId(id);
   await ctx.orm.em.fork().transactional(async (tx) => {
+    await guardUserWrite(tx, owner);
     const row = await tx.findOne(TransactionEntity, { id: txId, userId: owner }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!row) throw errors.transactionNotFound();
     const snapshot = snapshotOf(row);

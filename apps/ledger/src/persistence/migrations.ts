@@ -128,4 +128,20 @@ export class Migration20261126000001DailyTotals extends Migration {
   }
 }
 
-export const ledgerMigrations = [Migration20261125000001CreateLedgerTables, Migration20261126000001DailyTotals];
+/**
+ * Tombstones of erased users. The erasure writes one under the user's exclusive lock, and every
+ * writing transaction of a user checks it under the same lock in shared mode, so a write that
+ * reaches the ledger after the erasure is refused instead of leaving a row behind
+ * (application/erasure.ts). Only an id and a time: no personal data.
+ */
+export class Migration20261201000001DeletedUsers extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table ledger.deleted_user (
+        user_id uuid primary key,
+        deleted_at timestamptz not null
+      )`);
+  }
+}
+
+export const ledgerMigrations = [Migration20261125000001CreateLedgerTables, Migration20261126000001DailyTotals, Migration20261201000001DeletedUsers];

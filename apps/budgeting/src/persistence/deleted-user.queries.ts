@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+// The erasure of a user and the guard of every write of a user (see application/erasure.ts).
+// Both take one transaction-scoped advisory lock per user: the erasure in exclusive mode, writes in
+// shared mode (they do not block each other). Released by commit or rollback.
+
+const lockKey = (userId: string) => `budgeting.user:${userId}`;
+
+/** Waits for every write of the user in progress to end, and holds off new ones until the caller's transaction ends. */
+export async function lockUserExclusive(tx: EntityManager, userId: string): Promise<void> {
+  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [lockKey(userId)]);
+}
+
+/** Waits for an erasure of the user in progress to end, and holds off the next one until the caller's transaction ends. */
+export async function lockUserShared(tx: EntityManager, userId: string): Promise<void> {
+  await tx.execute('select pg_advisory_xact_lock_shared(hashtextextended(?, 0))', [lockKey(userId)]);
+}
+
+/** Whether the user's data was erased. Run as its own statement after the lock, so it sees an erasure that just committed. */
+export async function isUserDeleted(tx: EntityManager, userId: string): Promise<boolean> {
+  const rows = await tx.execute<{ found: number }[]>('select 1 as found from budgeting.deleted_user where user_id = ?', [userId]);
+  return rows.length > 0;
+}
+
+/** Records the user as deleted (once: a redelivered erasure keeps the first time). */
+export async function insertDeletedUser(tx: EntityManager, userId: string, now: Date): Promise<void> {
+  await tx.execute('insert into budgeting.deleted_user (user_id, deleted_at) values (?, ?) on conflict (user_id) do nothing', [userId, now]);
+}
+
+/**
+ * Deletes the outbox rows of events about the user, relayed or not; returns how many (budgeting
+ * publishes nothing yet; this keeps the erasure complete when it does). Every consumer erases the
+ * user on auth.user.deleted.v1 anyway, so an event not relayed yet has nothing left to tell.
+ */
+export async function deleteUserOutboxMessages(tx: EntityManager, userId: string): Promise<number> {
+  return (await tx.execute<{ affectedRows: number }>("delete from budgeting.outbox_message where payload->>'user_id' = ?", [userId], 'run')).affectedRows;
+}

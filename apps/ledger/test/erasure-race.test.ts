@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { userDeleted } from '@finance/events/contracts/auth';
+import { fromGrpcError, isServiceError } from '@finance/platform';
+import { status } from '@grpc/grpc-js';
+import { waitFor } from '@finance/testing';
+import { createCategory, date, newTransaction, publishEvent, registerUser, startLedgerHarness, type LedgerHarness } from './helpers.js';
+
+// Issue 9: writes racing the erasure of their user must not survive it. Each round: a user with some
+// data, then auth.user.deleted.v1 and ten writes fired 0–20 ms apart; afterwards not one row of the
+// user is left in any table of the schema, and every write either succeeded (and was erased) or was
+// refused as a deleted account (401) or as not found (404).
+
+let h: LedgerHarness;
+
+beforeAll(async () => {
+  h = await startLedgerHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const ROUNDS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `work` after 0–20 ms. */
+const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(work);
+
+/** Tables without a user_id column: the outbox is counted by payload below; handled event ids and applied migrations are no one's data. */
+const TABLES_WITHOUT_USER_ID = ['mikro_orm_migrations', 'outbox_message', 'processed_event'];
+
+/** Every table of the ledger schema with a user_id column (the tombstone aside): a new table cannot be forgotten. */
+async function userTables(): Promise<string[]> {
+  const rows = await h.orm.em.fork().execute<{ table_name: string; has_user_id: boolean }[]>(
+    `select t.table_name, exists (select 1 from information_schema.columns c
+                                   where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'user_id') as has_user_id
+       from information_schema.tables t
+      where t.table_schema = 'ledger' and t.table_name <> 'deleted_user'
+      order by t.table_name`,
+  );
+  expect(rows.filter((r) => !r.has_user_id).map((r) => r.table_name)).toEqual(TABLES_WITHOUT_USER_ID);
+  return rows.filter((r) => r.has_user_id).map((r) => r.table_name);
+}
+
+/** The user's rows per table (only tables with rows), including events about the user waiting in (or relayed from) the outbox. */
+async function leftovers(tables: string[], userId: string): Promise<Record<string, number>> {
+  const em = h.orm.em.fork();
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ledger.${table} where user_id = ?`, [userId]);
+    if (row!.n > 0) counts[table] = row!.n;
+  }
+  const [outbox] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ledger.outbox_message where payload->>'user_id' = ?`, [userId]);
+  if (outbox!.n > 0) counts.outbox_message = outbox!.n;
+  return counts;
+}
+
+/** null when the write's outcome is one the contract allows; otherwise what it was. */
+function unexpected(outcome: PromiseSettledResult<unknown>): string | null {
+  if (outcome.status === 'fulfilled') return null;
+  const err = outcome.reason;
+  if (!isServiceError(err)) return String(err);
+  const { code } = fromGrpcError(err);
+  if (err.code === status.UNAUTHENTICATED && /USER_NOT_FOUND$/.test(code)) return null;
+  if (err.code === status.NOT_FOUND) return null;
+  return `${status[err.code]} ${code} ${err.details}`;
+}
+
+describe('erasure racing writes', () => {
+  test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 10 writes leave no row of the user`, async () => {
+    const tables = await userTables();
+    expect(tables).toEqual(expect.arrayContaining(['category', 'daily_total', 'idempotency_key', 'transaction']));
+    const left: { round: number; rows: Record<string, number> }[] = [];
+    const odd: { round: number; write: number; outcome: string }[] = [];
+    let succeeded = 0;
+    let refusedAsDeleted = 0;
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const userId = registerUser(h);
+      const kept = await createCategory(h, userId);
+      const doomed = await createCategory(h, userId);
+      const { transaction: t1 } = await h.client.createTransaction(newTransaction(userId, { categoryId: kept.id }));
+      const { transaction: t2 } = await h.client.createTransaction(newTransaction(userId, { idempotencyKey: randomUUID() }));
+
+      const eventId = randomUUID();
+      const erasure = jittered(async () => {
+        h.profiles.delete(userId); // auth has deleted the account: it no longer answers for it
+        await publishEvent(h, userDeleted, { event_id: eventId, user_id: userId });
+      });
+      const writes = [
+        () => h.client.createTransaction(newTransaction(userId)),
+        () => h.client.createTransaction(newTransaction(userId, { categoryId: kept.id, date: date('2026-03-16') })),
+        () => h.client.createTransaction(newTransaction(userId, { idempotencyKey: randomUUID(), amount: '3.00' })),
+        () => h.client.createTransaction(newTransaction(userId, { currency: undefined, date: date('2026-04-01') })),
+        () => h.client.createCategory({ userId, name: `New ${round} a`, color: '#112233' }),
+        () => h.client.createCategory({ userId, name: `New ${round} b`, color: '#445566' }),
+        () => h.client.updateTransaction({ userId, id: t1!.id, amount: '99.00', transactionType: 0, date: date('2026-05-01'), categoryId: '' }),
+        () => h.client.updateCategory({ userId, id: kept.id, name: `Renamed ${round}` }),
+        () => h.client.deleteTransaction({ userId, id: t2!.id }),
+        () => h.client.deleteCategory({ userId, id: doomed.id, reassignTo: kept.id }),
+      ].map((write) => jittered(write));
+
+      await erasure;
+      await waitFor(
+        async () => (await h.orm.em.fork().execute('select 1 from ledger.processed_event where event_id = ?', [eventId])).length > 0,
+        { timeoutMs: 10_000, intervalMs: 5, message: `the erasure of round ${round}` },
+      );
+      const outcomes = await Promise.allSettled(writes);
+      outcomes.forEach((outcome, write) => {
+        const what = unexpected(outcome);
+        if (what) odd.push({ round, write, outcome: what });
+        if (outcome.status === 'fulfilled') succeeded++;
+        else if (isServiceError(outcome.reason) && outcome.reason.code === status.UNAUTHENTICATED) refusedAsDeleted++;
+      });
+      const rows = await leftovers(tables, userId);
+      if (Object.keys(rows).length > 0) left.push({ round, rows });
+    }
+
+    // Both sides of the race happen (otherwise the test proves nothing).
+    expect({ succeeded: succeeded > 0, refusedAsDeleted: refusedAsDeleted > 0 }).toEqual({ succeeded: true, refusedAsDeleted: true });
+    expect({ unexpected: odd, leftovers: left }).toEqual({ unexpected: [], leftovers: [] });
+  }, 60_000);
+});
