@@ -35,7 +35,7 @@ export const gatewayConfigSchema = z.object({
   PORT: integer(0, 65535).default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   LOG_LEVEL: baseEnv.LOG_LEVEL,
-  // Only read by the revocation feed (auth.user.deleted.v1); the gateway publishes nothing.
+  // Only read by the revocation feed (auth.user.deleted.v1, auth.session.revoked.v1); the gateway publishes nothing.
   NATS_URL: baseEnv.NATS_URL,
   EVENT_NAMESPACE: baseEnv.EVENT_NAMESPACE,
   // <SERVICE>_GRPC_ADDR of every service in the manifest, with its default port.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { z } from 'zod';
 import { defineEvent, streamOfSubject } from './contract.js';
-import { userDeleted, userUpdated } from './contracts/auth.js';
+import { sessionRevoked, userDeleted, userUpdated } from './contracts/auth.js';
 import { namespacedDurable, namespacedStream, namespacedSubject, streamSubjects } from './naming.js';
 
 const envelope = { event_id: '0b9f7c56-4a8e-4f27-9d0c-0d2b4d9d3a11', occurred_at: '2026-11-24T10:00:00.000Z', user_id: 'u-1' };
@@ -27,6 +27,17 @@ describe('defineEvent', () => {
     expect(() => userUpdated.schema.parse({ ...event, base_currency: 'eur' })).toThrow();
     expect(() => userUpdated.schema.parse({ ...event, notification_preferences: { email: true } })).toThrow();
     expect(userUpdated).toMatchObject({ subject: 'auth.user.updated.v1', stream: 'AUTH', service: 'auth' });
+  });
+
+  test('auth.session.revoked.v1 names at least one session and a known reason', () => {
+    const event = { ...envelope, session_ids: ['5f0c1d2e-3a4b-4c5d-8e6f-708192a3b4c5'], reason: 'logout' };
+    expect(sessionRevoked.schema.parse(event)).toEqual(event);
+    for (const reason of ['refresh_token_reused', 'password_changed']) expect(sessionRevoked.schema.parse({ ...event, reason }).reason).toBe(reason);
+    expect(() => sessionRevoked.schema.parse({ ...event, session_ids: [] })).toThrow();
+    expect(() => sessionRevoked.schema.parse({ ...event, session_ids: ['not-a-uuid'] })).toThrow();
+    expect(() => sessionRevoked.schema.parse({ ...event, reason: 'expired' })).toThrow();
+    expect(() => sessionRevoked.schema.parse({ ...envelope, reason: 'logout' })).toThrow(/session_ids/);
+    expect(sessionRevoked).toMatchObject({ subject: 'auth.session.revoked.v1', stream: 'AUTH', service: 'auth' });
   });
 
   test('enforces the subject and stream naming rules', () => {

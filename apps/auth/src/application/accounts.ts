@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
-import { userDeleted, userUpdated } from '@finance/events/contracts/auth';
+import { sessionRevoked, userDeleted, userUpdated } from '@finance/events/contracts/auth';
 import { requireUserId } from '@finance/platform/ids';
 import { hashPassword, verifyPassword } from '../domain/password.js';
 import {
@@ -15,10 +15,12 @@ import {
   type NotificationPreferences,
   type ProfileChanges,
 } from '../domain/user.js';
-import { SessionEntity, UserEntity, type User } from '../persistence/auth.entities.js';
-import { deleteLoginFailures } from '../persistence/login-failure.queries.js';
+import { UserEntity, type User } from '../persistence/auth.entities.js';
+import { deleteLoginFailures, lockLoginKey } from '../persistence/login-failure.queries.js';
+import { revokeSessionsOfUser, selectSessionsIssuingSince } from '../persistence/session.queries.js';
 import { selectTakenIdentities } from '../persistence/user.queries.js';
 import type { AuthContext } from './context.js';
+import { liveAccessTokensSince } from './sessions.js';
 
 /** Which of email/username is already taken (case-insensitively) by someone other than `exceptId`. */
 async function findTaken(em: EntityManager, email: string | undefined, username: string | undefined, exceptId?: string) {
@@ -89,11 +91,15 @@ export async function updateUser(ctx: AuthContext, callerId: string, input: Upda
     if (input.password !== undefined) {
       if (!(await verifyPassword(user.passwordHash, input.currentPassword ?? ''))) throw errors.wrongCurrentPassword();
       user.passwordHash = await hashPassword(input.password);
-      await tx.nativeUpdate(
-        SessionEntity,
-        { userId, revokedAt: null, ...(input.sessionId ? { id: { $ne: input.sessionId } } : {}) },
-        { revokedAt: ctx.now(), revokedReason: 'password_changed' },
-      );
+      // Every other session ends: its refresh tokens at once, and its access tokens too through
+      // auth.session.revoked.v1 (the gateways refuse them). The caller's session stays: the user
+      // just proved the password on it.
+      const now = ctx.now();
+      const revoked = await revokeSessionsOfUser(tx, userId, input.sessionId || undefined, now, 'password_changed');
+      // Read after the update, which waited for any refresh in flight on these sessions to commit.
+      const live = revoked.length ? new Set(await selectSessionsIssuingSince(tx, userId, liveAccessTokensSince(ctx, now))) : new Set<string>();
+      const sessionIds = revoked.filter((id) => live.has(id)).sort();
+      if (sessionIds.length) enqueueEvent(tx, sessionRevoked, { user_id: userId, session_ids: sessionIds, reason: 'password_changed', occurred_at: now.toISOString() });
     }
     const before = JSON.stringify(profileOf(user));
     if (email !== undefined) user.email = email;
@@ -135,6 +141,9 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 export async function deleteUser(ctx: AuthContext, callerId: string): Promise<void> {
   const userId = requireUserId(callerId, errors.invalidField);
   await ctx.orm.em.fork().transactional(async (tx) => {
+    // A login counting a failure under this user's key holds this lock: it commits first (and its
+    // row is deleted below) or finds the user gone.
+    await lockLoginKey(tx, `user:${userId}`);
     const deleted = await tx.nativeDelete(UserEntity, { id: userId });
     if (!deleted) throw errors.userGone();
     await deleteLoginFailures(tx, `user:${userId}`);

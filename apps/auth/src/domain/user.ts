@@ -1,6 +1,6 @@
 import { isCurrencyCode } from '@finance/money';
 import { DomainError, invalidField, type FieldError } from '@finance/platform/errors';
-import { charLength } from '@finance/platform/text';
+import { charLength, hasNul } from '@finance/platform/text';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 
 export interface NotificationPreferences {
@@ -32,7 +32,8 @@ function throwIfAny(errors: FieldError[]) {
 }
 
 function validateEmail(errors: FieldError[], email: string) {
-  check(errors, email.length <= 254 && EMAIL.test(email), 'email', 'must be a valid email address');
+  // EMAIL allows any non-space character; NUL, which PostgreSQL text cannot hold, is refused here.
+  check(errors, email.length <= 254 && EMAIL.test(email) && !hasNul(email) && email.isWellFormed(), 'email', 'must be a valid email address');
 }
 
 function validateUsername(errors: FieldError[], username: string) {
@@ -43,7 +44,8 @@ function validatePassword(errors: FieldError[], password: string, path = 'passwo
   const length = charLength(password);
   check(
     errors,
-    length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH && password.isWellFormed(),
+    // No NUL: the gateway refuses it too, one rule for what a password may be.
+    length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH && password.isWellFormed() && !hasNul(password),
     path,
     `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
   );

@@ -1,8 +1,8 @@
-import formbody from '@fastify/formbody';
 import type { onRequestHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthClient } from '../clients.js';
+import { decodeUtf8Body, parseFormBody } from '../json-body.js';
 import { doc, jsonResponse } from '../openapi-registry.js';
 import { requireAuth } from '../plugins/authentication.js';
 import { problemResponses } from '../plugins/problem.js';
@@ -56,9 +56,16 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     },
   );
 
-  // Login alone also accepts an HTML form body, so its parser lives in this scope only.
+  // Login alone also accepts an HTML form body, so its parser lives in this scope only. Its bytes
+  // and %-escapes are decoded strictly as UTF-8 (400 INVALID_UTF8 otherwise), like JSON bodies.
   await app.register(async (form) => {
-    await form.register(formbody, { bodyLimit });
+    form.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => {
+      try {
+        done(null, parseFormBody(decodeUtf8Body(body)));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
     form.withTypeProvider<ZodTypeProvider>().post(
       '/auth/login',
       {
@@ -112,14 +119,17 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         operationId: 'logout',
         summary: 'End a login session',
-        description: 'The refresh-token family of `refresh_token` stops working. Access tokens already issued run until they expire.',
+        description: 'The login session of `refresh_token` ends: its refresh tokens stop working, and so do its access tokens (at once). Another session of the caller may be ended this way too.',
         body: refreshTokenBody,
         response: { 204: doc(z.undefined(), 'Logged out'), ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
       const { userId } = requireAuth(request);
-      await auth.revokeSession({ userId, refreshToken: request.body.refresh_token }, { requestId: request.id });
+      const { sessionId } = await auth.revokeSession({ userId, refreshToken: request.body.refresh_token }, { requestId: request.id });
+      // This replica refuses the ended session's access tokens at once (the caller's next request
+      // included); the others learn of it from auth.session.revoked.v1.
+      if (sessionId) app.revocations.revokeSession(sessionId);
       return reply.code(204).send();
     },
   );

@@ -29,9 +29,9 @@ async function setup(cacheSize?: number) {
     now: () => new Date(clock),
     ...(cacheSize ? { cacheSize } : {}),
   });
-  const mint = (claims: { iat?: number; exp?: number; sub?: string } = {}) => {
+  const mint = (claims: { iat?: number; exp?: number; sub?: string; sid?: string | null } = {}) => {
     const iat = claims.iat ?? clock / 1000;
-    return new SignJWT({ sid: randomUUID() })
+    return new SignJWT(claims.sid === null ? {} : { sid: claims.sid ?? randomUUID() })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -86,6 +86,24 @@ describe('access token verifier cache', () => {
     await verify(token);
     revocations.revoke(sub);
     expect(await refusal(verify(token))).toBe('revoked');
+  });
+
+  it('refuses the tokens of a revoked session, cached or not, and no other session of the same subject', async () => {
+    const { verify, mint, revocations } = await setup();
+    const sub = randomUUID();
+    const [ended, kept] = [randomUUID(), randomUUID()];
+    const cached = await mint({ sub, sid: ended });
+    await verify(cached);
+    const other = await mint({ sub, sid: kept });
+    const unsessioned = await mint({ sub, sid: null });
+    revocations.revokeSession(ended);
+    expect(await refusal(verify(cached))).toBe('revoked');
+    expect(await refusal(verify(await mint({ sub, sid: ended, iat: Date.parse('2026-11-24T12:00:00Z') / 1000 - 1 })))).toBe('revoked');
+    expect(await refusal(verify(other))).toBe('accepted');
+    expect(await refusal(verify(unsessioned))).toBe('accepted');
+    // A session id is not a subject, nor the other way round.
+    revocations.revoke(kept);
+    expect(await refusal(verify(other))).toBe('accepted');
   });
 
   it('never caches a refusal, and a tampered copy of a cached token is checked (and refused)', async () => {

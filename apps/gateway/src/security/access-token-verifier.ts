@@ -46,7 +46,8 @@ const MAX_TOKEN_LENGTH = 4096;
 
 /**
  * Verifies access tokens the way auth issues them: EdDSA (Ed25519) only, `typ: at+jwt`, signed by
- * a key auth publishes, with `iss`, `aud`, `exp`, `iat`, `sub`, `jti`; then consults revocations.
+ * a key auth publishes, with `iss`, `aud`, `exp`, `iat`, `sub`, `jti`; then consults revocations
+ * (of the subject, and of the session its `sid` names).
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
   const clockTolerance = options.clockToleranceSeconds ?? 30;
@@ -70,7 +71,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
     const hit = verified.get(token);
     if (hit) {
       if (nowSeconds() <= hit.refuseAfter) {
-        if (options.revocations.isRevoked(hit.context.userId)) throw new TokenRejectedError('revoked', 'subject revoked');
+        if (options.revocations.refuses(hit.context.userId, hit.context.sessionId)) throw new TokenRejectedError('revoked', 'subject or session revoked');
         return hit.context;
       }
       verified.delete(token); // expired: verify afresh, which gives the precise verdict
@@ -102,7 +103,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions) {
       throw new TokenRejectedError('invalid', 'malformed claims');
     }
     if (sid !== undefined && typeof sid !== 'string') throw new TokenRejectedError('invalid', 'malformed sid');
-    if (options.revocations.isRevoked(sub)) throw new TokenRejectedError('revoked', 'subject revoked');
+    if (options.revocations.refuses(sub, sid)) throw new TokenRejectedError('revoked', 'subject or session revoked');
     const context = { userId: sub, sessionId: sid, tokenId: jti, expiresAt: new Date(exp * 1000) };
     // jose refuses at exp + tolerance, or once iat + maxTokenAge (+ tolerance) has passed.
     verified.set(token, { context, refuseAfter: Math.min(exp, iat + options.maxAgeSeconds) + clockTolerance - 1 });

@@ -46,4 +46,26 @@ describe('RevocationList', () => {
     expect(list.isRevoked('c')).toBe(false);
     expect(['d', 'e', 'f'].every((s) => list.isRevoked(s))).toBe(true);
   });
+
+  it('refuses a revoked session until its end, apart from subjects', () => {
+    const c = clock();
+    const list = new RevocationList({ ttlMs: 1000, now: c.now });
+    list.revokeSession('s-1', c.now() + 5000);
+    list.revokeSession('s-1'); // shorter: kept at 5000
+    expect(list.isSessionRevoked('s-1')).toBe(true);
+    expect(list.isRevoked('s-1')).toBe(false); // a session id is not a subject
+    expect(list.refuses('user-1', 's-1')).toBe(true);
+    expect(list.refuses('user-1', 's-2')).toBe(false);
+    expect(list.refuses('user-1', undefined)).toBe(false);
+    list.revoke('user-2');
+    expect(list.isSessionRevoked('user-2')).toBe(false);
+    expect(list.refuses('user-2', 's-2')).toBe(true);
+    expect(list.refuses('user-2', undefined)).toBe(true);
+    c.advance(4999);
+    expect(list.isSessionRevoked('s-1')).toBe(true);
+    c.advance(1);
+    expect(list.isSessionRevoked('s-1')).toBe(false);
+    expect(list.isRevoked('user-2')).toBe(false);
+    expect(list.size).toBe(0);
+  });
 });

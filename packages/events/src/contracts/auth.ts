@@ -33,4 +33,22 @@ export const userDeleted = defineEvent({
   schema: z.object({}),
 });
 
-export const authEvents = [userUpdated, userDeleted] as const;
+/** Why sessions were revoked: the values of `auth.session.revoked_reason`. */
+export const sessionRevokedReason = z.enum(['logout', 'refresh_token_reused', 'password_changed']);
+
+/**
+ * Login sessions (refresh-token families) of `user_id` ended: their refresh tokens no longer work,
+ * and whoever verifies access tokens (the gateway) must refuse those carrying one of these `sid`s
+ * until they expire. Lists only sessions that may still have unexpired access tokens; written in
+ * the transaction that revokes them.
+ */
+export const sessionRevoked = defineEvent({
+  subject: 'auth.session.revoked.v1',
+  stream: 'AUTH',
+  schema: z.object({
+    session_ids: z.array(z.uuid()).min(1),
+    reason: sessionRevokedReason,
+  }),
+});
+
+export const authEvents = [userUpdated, userDeleted, sessionRevoked] as const;

@@ -35,8 +35,8 @@ export function authGrpcService(ctx: AuthContext): AsyncServiceImplementation<ty
     loginUser: async (req) => ({ tokens: toTokens(await loginUser(ctx, req.identifier, req.password)) }),
     refreshSession: async (req) => ({ tokens: toTokens(await refreshSession(ctx, req.refreshToken)) }),
     revokeSession: async (req) => {
-      await revokeSession(ctx, req.userId, req.refreshToken);
-      return {};
+      const sessionId = await revokeSession(ctx, req.userId, req.refreshToken);
+      return sessionId ? { sessionId } : {};
     },
     getUser: async (req) => ({ user: toUser(await getUser(ctx, req.userId)) }),
     updateUser: async (req) => {
