@@ -228,9 +228,11 @@ describe('POST /budgets', () => {
       await expectRefusedByGateway(() => post({ ...valid, ...change }), 'createBudget', paths);
     });
 
-    it('a JSON number written with an exponent', async () => {
-      const body = await expectRefusedByGateway(() => postRaw('{"amount": 5e2, "period": "monthly", "start_date": "2026-03-01"}'), 'createBudget', ['amount']);
-      expect(body.errors[0].message).toMatch(/exponent/);
+    it('a JSON number written with an exponent beyond 15 integer digits (5e2 is read as "500")', async () => {
+      const body = await expectRefusedByGateway(() => postRaw('{"amount": 5e15, "period": "monthly", "start_date": "2026-03-01"}'), 'createBudget', ['amount']);
+      expect(body.errors[0].message).toMatch(/too large/);
+      expect((await postRaw('{"amount": 5e2, "period": "monthly", "start_date": "2026-03-01"}')).statusCode).toBe(201);
+      expect(gw.budgeting.lastRequest('createBudget').amount).toBe('500');
     });
 
     it('a name of 100 characters (emoji count as one) is fine', async () => {

@@ -12,6 +12,7 @@ export {
   MAX_STORED_MINOR,
   parseMoney,
   amountToDecimalString,
+  amountFromNumberLiteral,
   formatMoney,
   money,
   minorToDb,

@@ -112,6 +112,41 @@ export function amountToDecimalString(input: unknown): string {
   return text;
 }
 
+// A JSON number as RFC 8259 writes it: no "+", no leading zeros, no ".5", no NaN/Infinity.
+const JSON_NUMBER_LITERAL = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** No currency has more minor digits than this by far; longer fractions are refused before any string is built. */
+const MAX_LITERAL_FRACTION_DIGITS = 20;
+
+/**
+ * A JSON number's literal text ("1e3", "1.25e1", "1e-2", "12.50") → the exact plain decimal
+ * string it denotes ("1000", "12.5", "0.01", "12.5"), computed on the digits: never through a
+ * double, so "7036874417766401e-2" is exactly "70368744177664.01". The result is the number's
+ * value, like any JSON number's (trailing fraction zeros carry no meaning: "1000e-3" is "1"), for
+ * parseMoney to judge against the currency ("0.001" is too precise for USD). Throws MoneyError:
+ * 'format' for anything but a JSON number literal (NaN, Infinity, "+1", ".5e1", "01e3");
+ * 'too_large' for more than MAX_INTEGER_DIGITS integer digits ("1e16", "1e999999999", decided from
+ * the exponent alone); 'precision' for more than 20 fraction digits ("1e-30"), which no currency has.
+ * Only the gateway sees literals; a decimal *string* with an exponent stays refused (parseMoney).
+ */
+export function amountFromNumberLiteral(literal: string): string {
+  const match = JSON_NUMBER_LITERAL.exec(literal);
+  if (!match) throw new MoneyError('format', 'Amount must be a finite JSON number or a decimal string like "12.50"');
+  const [, sign = '', int = '', frac = '', exponent = '0'] = match;
+  // value = digits × 10^scale, digits without leading or trailing zeros.
+  let digits = (int + frac).replace(/^0+/, '');
+  let scale = Number(exponent) - frac.length; // ±Infinity for an absurd exponent: the checks below still hold
+  const trimmed = digits.replace(/0+$/, '');
+  scale += digits.length - trimmed.length;
+  digits = trimmed;
+  if (digits === '') return '0'; // "-0e5" is zero, as the JSON number -0 is
+  if (digits.length + scale > MAX_INTEGER_DIGITS) throw tooLarge();
+  if (-scale > MAX_LITERAL_FRACTION_DIGITS) throw new MoneyError('precision', 'Amount has too many decimal places');
+  if (scale >= 0) return sign + digits + '0'.repeat(scale);
+  const padded = digits.padStart(-scale + 1, '0');
+  return `${sign}${padded.slice(0, scale)}.${padded.slice(scale)}`;
+}
+
 function tooLarge(): MoneyError {
   return new MoneyError('too_large', `Amount is too large: at most ${MAX_INTEGER_DIGITS} digits before the decimal point`);
 }

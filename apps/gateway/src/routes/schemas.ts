@@ -1,5 +1,5 @@
 import { formatInstant } from '@finance/calendar';
-import { amountToDecimalString, checkAmountSyntax, MoneyError } from '@finance/money';
+import { amountFromNumberLiteral, amountToDecimalString, checkAmountSyntax, MoneyError } from '@finance/money';
 import { charLength, hasNul } from '@finance/platform/text';
 import type { authV1, commonV1 } from '@finance/proto';
 import { z } from 'zod';
@@ -17,7 +17,11 @@ export const usernameField = z
 /** 8 to 128 characters (code points: four emoji are four characters, not eight). */
 export const passwordField = textField(128, { min: 8 });
 export const currencyField = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD');
+/** The shape of an IANA time zone name (auth checks the name itself: Europe/Berlin, UTC, America/Argentina/Buenos_Aires). */
+export const TIMEZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+)*$/;
 export const timezoneField = doc(z.string().min(1).max(64), 'An IANA time zone such as Europe/Berlin');
+// Documented only: the name is auth's check (Intl), whose 422 names the field; this is its shape.
+openApiRegistry.add(timezoneField, { ...openApiRegistry.get(timezoneField), pattern: TIMEZONE_PATTERN.source, examples: ['Europe/Berlin', 'UTC'] });
 
 
 /**
@@ -49,6 +53,14 @@ export const dateField = doc(
   'A calendar date, YYYY-MM-DD',
 );
 
+/**
+ * What dateField accepts, as the OpenAPI pattern: zod's own date pattern (days that exist, leap
+ * years included) without year 0000, which zod's allows.
+ */
+export const DATE_PATTERN =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|(?:0[48]|[2468][048]|[13579][26])00)-02-29|(?:[1-9]\d{3}|0[1-9]\d\d|00[1-9]\d|000[1-9])-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))$/;
+openApiRegistry.add(dateField, { ...openApiRegistry.get(dateField), pattern: DATE_PATTERN.source });
+
 // Amounts: syntax, size and sign here; the currency's precision is the service's check.
 
 /**
@@ -67,6 +79,19 @@ function amountSyntaxError(text: string): MoneyError | undefined {
 }
 
 /**
+ * The amount strings the server accepts, as the OpenAPI pattern: > 0, no sign, no leading zeros, at
+ * most MAX_INTEGER_DIGITS (15) digits before the point and at most 4 after it (the most any ISO 4217
+ * currency has; the currency's own precision is then the service's check). Exactly what
+ * parseMoney(text, <a 4-decimal currency>, { requirePositive: true }) accepts (a test proves it).
+ * Validation stays with @finance/money, whose messages say what is wrong.
+ */
+export const AMOUNT_PATTERN = /^(?:[1-9]\d{0,14}(?:\.\d{1,4})?|0\.(?:[1-9]\d{0,3}|0[1-9]\d{0,2}|00[1-9]\d?|000[1-9]))$/;
+const amountString = z.string().max(64);
+openApiRegistry.add(amountString, { pattern: AMOUNT_PATTERN.source, examples: ['12.50'] });
+const amountNumber = z.number();
+openApiRegistry.add(amountNumber, { exclusiveMinimum: 0, examples: [12.5] });
+
+/**
  * A request amount: a decimal string or a JSON number, forwarded as the exact decimal string it
  * stands for (amountToDecimalString). Syntax, size and sign are checked here, so that one answer
  * names every invalid field; the service that owns the resource applies the currency's precision.
@@ -74,13 +99,20 @@ function amountSyntaxError(text: string): MoneyError | undefined {
 export const amountField = doc(
   z.preprocess(
     (value, ctx) => {
+      // A JSON number written with an exponent (1e3, 1.25e1, 1e-2) is read exactly from its text,
+      // never through the double JSON.parse made of it; what it denotes is then checked as a decimal.
       if (value instanceof ExponentNumberLiteral) {
-        ctx.addIssue({ code: 'custom', message: `Amount must be a plain decimal without an exponent (got ${value.source.slice(0, 40)})`, input: value.source });
+        try {
+          return amountFromNumberLiteral(value.source);
+        } catch (err) {
+          if (!(err instanceof MoneyError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message, input: value.source.slice(0, 40) });
+        }
       }
       return value;
     },
     z
-      .union([z.string().max(64), z.number()], { error: 'must be a decimal string like "12.50" or a number' })
+      .union([amountString, amountNumber], { error: 'must be a decimal string like "12.50" or a number' })
       .transform((value, ctx) => {
         // Numbers become the exact decimal they print as, or are refused where a double is not exact.
         let text: string;
@@ -99,7 +131,7 @@ export const amountField = doc(
         return text;
       }),
   ),
-  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred) or a JSON number (12.5)',
+  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred; plain digits, no exponent) or a JSON number (12.5; an exponent is read exactly from the text: 1e3 = 1000, 1.25e1 = 12.5, 1e-2 = 0.01; at most 15 integer digits)',
 );
 
 /** `YYYY-MM-DD` (already validated) → finance.common.v1.Date. */
