@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one entry point behind `npm start`, `npm test`, `npm run build`, `npm run typecheck`, `npm run lint:deps`,
-# `npm run openapi` and `npm run bench`.
+# `npm run openapi`, `npm run bench` and `npm run contract`.
 # On a fresh machine it provisions Node 24 and pnpm from the npm registry (the machine's Node
 # is older), installs dependencies, builds, makes sure PostgreSQL and NATS answer, and then
 # starts the system or type-checks and runs the tests. Every step is skipped when already done.
@@ -88,7 +88,14 @@ case "$cmd" in
     run
     exec node bench/run.mjs "$@"
     ;;
+  contract)
+    # Specmatic contract tests from the served /docs/json against the whole system (contract/run.mjs).
+    # Specmatic is a jar (npm `specmatic`): it needs Java 17+ on PATH (apt-get install openjdk-17-jre-headless).
+    command -v java >/dev/null || { log "contract tests need Java 17+ (apt-get install openjdk-17-jre-headless)"; exit 1; }
+    run
+    exec node contract/run.mjs "$@"
+    ;;
   *)
-    echo "usage: bootstrap.sh start|test|build|typecheck|lint-deps|openapi|bench" >&2; exit 2
+    echo "usage: bootstrap.sh start|test|build|typecheck|lint-deps|openapi|bench|contract" >&2; exit 2
     ;;
 esac

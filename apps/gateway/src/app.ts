@@ -6,8 +6,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceClients } from './clients.js';
 import type { GatewayConfig } from './config.js';
-import { parseJsonBody } from './json-body.js';
+import { decodeUtf8Body, parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
@@ -122,6 +123,9 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
       frameworkErrors: (error, request, reply) => {
         sendProblem(request, reply, toProblemParts(error));
       },
+      // What node's HTTP parser refuses before fastify (431 oversized URL/headers, a malformed
+      // Content-Length or chunk, 408) is problem+json too, written on the socket.
+      clientErrorHandler,
     });
     app.decorate('revocations', revocations);
     app.decorate('publicKeys', publicKeys);
@@ -136,10 +140,16 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
 
     // Bodies are JSON (login also takes a form, in its own scope). Without the text/plain parser a
     // text body is a 415, not a string that fails validation. An empty JSON body counts as no body,
-    // so DELETE with a stray Content-Type works and routes that need a body answer 400.
+    // so DELETE with a stray Content-Type works and routes that need a body answer 400. The body is
+    // read as bytes and decoded strictly: invalid UTF-8 is a 400, never text with U+FFFD in it.
     app.removeContentTypeParser(['application/json', 'text/plain']);
-    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+      let text: string;
+      try {
+        text = decodeUtf8Body(body);
+      } catch (err) {
+        return done(err as Error, undefined);
+      }
       if (text.trim() === '') return done(null, undefined);
       try {
         done(null, parseJsonBody(text));

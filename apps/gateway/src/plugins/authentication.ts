@@ -29,6 +29,15 @@ function unauthorized(code: string, detail: string, challenge: string): HttpProb
 const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 /**
+ * Answers to an access token are the caller's own data: no shared or browser cache may keep them
+ * (RFC 9111 `no-store`). Set on every authenticated route before anything can fail, so errors carry it too.
+ */
+const noStore: onRequestHookHandler = (_request, reply, done) => {
+  reply.header('cache-control', 'no-store');
+  done();
+};
+
+/**
  * Requires `Authorization: Bearer <access token>` on every route that is not public. The check is
  * added per route (after the rate limiter's hook, so floods are limited before any crypto) and runs
  * before the body is read, so an unauthenticated caller learns nothing about validation.
@@ -61,7 +70,9 @@ export function registerAuthentication(app: FastifyInstance, verify: AccessToken
   app.addHook('onRoute', (route) => {
     if (isPublicRoute(route.url, route.config)) return;
     const existing = route.onRequest;
-    route.onRequest = existing === undefined ? [authenticate] : Array.isArray(existing) ? [...existing, authenticate] : [existing, authenticate];
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    // noStore first, so that every answer of the route, a 401 or 429 included, carries it.
+    route.onRequest = [noStore, ...hooks, authenticate];
   });
 }
 

@@ -32,7 +32,7 @@ export function problemType(status: number): string {
   return PROBLEM_TYPE_PREFIX + (PROBLEM_KINDS[status]?.slug ?? (status >= 500 ? 'internal-error' : 'malformed-request'));
 }
 
-function problemTitle(status: number): string {
+export function problemTitle(status: number): string {
   return PROBLEM_KINDS[status]?.title ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 
