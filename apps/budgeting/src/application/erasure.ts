@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
 import { deleteBudgetsOfCategory, deleteUserBudgetData, lockCategory } from '../persistence/budget.queries.js';
-import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from '../persistence/deleted-user.queries.js';
+import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from '@finance/platform';
 
 export interface ErasedCounts {
   budgets: number;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
 import { deleteUserCategories } from '../persistence/category.queries.js';
-import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from '../persistence/deleted-user.queries.js';
+import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from '@finance/platform';
 import { deleteUserIdempotencyKeys } from '../persistence/idempotency-key.queries.js';
 import { deleteUserTransactions } from '../persistence/transaction.queries.js';
 
