@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { userDeleted } from '@finance/events/contracts/auth';
-import { fromGrpcError, isServiceError } from '@finance/platform';
+import { isServiceError } from '@finance/platform';
 import { status } from '@grpc/grpc-js';
-import { waitFor } from '@finance/testing';
+import { unexpectedErasureOutcome, userRowCounter, waitFor } from '@finance/testing';
 import { createCategory, date, newTransaction, publishEvent, registerUser, startLedgerHarness, type LedgerHarness } from './helpers.js';
 
 // Issue 9: writes racing the erasure of their user must not survive it. Each round: a user with some
@@ -29,47 +29,11 @@ const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(w
 /** Tables without a user_id column: the outbox is counted by payload below; handled event ids and applied migrations are no one's data. */
 const TABLES_WITHOUT_USER_ID = ['mikro_orm_migrations', 'outbox_message', 'processed_event'];
 
-/** Every table of the ledger schema with a user_id column (the tombstone aside): a new table cannot be forgotten. */
-async function userTables(): Promise<string[]> {
-  const rows = await h.orm.em.fork().execute<{ table_name: string; has_user_id: boolean }[]>(
-    `select t.table_name, exists (select 1 from information_schema.columns c
-                                   where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'user_id') as has_user_id
-       from information_schema.tables t
-      where t.table_schema = 'ledger' and t.table_name <> 'deleted_user'
-      order by t.table_name`,
-  );
-  expect(rows.filter((r) => !r.has_user_id).map((r) => r.table_name)).toEqual(TABLES_WITHOUT_USER_ID);
-  return rows.filter((r) => r.has_user_id).map((r) => r.table_name);
-}
-
-/** The user's rows per table (only tables with rows), including events about the user waiting in (or relayed from) the outbox. */
-async function leftovers(tables: string[], userId: string): Promise<Record<string, number>> {
-  const em = h.orm.em.fork();
-  const counts: Record<string, number> = {};
-  for (const table of tables) {
-    const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ledger.${table} where user_id = ?`, [userId]);
-    if (row!.n > 0) counts[table] = row!.n;
-  }
-  const [outbox] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ledger.outbox_message where payload->>'user_id' = ?`, [userId]);
-  if (outbox!.n > 0) counts.outbox_message = outbox!.n;
-  return counts;
-}
-
-/** null when the write's outcome is one the contract allows; otherwise what it was. */
-function unexpected(outcome: PromiseSettledResult<unknown>): string | null {
-  if (outcome.status === 'fulfilled') return null;
-  const err = outcome.reason;
-  if (!isServiceError(err)) return String(err);
-  const { code } = fromGrpcError(err);
-  if (err.code === status.UNAUTHENTICATED && /USER_NOT_FOUND$/.test(code)) return null;
-  if (err.code === status.NOT_FOUND) return null;
-  return `${status[err.code]} ${code} ${err.details}`;
-}
-
 describe('erasure racing writes', () => {
   test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 10 writes leave no row of the user`, async () => {
-    const tables = await userTables();
-    expect(tables).toEqual(expect.arrayContaining(['category', 'daily_total', 'idempotency_key', 'transaction']));
+    const counter = await userRowCounter(h.db.url, 'ledger');
+    expect(counter.tablesWithoutUserId).toEqual(TABLES_WITHOUT_USER_ID);
+    expect(counter.tablesWithUserId).toEqual(expect.arrayContaining(['category', 'daily_total', 'idempotency_key', 'transaction']));
     const left: { round: number; rows: Record<string, number> }[] = [];
     const odd: { round: number; write: number; outcome: string }[] = [];
     let succeeded = 0;
@@ -107,17 +71,18 @@ describe('erasure racing writes', () => {
       );
       const outcomes = await Promise.allSettled(writes);
       outcomes.forEach((outcome, write) => {
-        const what = unexpected(outcome);
+        const what = unexpectedErasureOutcome(outcome);
         if (what) odd.push({ round, write, outcome: what });
         if (outcome.status === 'fulfilled') succeeded++;
         else if (isServiceError(outcome.reason) && outcome.reason.code === status.UNAUTHENTICATED) refusedAsDeleted++;
       });
-      const rows = await leftovers(tables, userId);
+      const rows = await counter.leftovers(userId);
       if (Object.keys(rows).length > 0) left.push({ round, rows });
     }
 
     // Both sides of the race happen (otherwise the test proves nothing).
     expect({ succeeded: succeeded > 0, refusedAsDeleted: refusedAsDeleted > 0 }).toEqual({ succeeded: true, refusedAsDeleted: true });
+    await counter.close();
     expect({ unexpected: odd, leftovers: left }).toEqual({ unexpected: [], leftovers: [] });
   }, 60_000);
 });

@@ -4,3 +4,4 @@ export { TcpProxy } from './tcp-proxy.js';
 export { waitFor, type Truthy, type WaitForOptions } from './wait-for.js';
 export { date, iso, rejected, type Rejection } from './grpc.js';
 export { GrpcStub, stubError, type StubCall, type StubHandler } from './grpc-stub.js';
+export { unexpectedErasureOutcome, userRowCounter, type UserRowCounter } from './erasure.js';
