@@ -5,6 +5,8 @@ import { parseMoney } from '@finance/money';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
 import { authV1, budgetingV1, ledgerV1 } from '@finance/proto';
 import {
+  addStubUser,
+  answerUserProfiles,
   createTestDatabase,
   date,
   deleteNamespaceStreams,
@@ -14,6 +16,8 @@ import {
   stubError,
   TcpProxy,
   testNatsUrl,
+  updateStubUser,
+  type StubProfile,
   type TestDatabase,
 } from '@finance/testing';
 import { budgetingConfigSchema, startBudgetingService, type BudgetingConfig, type RunningBudgetingService } from '../src/index.js';
@@ -33,10 +37,7 @@ export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
 
 /** What the auth stub answers about a user. */
-export interface Profile {
-  baseCurrency: string;
-  timezone: string;
-}
+export type Profile = StubProfile;
 
 /** A category the ledger stub knows. */
 export interface StubCategory {
@@ -78,30 +79,13 @@ export interface BudgetingHarness {
   close(): Promise<void>;
 }
 
-/** The authV1.User the stub answers for a profile. */
-const authUser = (id: string, profile: Profile): authV1.User => ({
-  id,
-  email: `${id}@example.com`,
-  username: `u${id.slice(0, 8)}`,
-  isActive: true,
-  baseCurrency: profile.baseCurrency,
-  timezone: profile.timezone,
-  notificationPreferences: undefined,
-  createdAt: undefined,
-  updatedAt: undefined,
-});
-
 /**
  * The auth stub's standing script: GetUser answers the profile of a known user, and for an unknown
  * one what auth answers for a deleted account (UNAUTHENTICATED, AUTH_USER_NOT_FOUND).
  */
 export function scriptAuth(h: Pick<BudgetingHarness, 'auth' | 'profiles'>): void {
   h.auth.reset();
-  h.auth.on('getUser', ({ userId }) => {
-    const profile = h.profiles.get(userId);
-    if (!profile) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
-    return { user: authUser(userId, profile) };
-  });
+  answerUserProfiles(h.auth, h.profiles);
 }
 
 /**
@@ -210,16 +194,12 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
 
 /** A new user the auth stub knows (base currency USD, time zone UTC unless given); returns its id. */
 export function registerUser(h: Pick<BudgetingHarness, 'profiles'>, profile: Partial<Profile> = {}): string {
-  const userId = randomUUID();
-  h.profiles.set(userId, { baseCurrency: 'USD', timezone: 'UTC', ...profile });
-  return userId;
+  return addStubUser(h.profiles, profile);
 }
 
 /** Changes what the auth stub answers about a user, as a profile update in auth would. */
 export function updateProfile(h: Pick<BudgetingHarness, 'profiles'>, userId: string, fields: Partial<Profile>): void {
-  const profile = h.profiles.get(userId);
-  if (!profile) throw new Error(`updateProfile: the auth stub does not know ${userId}`);
-  h.profiles.set(userId, { ...profile, ...fields });
+  updateStubUser(h.profiles, userId, fields);
 }
 
 /** A category of the user that the ledger stub knows. */

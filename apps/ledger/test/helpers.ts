@@ -4,14 +4,17 @@ import { publishEvent as publishContractEvent } from '@finance/events/testing';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
 import { authV1, ledgerV1 } from '@finance/proto';
 import {
+  addStubUser,
+  answerUserProfiles,
   createTestDatabase,
   date,
   deleteNamespaceStreams,
   GrpcStub,
   randomNamespace,
-  stubError,
   TcpProxy,
   testNatsUrl,
+  updateStubUser,
+  type StubProfile,
   type TestDatabase,
 } from '@finance/testing';
 import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
@@ -27,10 +30,7 @@ const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
 export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 
 /** What the auth stub answers about a user. */
-export interface Profile {
-  baseCurrency: string;
-  timezone: string;
-}
+export type Profile = StubProfile;
 
 export interface LedgerHarness {
   db: TestDatabase;
@@ -49,19 +49,6 @@ export interface LedgerHarness {
   close(): Promise<void>;
 }
 
-/** The authV1.User the stub answers for a profile. */
-export const authUser = (id: string, profile: Profile): authV1.User => ({
-  id,
-  email: `${id}@example.com`,
-  username: `u${id.slice(0, 8)}`,
-  isActive: true,
-  baseCurrency: profile.baseCurrency,
-  timezone: profile.timezone,
-  notificationPreferences: undefined,
-  createdAt: undefined,
-  updatedAt: undefined,
-});
-
 /**
  * The stub's standing script: GetUser answers the profile of a known user; for an unknown one it
  * answers what auth answers for a deleted account (UNAUTHENTICATED, AUTH_USER_NOT_FOUND). Any other
@@ -69,11 +56,7 @@ export const authUser = (id: string, profile: Profile): authV1.User => ({
  */
 export function scriptAuth(h: Pick<LedgerHarness, 'auth' | 'profiles'>): void {
   h.auth.reset();
-  h.auth.on('getUser', ({ userId }) => {
-    const profile = h.profiles.get(userId);
-    if (!profile) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
-    return { user: authUser(userId, profile) };
-  });
+  answerUserProfiles(h.auth, h.profiles);
 }
 
 /**
@@ -136,16 +119,12 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
 
 /** A new user the auth stub knows (base currency USD, time zone UTC unless given); returns its id. */
 export function registerUser(h: Pick<LedgerHarness, 'profiles'>, profile: Partial<Profile> = {}): string {
-  const userId = randomUUID();
-  h.profiles.set(userId, { baseCurrency: 'USD', timezone: 'UTC', ...profile });
-  return userId;
+  return addStubUser(h.profiles, profile);
 }
 
 /** Changes what the auth stub answers about a user, as a profile update in auth would. */
 export function updateProfile(h: Pick<LedgerHarness, 'profiles'>, userId: string, fields: Partial<Profile>): void {
-  const profile = h.profiles.get(userId);
-  if (!profile) throw new Error(`updateProfile: the auth stub does not know ${userId}`);
-  h.profiles.set(userId, { ...profile, ...fields });
+  updateStubUser(h.profiles, userId, fields);
 }
 
 /** Publishes an event of another service's contract in the harness's namespace, as its producer would. */

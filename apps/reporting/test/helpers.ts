@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createGrpcClient, createLogger, type GrpcClient } from '@finance/platform';
 import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
-import { date, GrpcStub, stubError, TcpProxy } from '@finance/testing';
+import { addStubUser, answerUserProfiles, date, GrpcStub, TcpProxy, type StubProfile } from '@finance/testing';
 import { reportingConfigSchema, startReportingService, type RunningReportingService } from '../src/index.js';
 
 export { date, iso, rejected, stubError } from '@finance/testing';
@@ -79,14 +78,8 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
     const client = createGrpcClient(reportingV1.ReportingServiceService, reporting.address, { deadlineMs: 15_000 });
     stoppers.push(async () => client.$channel.close());
 
-    const users = new Map<string, authV1.User>();
-    const scriptAuth = () =>
-      auth.on('getUser', ({ userId }) => {
-        const user = users.get(userId);
-        // What auth answers for an account it does not have.
-        if (!user) throw stubError('unauthenticated', 'AUTH_USER_NOT_FOUND', 'The account of this token no longer exists.');
-        return { user };
-      });
+    const profiles = new Map<string, StubProfile>();
+    const scriptAuth = () => answerUserProfiles(auth, profiles);
     scriptAuth();
 
     return {
@@ -96,21 +89,7 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
       proxies,
       reporting,
       client,
-      user(baseCurrency = 'USD') {
-        const id = randomUUID();
-        users.set(id, {
-          id,
-          email: `${id}@example.com`,
-          username: id.slice(0, 8),
-          isActive: true,
-          baseCurrency,
-          timezone: 'UTC',
-          notificationPreferences: undefined,
-          createdAt: new Date('2026-01-01T00:00:00Z'),
-          updatedAt: new Date('2026-01-01T00:00:00Z'),
-        });
-        return id;
-      },
+      user: (baseCurrency = 'USD') => addStubUser(profiles, { baseCurrency }),
       unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted],
       reset() {
         for (const stub of [auth, ledger, budgeting]) stub.reset();

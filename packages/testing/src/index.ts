@@ -5,3 +5,4 @@ export { waitFor, type Truthy, type WaitForOptions } from './wait-for.js';
 export { date, iso, rejected, type Rejection } from './grpc.js';
 export { GrpcStub, stubError, type StubCall, type StubHandler } from './grpc-stub.js';
 export { unexpectedErasureOutcome, userRowCounter, type UserRowCounter } from './erasure.js';
+export { addStubUser, answerUserProfiles, stubAuthUser, updateStubUser, type AuthStub, type StubProfile } from './auth-stub.js';
