@@ -10,21 +10,14 @@ import {
   startGrpcServer,
   type AsyncServiceImplementation,
   type RunningGrpcServer,
-  type UnaryMethodDefinition,
 } from '../src/index.js';
+import { jsonMethod } from './support/json-method.js';
 
 // A tiny service with JSON messages, enough to exercise the real transport.
-const json = <T>(): Pick<UnaryMethodDefinition<T, T>, 'requestSerialize' | 'requestDeserialize' | 'responseSerialize' | 'responseDeserialize'> => ({
-  requestSerialize: (v) => Buffer.from(JSON.stringify(v)),
-  requestDeserialize: (b) => JSON.parse(b.toString()) as T,
-  responseSerialize: (v) => Buffer.from(JSON.stringify(v)),
-  responseDeserialize: (b) => JSON.parse(b.toString()) as T,
-});
-const method = <T>(path: string): UnaryMethodDefinition<T, T> => ({ path, requestStream: false, responseStream: false, ...json<T>() });
 const EchoService = {
-  echo: method<{ text: string; requestId?: string }>('/test.Echo/Echo'),
-  fail: method<{ kind: string }>('/test.Echo/Fail'),
-  slow: method<{ ms: number }>('/test.Echo/Slow'),
+  echo: jsonMethod<{ text: string; requestId?: string }>('/test.Echo/Echo'),
+  fail: jsonMethod<{ kind: string }>('/test.Echo/Fail'),
+  slow: jsonMethod<{ ms: number }>('/test.Echo/Slow'),
 };
 const echoImplementation: AsyncServiceImplementation<typeof EchoService> = {
   echo: async (req, ctx) => ({ text: req.text, requestId: ctx.requestId }),

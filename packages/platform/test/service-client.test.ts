@@ -9,17 +9,11 @@ import {
   startGrpcServer,
   type AsyncServiceImplementation,
   type RunningGrpcServer,
-  type UnaryMethodDefinition,
 } from '../src/index.js';
+import { jsonMethod } from './support/json-method.js';
 
-const json = <T>(): Pick<UnaryMethodDefinition<T, T>, 'requestSerialize' | 'requestDeserialize' | 'responseSerialize' | 'responseDeserialize'> => ({
-  requestSerialize: (v) => Buffer.from(JSON.stringify(v)),
-  requestDeserialize: (b) => JSON.parse(b.toString()) as T,
-  responseSerialize: (v) => Buffer.from(JSON.stringify(v)),
-  responseDeserialize: (b) => JSON.parse(b.toString()) as T,
-});
 type Msg = { requestId?: string; remainingMs?: number; ms?: number; seen?: Msg };
-const method = (path: string): UnaryMethodDefinition<Msg, Msg> => ({ path, requestStream: false, responseStream: false, ...json<Msg>() });
+const method = (path: string) => jsonMethod<Msg>(path);
 
 // "back" answers who asked and how long they still wait; "front" serves by asking "back".
 const Back = { getSeen: method('/test.Back/GetSeen'), createThing: method('/test.Back/CreateThing'), getSlow: method('/test.Back/GetSlow') };
@@ -52,7 +46,7 @@ afterAll(async () => {
   await back.stop();
 });
 
-const client = <D extends Record<string, UnaryMethodDefinition<Msg, Msg>>>(name: string, definition: D, address: string, deadlineMs = 2000) => {
+const client = <D extends Record<string, ReturnType<typeof method>>>(name: string, definition: D, address: string, deadlineMs = 2000) => {
   const c = connectService({ name, definition }, address, { deadlineMs });
   closers.push(() => c.close());
   return c;
