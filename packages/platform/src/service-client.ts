@@ -42,12 +42,12 @@ const KIND_BY_STATUS: Partial<Record<status, ErrorKind>> = {
 const codePrefix = (serviceName: string) => serviceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 /** The generic failure of calling `serviceName`: it is down, faulty or overloaded (503). */
-export function serviceUnavailable(serviceName: string, cause?: unknown): DomainError {
+function serviceUnavailable(serviceName: string, cause?: unknown): DomainError {
   return new DomainError('unavailable', `${codePrefix(serviceName)}_UNAVAILABLE`, `The ${serviceName} service did not answer; try again shortly.`, { cause });
 }
 
 /** The generic failure of calling `serviceName`: it did not answer within the deadline (504). */
-export function serviceDeadlineExceeded(serviceName: string, cause?: unknown): DomainError {
+function serviceDeadlineExceeded(serviceName: string, cause?: unknown): DomainError {
   return new DomainError('deadline', `${codePrefix(serviceName)}_DEADLINE_EXCEEDED`, `The ${serviceName} service did not answer in time.`, { cause });
 }
 

@@ -91,11 +91,6 @@ export function service<N extends ServiceName>(name: N): ServiceOf<N> {
 /** `127.0.0.1:<defaultPort>`: where a service listens, and is found, when its variable is unset. */
 export const defaultAddress = (s: ServiceManifestEntry) => `127.0.0.1:${s.defaultPort}`;
 
-/** The address of each service in `env` (its variable, else its default), by name. */
-export function serviceAddresses(source: NodeJS.ProcessEnv = process.env): Record<ServiceName, string> {
-  return Object.fromEntries(SERVICES.map((s) => [s.name, source[s.addressVar] ?? defaultAddress(s)])) as Record<ServiceName, string>;
-}
-
 type AddressShape<N extends ServiceName> = { [K in N as ServiceOf<K>['addressVar']]: z.ZodDefault<typeof env.grpcAddress> };
 
 /**
