@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { localDate } from './today.js';
+import { localDate } from './local-date.js';
 
 describe('localDate', () => {
   const instant = new Date('2026-03-31T20:30:00Z');

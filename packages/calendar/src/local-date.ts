@@ -1,4 +1,4 @@
-import { fromCalendarDate, type IsoDate } from '@finance/calendar';
+import { fromCalendarDate, type IsoDate } from './calendar.js';
 
 // "Today" is today in the user's time zone (API.md): the calendar date an IANA zone shows at an
 // instant, read through Intl (the ICU time zone data of the runtime), never the server's zone.

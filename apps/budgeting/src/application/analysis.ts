@@ -1,8 +1,7 @@
-import { readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
+import { localDate, readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
 import { analyzeBudget, HISTORY_PERIODS, type BudgetAnalysis } from '../domain/analysis.js';
 import { FieldErrors } from '../domain/errors.js';
 import { periodContaining, previousPeriods } from '../domain/periods.js';
-import { localDate } from '../domain/today.js';
 import { selectActiveBudgets } from '../persistence/budget.queries.js';
 import { mapConcurrently } from './concurrency.js';
 import type { BudgetingContext } from './context.js';

@@ -18,18 +18,7 @@
 // An end_date (inclusive) stops the schedule: no period starts after it, and the period containing it
 // is cut to end on it. Periods are also cut at 9999-12-31, the last date the API can write.
 
-import {
-  compareIsoDate,
-  daysBetween,
-  daysInMonth,
-  epochDayOf,
-  fromEpochDay,
-  MAX_ISO_DATE,
-  minIsoDate,
-  toCalendarDate,
-  toEpochDay,
-  type IsoDate,
-} from '@finance/calendar';
+import { addDays, compareIsoDate, daysBetween, daysInMonth, MAX_ISO_DATE, minIsoDate, nthDate, toCalendarDate, type IsoDate } from '@finance/calendar';
 
 export const BUDGET_PERIOD_KINDS = ['daily', 'weekly', 'monthly', 'yearly'] as const;
 export type BudgetPeriodKind = (typeof BUDGET_PERIOD_KINDS)[number];
@@ -44,41 +33,8 @@ export interface Period {
   readonly end: IsoDate;
 }
 
-const MAX_EPOCH_DAY = toEpochDay(MAX_ISO_DATE);
-const MAX_YEAR = 9999;
-
 function unknownKind(kind: never): never {
   throw new RangeError(`unknown budget period kind: ${JSON.stringify(kind)}`);
-}
-
-/** Epoch day on which period `index` (≥ 0) starts; undefined when that is after 9999-12-31. */
-function startEpochDay(kind: BudgetPeriodKind, anchor: IsoDate, index: number): number | undefined {
-  switch (kind) {
-    case 'daily':
-    case 'weekly': {
-      const step = kind === 'daily' ? 1 : 7;
-      const anchorDay = toEpochDay(anchor);
-      // Compare before multiplying so a huge index cannot lose precision into a valid-looking day.
-      if (index > Math.floor((MAX_EPOCH_DAY - anchorDay) / step)) return undefined;
-      return anchorDay + index * step;
-    }
-    case 'monthly': {
-      const a = toCalendarDate(anchor);
-      const monthIndex = a.year * 12 + (a.month - 1) + index;
-      const year = Math.floor(monthIndex / 12);
-      if (year > MAX_YEAR) return undefined;
-      const month = monthIndex - year * 12 + 1;
-      return epochDayOf(year, month, Math.min(a.day, daysInMonth(year, month)));
-    }
-    case 'yearly': {
-      const a = toCalendarDate(anchor);
-      const year = a.year + index;
-      if (year > MAX_YEAR) return undefined;
-      return epochDayOf(year, a.month, Math.min(a.day, daysInMonth(year, a.month)));
-    }
-    default:
-      return unknownKind(kind);
-  }
 }
 
 /**
@@ -113,12 +69,13 @@ function indexContaining(kind: BudgetPeriodKind, anchor: IsoDate, date: IsoDate)
 /** Period `index` (0 = the first) of a budget; undefined for a negative or fractional index or one past the end. */
 export function periodAt(kind: BudgetPeriodKind, startDate: IsoDate, index: number, endDate?: IsoDate): Period | undefined {
   if (!Number.isSafeInteger(index) || index < 0) return undefined;
-  const startDay = startEpochDay(kind, startDate, index);
-  if (startDay === undefined) return undefined;
-  const start = fromEpochDay(startDay);
+  // Period k starts on the k-th date of the recurring schedule with the same anchor rule, which
+  // @finance/calendar owns (undefined after 9999-12-31).
+  const start = nthDate(kind, startDate, index);
   if (start === undefined || (endDate !== undefined && start > endDate)) return undefined;
-  const nextStartDay = startEpochDay(kind, startDate, index + 1);
-  const scheduledEnd = nextStartDay === undefined ? MAX_ISO_DATE : (fromEpochDay(nextStartDay - 1) ?? MAX_ISO_DATE);
+  const nextStart = nthDate(kind, startDate, index + 1);
+  // nextStart is after start, so the day before it is still on the calendar.
+  const scheduledEnd = nextStart === undefined ? MAX_ISO_DATE : addDays(nextStart, -1);
   return { start, end: endDate === undefined ? scheduledEnd : minIsoDate(scheduledEnd, endDate) };
 }
 
