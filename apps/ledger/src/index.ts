@@ -5,13 +5,31 @@ import { createServiceClient } from '@finance/platform/services';
 import { userProfileOf } from '@finance/platform/user-profile';
 import type { LedgerContext } from './application/context.js';
 import { pruneExpiredIdempotencyKeys } from './application/idempotency.js';
+import { startScheduler } from './application/scheduler.js';
 import { ledgerConfigSchema, type LedgerConfig } from './config.js';
 import { errors } from './domain/errors.js';
 import { openLedgerDatabase } from './persistence/database.js';
 import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
+import { subscribeToUserUpdated } from './transport/events/on-user-updated.subscriber.js';
 import { ledgerGrpcRegistration } from './transport/grpc/ledger.grpc.js';
 
 export { ledgerConfigSchema, type LedgerConfig };
+// For scripts (bench/) and tests that drive the recurring scheduler themselves.
+export { runSchedulerPass, type SchedulerPassResult, type SchedulerSettings } from './application/scheduler.js';
+export type { LedgerContext } from './application/context.js';
+export { openLedgerDatabase } from './persistence/database.js';
+
+/**
+ * What runSchedulerPass needs, for a script or test that opened the ledger database itself
+ * (openLedgerDatabase): a pass asks auth nothing, and a running ledger's outbox relay is woken by the
+ * outbox trigger's NOTIFY, so there is nothing to nudge here.
+ */
+export function schedulerContext(orm: LedgerContext['orm'], now: () => Date = () => new Date()): LedgerContext {
+  const noAuth = async (): Promise<never> => {
+    throw new Error('a scheduler pass does not ask auth');
+  };
+  return { orm, users: { baseCurrencyOf: noAuth, profileOf: noAuth }, eventsWritten: () => undefined, now };
+}
 
 export interface RunningLedgerService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
@@ -21,7 +39,10 @@ export interface RunningLedgerService {
 
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
 
-/** Composition: database + migrations, outbox relay, auth client, user-deleted consumer, gRPC server. */
+/**
+ * Composition: database + migrations, outbox relay, auth client, user-deleted and user-updated
+ * consumers, the recurring scheduler (unless RECURRING_SCAN_INTERVAL_S is 0), gRPC server.
+ */
 export async function startLedgerService(config: LedgerConfig, logger: Logger = createLogger('ledger', config.LOG_LEVEL)): Promise<RunningLedgerService> {
   const orm = await openLedgerDatabase(config.DATABASE_URL, logger);
   await migrateDatabase(orm);
@@ -33,11 +54,19 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
   const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
   const ctx: LedgerContext = {
     orm,
-    users: { baseCurrencyOf: async (userId) => (await userProfileOf(auth, userId, errors.userNotFound)).baseCurrency },
+    users: {
+      baseCurrencyOf: async (userId) => (await userProfileOf(auth, userId, errors.userNotFound)).baseCurrency,
+      profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound),
+    },
     eventsWritten: () => relay.wake(),
     now: () => new Date(),
   };
   const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now: ctx.now });
+  const onUserUpdated = subscribeToUserUpdated({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now: ctx.now });
+  const scheduler =
+    config.RECURRING_SCAN_INTERVAL_S > 0
+      ? startScheduler(ctx, { intervalS: config.RECURRING_SCAN_INTERVAL_S, reminderDays: config.RECURRING_REMINDER_DAYS }, logger)
+      : undefined;
 
   const prune = () =>
     pruneExpiredIdempotencyKeys(orm, ctx.now()).then(
@@ -62,8 +91,10 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
     async stop() {
       clearInterval(pruneTimer);
       await grpcServer.stop();
+      await scheduler?.stop();
       await pruning;
       await onUserDeleted.stop();
+      await onUserUpdated.stop();
       await relay.stop();
       await nats.close();
       auth.close();

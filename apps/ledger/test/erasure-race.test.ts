@@ -4,12 +4,14 @@ import { userDeleted } from '@finance/events/contracts/auth';
 import { isServiceError } from '@finance/platform';
 import { status } from '@grpc/grpc-js';
 import { unexpectedErasureOutcome, userRowCounter, waitFor } from '@finance/testing';
-import { createCategory, date, newTransaction, publishEvent, registerUser, startLedgerHarness, type LedgerHarness } from './helpers.js';
+import { runSchedulerPass } from '../src/index.js';
+import { createCategory, date, FREQUENCY, newRecurring, newTransaction, publishEvent, registerUser, schedulerContext, startLedgerHarness, type LedgerHarness } from './helpers.js';
 
 // Issue 9: writes racing the erasure of their user must not survive it. Each round: a user with some
-// data, then auth.user.deleted.v1 and ten writes fired 0–20 ms apart; afterwards not one row of the
-// user is left in any table of the schema, and every write either succeeded (and was erased) or was
-// refused as a deleted account (401) or as not found (404).
+// data, then auth.user.deleted.v1 and fifteen writes (recurring ones and a scheduler pass among them)
+// fired 0–20 ms apart; afterwards not one row of the user is left in any table of the schema, and
+// every write either succeeded (and was erased) or was refused as a deleted account (401) or as not
+// found (404).
 
 let h: LedgerHarness;
 
@@ -30,10 +32,21 @@ const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(w
 const TABLES_WITHOUT_USER_ID = ['mikro_orm_migrations', 'outbox_message', 'processed_event'];
 
 describe('erasure racing writes', () => {
-  test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 10 writes leave no row of the user`, async () => {
+  test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 15 writes leave no row of the user`, async () => {
     const counter = await userRowCounter(h.db.url, 'ledger');
     expect(counter.tablesWithoutUserId).toEqual(TABLES_WITHOUT_USER_ID);
-    expect(counter.tablesWithUserId).toEqual(expect.arrayContaining(['category', 'daily_total', 'idempotency_key', 'transaction']));
+    expect(counter.tablesWithUserId).toEqual(
+      expect.arrayContaining([
+        'category',
+        'daily_total',
+        'idempotency_key',
+        'transaction',
+        'recurring_template',
+        'recurring_occurrence',
+        'recurring_reminder',
+        'user_timezone',
+      ]),
+    );
     const left: { round: number; rows: Record<string, number> }[] = [];
     const odd: { round: number; write: number; outcome: string }[] = [];
     let succeeded = 0;
@@ -45,6 +58,11 @@ describe('erasure racing writes', () => {
       const doomed = await createCategory(h, userId);
       const { transaction: t1 } = await h.client.createTransaction(newTransaction(userId, { categoryId: kept.id }));
       const { transaction: t2 } = await h.client.createTransaction(newTransaction(userId, { idempotencyKey: randomUUID() }));
+
+      // Due every day since well before the real today: a scheduler pass has work for it.
+      const recurringStart = date('2026-01-01');
+      const { template: tpl } = await h.client.createRecurring(newRecurring(userId, { frequency: FREQUENCY.FREQUENCY_DAILY, startDate: recurringStart, categoryId: kept.id }));
+      await h.client.processRecurring({ userId, id: tpl!.id, idempotencyKey: randomUUID() });
 
       const eventId = randomUUID();
       const erasure = jittered(async () => {
@@ -62,6 +80,12 @@ describe('erasure racing writes', () => {
         () => h.client.updateCategory({ userId, id: kept.id, name: `Renamed ${round}` }),
         () => h.client.deleteTransaction({ userId, id: t2!.id }),
         () => h.client.deleteCategory({ userId, id: doomed.id, reassignTo: kept.id }),
+        () => h.client.createRecurring(newRecurring(userId, { categoryId: kept.id })),
+        () => h.client.processRecurring({ userId, id: tpl!.id }),
+        () => h.client.processRecurring({ userId, id: tpl!.id, idempotencyKey: randomUUID() }),
+        () => h.client.updateRecurring({ userId, id: tpl!.id, amount: '7.00', transactionType: 0, startDate: undefined, endDate: undefined, clearEndDate: false }),
+        // The scheduler: reminders and (bounded) catch-up of the user's template.
+        () => runSchedulerPass(schedulerContext(h.orm), new Date('2026-03-01T00:00:00Z'), { reminderDays: 3, perTemplateCatchUp: 5 }),
       ].map((write) => jittered(write));
 
       await erasure;

@@ -17,7 +17,7 @@ import {
   type StubProfile,
   type TestDatabase,
 } from '@finance/testing';
-import { ledgerConfigSchema, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
+import { ledgerConfigSchema, schedulerContext as ledgerSchedulerContext, startLedgerService, type LedgerConfig, type RunningLedgerService } from '../src/index.js';
 import { openLedgerDatabase } from '../src/persistence/database.js';
 
 export const { TransactionType, SumGrouping } = ledgerV1;
@@ -65,7 +65,7 @@ export function scriptAuth(h: Pick<LedgerHarness, 'auth' | 'profiles'>): void {
  * random ids the stub knows (registerUser); events other services publish are published by the
  * test itself (publishEvent).
  */
-export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Promise<LedgerHarness> {
+export async function startLedgerHarness(opts: { authProxy?: boolean; env?: Partial<Record<keyof LedgerConfig, string>> } = {}): Promise<LedgerHarness> {
   const db = await createTestDatabase();
   const namespace = randomNamespace();
   const stoppers: (() => Promise<void>)[] = [];
@@ -84,6 +84,9 @@ export async function startLedgerHarness(opts: { authProxy?: boolean } = {}): Pr
       LOG_LEVEL: testLogLevel,
       LEDGER_GRPC_ADDR: '127.0.0.1:0',
       AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
+      // No recurring scheduler unless a test asks for one: tests run passes themselves (schedulerContext).
+      RECURRING_SCAN_INTERVAL_S: '0',
+      ...opts.env,
     });
     const ledger = await startLedgerService(config, createLogger('ledger-test', testLogLevel));
     stoppers.push(() => ledger.stop());
@@ -162,7 +165,55 @@ export async function listAll(h: LedgerHarness, request: Omit<ledgerV1.ListTrans
   }
 }
 
-export async function countRows(h: LedgerHarness, table: 'transaction' | 'category' | 'idempotency_key', userId: string): Promise<number> {
+export type CountedTable = 'transaction' | 'category' | 'idempotency_key' | 'recurring_template' | 'recurring_occurrence' | 'recurring_reminder' | 'user_timezone';
+
+export async function countRows(h: Pick<LedgerHarness, 'orm'>, table: CountedTable, userId: string): Promise<number> {
   const [row] = await h.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from ledger.${table} where user_id = ?`, [userId]);
   return row!.n;
+}
+
+/** What runSchedulerPass needs, on `orm` (the harness's own, or another one to play a second replica). */
+export const schedulerContext = ledgerSchedulerContext;
+
+/** Another connection pool on the harness's database: a second ledger replica as far as PostgreSQL can tell. */
+export function openReplicaOrm(h: Pick<LedgerHarness, 'db'>): Promise<MikroORM> {
+  return openLedgerDatabase(h.db.url, createLogger('ledger-test-replica', testLogLevel));
+}
+
+export const FREQUENCY = ledgerV1.Frequency;
+export const WEEKEND = ledgerV1.WeekendRule;
+
+export function newRecurring(userId: string, overrides: Partial<ledgerV1.CreateRecurringRequest> = {}): ledgerV1.CreateRecurringRequest {
+  return {
+    userId,
+    amount: '1500.00',
+    transactionType: EXPENSE,
+    frequency: ledgerV1.Frequency.FREQUENCY_MONTHLY,
+    startDate: date('2026-01-31'),
+    endDate: undefined,
+    description: 'Rent',
+    currency: 'USD',
+    weekend: ledgerV1.WeekendRule.WEEKEND_RULE_UNSPECIFIED,
+    ...overrides,
+  };
+}
+
+/** The user's transactions as (date, description, amount minor) rows, by date. */
+export async function transactionRows(h: Pick<LedgerHarness, 'orm'>, userId: string) {
+  return h.orm.em
+    .fork()
+    .execute<{ id: string; date: string; description: string; amount_minor: string }[]>(
+      'select id, date::text as date, description, amount_minor::text as amount_minor from ledger.transaction where user_id = ? order by date, id',
+      [userId],
+    );
+}
+
+/** The created occurrences of a template, by date. */
+export async function occurrenceRows(h: Pick<LedgerHarness, 'orm'>, templateId: string) {
+  return h.orm.em
+    .fork()
+    .execute<{ occurrence_date: string; transaction_id: string }[]>(
+      'select occurrence_date::text as occurrence_date, transaction_id from ledger.recurring_occurrence where template_id = ? order by occurrence_date',
+      [templateId],
+    );
 }

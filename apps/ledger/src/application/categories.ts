@@ -9,6 +9,7 @@ import { errors } from '../domain/errors.js';
 import { decodeCategoryCursor, encodeCategoryCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
 import { selectCategoryPage } from '../persistence/category.queries.js';
 import { CategoryEntity, type Category } from '../persistence/ledger.entities.js';
+import { lockTemplatesOfCategory, moveTemplatesToCategory } from '../persistence/recurring.queries.js';
 import { moveTransactionsToCategory } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
 import { guardUserWrite } from './erasure.js';
@@ -88,9 +89,9 @@ export async function updateCategory(
 }
 
 /**
- * Deletes a category. Its transactions are kept: moved to `reassignTo` (another of the user's
- * categories) or left uncategorized; `ledger.category.deleted.v1` says which, in the same
- * database transaction.
+ * Deletes a category. Its transactions and recurring templates are kept: moved to `reassignTo`
+ * (another of the user's categories) or left uncategorized; `ledger.category.deleted.v1` says
+ * which, in the same database transaction.
  */
 export async function deleteCategory(ctx: LedgerContext, input: { userId: string; id: string; reassignTo?: string | undefined }): Promise<void> {
   const userId = requireUserId(input.userId);
@@ -104,8 +105,12 @@ export async function deleteCategory(ctx: LedgerContext, input: { userId: string
   try {
     await ctx.orm.em.fork().transactional(async (tx) => {
       await guardUserWrite(tx, userId);
+      // Templates before categories: ProcessRecurring and the scheduler lock a template and then
+      // (by the new transaction's foreign key) its category; the other order could deadlock.
+      await lockTemplatesOfCategory(tx, userId, id);
       await lockCategories(tx, userId, id, target);
       const moved = await moveTransactionsToCategory(tx, userId, id, target, ctx.now());
+      await moveTemplatesToCategory(tx, userId, id, target, ctx.now());
       await tx.nativeDelete(CategoryEntity, { id, userId });
       enqueueEvent(tx, categoryDeleted, { user_id: userId, category_id: id, reassigned_to: target });
       return moved;

@@ -4,6 +4,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 export interface UserDirectory {
   /** The user's base currency (ISO 4217); throws a DomainError when the user is gone or auth cannot answer. */
   baseCurrencyOf(userId: string): Promise<string>;
+  /** Base currency and IANA time zone, in one question; throws like baseCurrencyOf. */
+  profileOf(userId: string): Promise<{ baseCurrency: string; timezone: string }>;
 }
 
 /** What every use case needs; built once in the composition root. */

@@ -4,9 +4,10 @@ import { errors } from '../domain/errors.js';
 import { deleteUserCategories } from '../persistence/category.queries.js';
 import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from '@finance/platform';
 import { deleteUserIdempotencyKeys } from '../persistence/idempotency-key.queries.js';
+import { deleteUserRecurring, type ErasedRecurring } from '../persistence/recurring.queries.js';
 import { deleteUserTransactions } from '../persistence/transaction.queries.js';
 
-export interface ErasedCounts {
+export interface ErasedCounts extends ErasedRecurring {
   transactions: number;
   categories: number;
   idempotencyKeys: number;
@@ -23,20 +24,23 @@ export interface ErasedCounts {
  * 3. the deletes, which therefore see every row a write committed before step 1.
  *
  * So a write either commits before the erasure and is erased with the rest, or waits and is refused
- * (LEDGER_USER_NOT_FOUND, 401). Daily totals go with the transactions (triggers); transactions go
+ * (LEDGER_USER_NOT_FOUND, 401). Recurring templates go with their occurrences, reminder marks and the
+ * user's time zone. Daily totals go with the transactions (triggers); transactions go
  * before the categories they reference; outbox rows of events about the user go too (why:
  * deleteUserOutboxMessages). Idempotent. A user id that is not a uuid owns nothing here.
  */
 export async function eraseUserData(em: EntityManager, userId: string, now: Date): Promise<ErasedCounts> {
   const id = canonicalUuid(userId);
-  if (!id) return { transactions: 0, categories: 0, idempotencyKeys: 0, outboxMessages: 0 };
+  if (!id) return { transactions: 0, categories: 0, idempotencyKeys: 0, outboxMessages: 0, recurringTemplates: 0, recurringOccurrences: 0, recurringReminders: 0, userTimezones: 0 };
   await lockUserExclusive(em, id);
   await insertDeletedUser(em, id, now);
   const idempotencyKeys = await deleteUserIdempotencyKeys(em, id);
+  // Templates before the categories they reference; their occurrences and reminder marks before them.
+  const recurring = await deleteUserRecurring(em, id);
   const transactions = await deleteUserTransactions(em, id);
   const categories = await deleteUserCategories(em, id);
   const outboxMessages = await deleteUserOutboxMessages(em, id);
-  return { transactions, categories, idempotencyKeys, outboxMessages };
+  return { transactions, categories, idempotencyKeys, outboxMessages, ...recurring };
 }
 
 /**

@@ -4,14 +4,21 @@ import { deleteExpiredIdempotencyKey, deleteExpiredIdempotencyKeyBatch, selectSt
 import { transactionViewFromJson, type TransactionView } from './views.js';
 
 /**
- * The stored answer for (user, key) when it has not expired: the same request gets it back,
- * a different request with the key is refused (INVALID_ARGUMENT, LEDGER_IDEMPOTENCY_KEY_REUSED).
+ * The stored answer (JSON, as stored) for (user, key) when it has not expired: the same request gets
+ * it back, a different request with the key — also one to another endpoint, whose fingerprint
+ * differs (ProcessRecurring's names its operation and template) — is refused (INVALID_ARGUMENT, LEDGER_IDEMPOTENCY_KEY_REUSED).
  */
-export async function findStoredResponse(em: EntityManager, userId: string, key: string, fingerprint: string, now: Date): Promise<TransactionView | undefined> {
+export async function findStoredJson(em: EntityManager, userId: string, key: string, fingerprint: string, now: Date): Promise<Record<string, unknown> | undefined> {
   const row = await selectStoredResponse(em, userId, key, now);
   if (!row) return undefined;
   if (row.requestHash !== fingerprint) throw errors.idempotencyKeyReused();
-  return transactionViewFromJson(typeof row.response === 'string' ? (JSON.parse(row.response) as Record<string, unknown>) : row.response);
+  return typeof row.response === 'string' ? (JSON.parse(row.response) as Record<string, unknown>) : row.response;
+}
+
+/** The stored answer of a CreateTransaction (findStoredJson). */
+export async function findStoredResponse(em: EntityManager, userId: string, key: string, fingerprint: string, now: Date): Promise<TransactionView | undefined> {
+  const json = await findStoredJson(em, userId, key, fingerprint, now);
+  return json && transactionViewFromJson(json);
 }
 
 /**

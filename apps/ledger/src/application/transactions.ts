@@ -3,7 +3,7 @@ import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/cor
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@finance/events';
 import { transactionCreated, transactionDeleted, transactionUpdated, type TransactionSnapshot } from '@finance/events/contracts/ledger';
-import { money } from '@finance/money';
+import { money, type Money } from '@finance/money';
 import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint, validateIdempotencyKey } from '../domain/idempotency.js';
@@ -17,6 +17,7 @@ import {
   type TransactionChangesInput,
   type TransactionFilterInput,
   type TransactionState,
+  type TransactionType,
 } from '../domain/transaction.js';
 import { CategoryEntity, IdempotencyKeyEntity, TransactionEntity, type Transaction } from '../persistence/ledger.entities.js';
 import { findTransactionView, selectTransactionPage } from '../persistence/transaction.queries.js';
@@ -64,14 +65,14 @@ function viewOf(t: Transaction, category: CategoryRefView | null): TransactionVi
 }
 
 /** The user's category as a transaction embeds it; INVALID_ARGUMENT on `category_id` when it is not theirs. */
-async function requireOwnCategory(em: EntityManager, userId: string, categoryId: string): Promise<CategoryRefView> {
+export async function requireOwnCategory(em: EntityManager, userId: string, categoryId: string): Promise<CategoryRefView> {
   const category = await em.findOne(CategoryEntity, { id: categoryId, userId });
   if (!category) throw errors.unknownCategory('category_id');
   return { id: category.id, name: category.name, color: category.color, icon: category.icon ?? null };
 }
 
 /** A category deleted between our check and the insert fails the composite foreign key: the same answer as an unknown category. */
-async function categoryRaceToDomain<T>(work: () => Promise<T>): Promise<T> {
+export async function categoryRaceToDomain<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -79,6 +80,44 @@ async function categoryRaceToDomain<T>(work: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+/** A new transaction's fields, checked already (amount > 0 in its currency's precision, the user's own category). */
+export interface NewTransactionRow {
+  userId: string;
+  amount: Money;
+  type: TransactionType;
+  date: string;
+  description: string;
+  categoryId: string | null;
+}
+
+/**
+ * The one way a transaction comes to be (CreateTransaction, ProcessRecurring, the recurring
+ * scheduler): the row and its `ledger.transaction.created.v1` event, both written at the caller's
+ * next flush, in the caller's database transaction. Several before one flush are one multi-row
+ * insert each.
+ */
+export function recordTransaction(tx: EntityManager, fields: NewTransactionRow, now: Date): Transaction {
+  const row = tx.create(TransactionEntity, {
+    // Time-ordered (UUIDv7): lists order by date, then id, so one day's transactions come
+    // newest-recorded first instead of in random order.
+    id: uuidv7(),
+    userId: fields.userId,
+    amountMinor: fields.amount.minor,
+    currency: fields.amount.currency,
+    transactionType: fields.type,
+    date: fields.date,
+    description: fields.description,
+    categoryId: fields.categoryId,
+    createdAt: now,
+    updatedAt: now,
+  });
+  enqueueEvent(tx, transactionCreated, { user_id: fields.userId, transaction: snapshotOf(row) });
+  return row;
+}
+
+/** A transaction as answered, with its category (as a transaction embeds it) when it has one. */
+export const transactionViewOf = viewOf;
 
 export interface CreateTransactionInput extends NewTransactionInput {
   userId: string;
@@ -131,23 +170,9 @@ export async function createTransaction(ctx: LedgerContext, input: CreateTransac
         if (earlier) return { transaction: earlier, replayed: true };
       }
       const category = valid.categoryId ? await requireOwnCategory(tx, userId, valid.categoryId) : null;
-      const row = tx.create(TransactionEntity, {
-        // Time-ordered (UUIDv7): lists order by date, then id, so one day's transactions come
-        // newest-recorded first instead of in random order.
-        id: uuidv7(),
-        userId,
-        amountMinor: amount.minor,
-        currency: amount.currency,
-        transactionType: valid.type,
-        date: valid.date,
-        description: valid.description,
-        categoryId: valid.categoryId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      // Flushed now: a foreign-key failure belongs to this statement, and the rows below reference it only by value.
+      const row = recordTransaction(tx, { userId, amount, type: valid.type, date: valid.date, description: valid.description, categoryId: valid.categoryId }, now);
+      // Flushed now: a foreign-key failure belongs to these statements, and the rows below reference it only by value.
       await tx.flush();
-      enqueueEvent(tx, transactionCreated, { user_id: userId, transaction: snapshotOf(row) });
       const view = viewOf(row, category);
       if (key !== undefined) {
         tx.create(IdempotencyKeyEntity, {

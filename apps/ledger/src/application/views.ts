@@ -1,3 +1,4 @@
+import type { Frequency, WeekendRule } from '@finance/calendar';
 import type { TransactionType } from '../domain/transaction.js';
 
 /** What a transaction embeds of its category. */
@@ -43,4 +44,43 @@ export function transactionViewToJson(view: TransactionView): Record<string, unk
 export function transactionViewFromJson(json: Record<string, unknown>): TransactionView {
   const view = json as unknown as TransactionView & { createdAt: string; updatedAt: string };
   return { ...view, createdAt: new Date(view.createdAt), updatedAt: new Date(view.updatedAt) };
+}
+
+/** A recurring template as the ledger answers it. */
+export interface RecurringView {
+  id: string;
+  userId: string;
+  amountMinor: string;
+  currency: string;
+  type: TransactionType;
+  description: string;
+  categoryId: string | null;
+  category: CategoryRefView | null;
+  frequency: Frequency;
+  weekend: WeekendRule;
+  startDate: string;
+  endDate: string | null;
+  /** null = the schedule has no further occurrence. */
+  nextOccurrenceDate: string | null;
+  isActive: boolean;
+  autoCreate: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What ProcessRecurring answers (and stores for idempotent replays). */
+export interface ProcessedOccurrenceView {
+  transaction: TransactionView;
+  nextOccurrenceDate: string | null;
+}
+
+export function processedOccurrenceToJson(view: ProcessedOccurrenceView): Record<string, unknown> {
+  return { transaction: transactionViewToJson(view.transaction), next_occurrence_date: view.nextOccurrenceDate };
+}
+
+export function processedOccurrenceFromJson(json: Record<string, unknown>): ProcessedOccurrenceView {
+  return {
+    transaction: transactionViewFromJson(json.transaction as Record<string, unknown>),
+    nextOccurrenceDate: (json.next_occurrence_date as string | null | undefined) ?? null,
+  };
 }

@@ -10,6 +10,9 @@ export const LedgerErrorCode = {
   unknownCategory: 'LEDGER_UNKNOWN_CATEGORY',
   transactionNotFound: 'LEDGER_TRANSACTION_NOT_FOUND',
   categoryNotFound: 'LEDGER_CATEGORY_NOT_FOUND',
+  recurringNotFound: 'LEDGER_RECURRING_NOT_FOUND',
+  recurringInactive: 'LEDGER_RECURRING_INACTIVE',
+  recurringEnded: 'LEDGER_RECURRING_ENDED',
   categoryNameTaken: 'LEDGER_CATEGORY_NAME_TAKEN',
   idempotencyKeyReused: 'LEDGER_IDEMPOTENCY_KEY_REUSED',
   idempotencyInProgress: 'LEDGER_IDEMPOTENCY_IN_PROGRESS',
@@ -35,6 +38,10 @@ export const errors = {
   unknownCategory: (path: 'category_id' | 'reassign_to' | 'category_ids') => invalidField(LedgerErrorCode.unknownCategory, path, 'is not one of your categories'),
   transactionNotFound: () => new DomainError('not_found', LedgerErrorCode.transactionNotFound, 'Transaction not found.'),
   categoryNotFound: () => new DomainError('not_found', LedgerErrorCode.categoryNotFound, 'Category not found.'),
+  recurringNotFound: () => new DomainError('not_found', LedgerErrorCode.recurringNotFound, 'Recurring template not found.'),
+  recurringInactive: () =>
+    new DomainError('failed_precondition', LedgerErrorCode.recurringInactive, 'This recurring template is inactive; activate it (is_active: true) to process it.'),
+  recurringEnded: () => new DomainError('failed_precondition', LedgerErrorCode.recurringEnded, 'This recurring template has no further occurrence (past its end_date).'),
   categoryNameTaken: () =>
     new DomainError('already_exists', LedgerErrorCode.categoryNameTaken, 'You already have a category with this name.', {
       errors: [{ path: 'name', message: 'is already used by another of your categories' }],

@@ -10,6 +10,7 @@ import { parseIsoDate } from '@finance/calendar';
 // Cursor format (opaque to clients): base64url of a JSON array tagged with the list it belongs to,
 //   transactions: ["t", "<YYYY-MM-DD>", "<uuid>"]     ordered date desc, id desc
 //   categories:   ["c", "<lower(name)>", "<uuid>"]   ordered lower(name), id
+//   recurring:    ["r", "<uuid>"]                    ordered id desc (UUIDv7: newest first)
 // Anything else — undecodable, re-encoded differently, the other list's cursor — is refused.
 
 const MAX_CURSOR_LENGTH = 2048;
@@ -61,4 +62,16 @@ export function decodeCategoryCursor(cursor: string | undefined): CategoryCursor
     throw errors.invalidCursor();
   }
   return { nameKey, id };
+}
+
+export function encodeRecurringCursor(id: string): string {
+  return encodeCursor(['r', id.toLowerCase()]);
+}
+
+/** The id of the last template shown; undefined for an empty cursor. */
+export function decodeRecurringCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const parts = decodeCursor(cursor, MAX_CURSOR_LENGTH);
+  if (!parts || parts.length !== 2 || parts[0] !== 'r' || !isUuid(parts[1])) throw errors.invalidCursor();
+  return parts[1] as string;
 }

@@ -18,7 +18,7 @@ export interface TransactionState {
   categoryId: string | null;
 }
 
-function checkDescription(errors: FieldErrors, description: string): void {
+export function checkDescription(errors: FieldErrors, description: string): void {
   if (charLength(description) > DESCRIPTION_MAX) errors.add('description', `must be at most ${DESCRIPTION_MAX} characters`);
   else if (hasNul(description)) errors.add('description', 'must not contain NUL characters');
 }
@@ -28,7 +28,7 @@ function checkDescription(errors: FieldErrors, description: string): void {
  * like an unknown one (never sent to PostgreSQL); whether a well-formed id is one of the user's
  * categories is for the caller to check.
  */
-function categoryIdOf(errors: FieldErrors, value: string | undefined): string | null {
+export function categoryIdOf(errors: FieldErrors, value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   const id = canonicalUuid(value);
   if (!id) errors.add('category_id', 'is not one of your categories');

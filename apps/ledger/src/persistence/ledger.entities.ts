@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { Frequency, WeekendRule } from '@finance/calendar';
 import type { TransactionType } from '../domain/transaction.js';
 
 // Tables live in the `ledger` schema (set once in the ORM config); migrations.ts has the DDL,
@@ -58,4 +59,47 @@ export const IdempotencyKeyEntity = defineEntity({
 });
 export type IdempotencyKey = InferEntity<typeof IdempotencyKeyEntity>;
 
-export const ledgerEntities = [CategoryEntity, TransactionEntity, IdempotencyKeyEntity];
+/** A recurring template (migrations.ts: Migration20261205000001RecurringTemplates). */
+export const RecurringTemplateEntity = defineEntity({
+  name: 'RecurringTemplate',
+  tableName: 'recurring_template',
+  properties: {
+    id: p.uuid().primary(),
+    userId: p.uuid(),
+    amountMinor: p.bigint('bigint'),
+    currency: p.text(),
+    transactionType: p.text().$type<TransactionType>(),
+    description: p.text(),
+    categoryId: p.uuid().nullable(),
+    frequency: p.text().$type<Frequency>(),
+    weekend: p.text().$type<WeekendRule>(),
+    startDate: p.date(),
+    endDate: p.date().nullable(),
+    /** n of the next occurrence, counted from startDate. */
+    nextIndex: p.integer(),
+    /** null = the schedule has ended. */
+    nextOccurrenceDate: p.date().nullable(),
+    /** Upcoming events are written for every occurrence up to this day (null = none yet). */
+    remindedThrough: p.date().nullable(),
+    isActive: p.boolean(),
+    autoCreate: p.boolean(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+});
+export type RecurringTemplate = InferEntity<typeof RecurringTemplateEntity>;
+
+/** One created occurrence: (template, date) is unique, the backstop against creating it twice. */
+export const RecurringOccurrenceEntity = defineEntity({
+  name: 'RecurringOccurrence',
+  tableName: 'recurring_occurrence',
+  properties: {
+    templateId: p.uuid().primary(),
+    occurrenceDate: p.date().primary(),
+    userId: p.uuid(),
+    transactionId: p.uuid(),
+    createdAt: p.datetime(),
+  },
+});
+
+export const ledgerEntities = [CategoryEntity, TransactionEntity, IdempotencyKeyEntity, RecurringTemplateEntity, RecurringOccurrenceEntity];

@@ -144,4 +144,93 @@ export class Migration20261201000001DeletedUsers extends Migration {
   }
 }
 
-export const ledgerMigrations = [Migration20261125000001CreateLedgerTables, Migration20261126000001DailyTotals, Migration20261201000001DeletedUsers];
+/**
+ * Recurring templates (API.md Version 3) and what the scheduler needs to create each occurrence and
+ * announce it exactly once, whatever runs at the same time:
+ * - recurring_template: the schedule (frequency, weekend rule, start/end) and its cursor: next_index
+ *   (n of the next occurrence, counted from start_date, so dates never drift) and
+ *   next_occurrence_date (null = the schedule has ended). reminded_through: the day up to which
+ *   upcoming events were written (a shortcut for the scheduler; the reminder rows decide).
+ * - recurring_occurrence: one row per created occurrence, primary key (template, date): the
+ *   backstop against a second transaction for the same occurrence. No foreign key to the
+ *   transaction: deleting the transaction must not let the occurrence be created again.
+ * - recurring_reminder: one row per announced occurrence (ledger.recurring.upcoming.v1).
+ * - user_timezone: each user's IANA zone, so "today" is the user's day without asking auth.
+ */
+export class Migration20261205000001RecurringTemplates extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table ledger.recurring_template (
+        id uuid primary key,
+        user_id uuid not null,
+        amount_minor bigint not null check (amount_minor > 0),
+        currency char(3) not null check (currency ~ '^[A-Z]{3}$'),
+        transaction_type text not null check (transaction_type in ('income', 'expense')),
+        description text not null default '' check (char_length(description) <= 1000),
+        category_id uuid,
+        frequency text not null check (frequency in ('daily', 'weekly', 'monthly', 'yearly')),
+        weekend text not null default 'none' check (weekend in ('none', 'before', 'after')),
+        start_date date not null,
+        end_date date,
+        next_index integer not null check (next_index >= 0),
+        next_occurrence_date date,
+        reminded_through date,
+        is_active boolean not null,
+        auto_create boolean not null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        check (end_date >= start_date),
+        -- the target of the occurrence and reminder tables' (user_id, template_id) foreign keys
+        unique (user_id, id),
+        -- Like a transaction: only the user's own category. Deleting a category moves its templates first (use case); this is the backstop.
+        foreign key (user_id, category_id) references ledger.category (user_id, id) on delete set null (category_id)
+      )`);
+    // The scheduler's scan: due auto_create templates in date order.
+    this.addSql(
+      'create index recurring_template_due_idx on ledger.recurring_template (next_occurrence_date, id) where is_active and auto_create and next_occurrence_date is not null',
+    );
+    // The reminder scan: every active template with a next occurrence (auto_create or not).
+    this.addSql('create index recurring_template_upcoming_idx on ledger.recurring_template (next_occurrence_date, id) where is_active and next_occurrence_date is not null');
+    // Keyset pages, newest first (ids are UUIDv7, time-ordered), and erasure.
+    this.addSql('create index recurring_template_user_id_id_idx on ledger.recurring_template (user_id, id desc)');
+    // Category deletion moves templates; the foreign key's checks.
+    this.addSql('create index recurring_template_user_id_category_id_idx on ledger.recurring_template (user_id, category_id) where category_id is not null');
+
+    this.addSql(`
+      create table ledger.recurring_occurrence (
+        template_id uuid not null,
+        occurrence_date date not null,
+        user_id uuid not null,
+        transaction_id uuid not null,
+        created_at timestamptz not null,
+        primary key (template_id, occurrence_date),
+        foreign key (user_id, template_id) references ledger.recurring_template (user_id, id)
+      )`);
+    this.addSql('create index recurring_occurrence_user_id_idx on ledger.recurring_occurrence (user_id)');
+
+    this.addSql(`
+      create table ledger.recurring_reminder (
+        template_id uuid not null,
+        occurrence_date date not null,
+        user_id uuid not null,
+        created_at timestamptz not null,
+        primary key (template_id, occurrence_date),
+        foreign key (user_id, template_id) references ledger.recurring_template (user_id, id)
+      )`);
+    this.addSql('create index recurring_reminder_user_id_idx on ledger.recurring_reminder (user_id)');
+
+    this.addSql(`
+      create table ledger.user_timezone (
+        user_id uuid primary key,
+        timezone text not null,
+        updated_at timestamptz not null
+      )`);
+  }
+}
+
+export const ledgerMigrations = [
+  Migration20261125000001CreateLedgerTables,
+  Migration20261126000001DailyTotals,
+  Migration20261201000001DeletedUsers,
+  Migration20261205000001RecurringTemplates,
+];

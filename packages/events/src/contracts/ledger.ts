@@ -46,4 +46,22 @@ export const categoryDeleted = defineEvent({
   schema: z.object({ category_id: z.uuid(), reassigned_to: z.uuid().nullable() }),
 });
 
-export const ledgerEvents = [transactionCreated, transactionUpdated, transactionDeleted, categoryDeleted] as const;
+/**
+ * An occurrence of a recurring template comes within the reminder window (RECURRING_REMINDER_DAYS
+ * before its date, in the user's time zone). Published once per (template, occurrence date), also
+ * for templates that are not auto_create; for the notifications service.
+ */
+export const recurringUpcoming = defineEvent({
+  subject: 'ledger.recurring.upcoming.v1',
+  stream: 'LEDGER',
+  schema: z.object({
+    recurring_id: z.uuid(),
+    description: z.string(),
+    amount_minor: z.string().regex(/^\d+$/, 'integer minor units'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'),
+    transaction_type: z.enum(['income', 'expense']),
+    occurrence_date: isoDate,
+  }),
+});
+
+export const ledgerEvents = [transactionCreated, transactionUpdated, transactionDeleted, categoryDeleted, recurringUpcoming] as const;

@@ -24,4 +24,4 @@ export {
   type ServiceSchemaReport,
   type SqlSession,
 } from './roles.js';
-export { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared } from './user-erasure.js';
+export { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExclusive, lockUserShared, tryLockUserShared } from './user-erasure.js';

@@ -20,6 +20,16 @@ export async function lockUserShared(tx: EntityManager, userId: string): Promise
   await tx.execute(`select pg_advisory_xact_lock_shared(${LOCK})`, [userId]);
 }
 
+/**
+ * lockUserShared without waiting: false when an erasure of the user holds (or waits for) the lock.
+ * For batch work over many users (a scheduler) that already holds row locks: waiting there could
+ * deadlock with an erasure waiting for those rows, so such work skips the user and comes back later.
+ */
+export async function tryLockUserShared(tx: EntityManager, userId: string): Promise<boolean> {
+  const [row] = await tx.execute<{ acquired: boolean }[]>(`select pg_try_advisory_xact_lock_shared(${LOCK}) as acquired`, [userId]);
+  return Boolean(row?.acquired);
+}
+
 /** Whether the user's data was erased. Run as its own statement after the lock, so it sees an erasure that just committed. */
 export async function isUserDeleted(tx: EntityManager, userId: string): Promise<boolean> {
   const rows = await tx.execute<{ found: number }[]>('select 1 as found from deleted_user where user_id = ?', [userId]);

@@ -1,16 +1,25 @@
-import { isoDate, toCalendarDate } from '@finance/calendar';
+import { isoDate, toCalendarDate, type Frequency, type WeekendRule } from '@finance/calendar';
 import { ledgerV1 } from '@finance/proto';
 import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from '../../application/categories.js';
 import type { LedgerContext } from '../../application/context.js';
+import {
+  createRecurring,
+  deactivateRecurring,
+  getRecurring,
+  listRecurring,
+  listRecurringOccurrences,
+  processRecurring,
+  updateRecurring,
+} from '../../application/recurring.js';
 import { sumTransactions } from '../../application/sums.js';
 import { createTransaction, deleteTransaction, getTransaction, listTransactions, updateTransaction } from '../../application/transactions.js';
-import type { CategoryView, TransactionView } from '../../application/views.js';
+import type { CategoryView, RecurringView, TransactionView } from '../../application/views.js';
 import { errors } from '../../domain/errors.js';
 import type { SumGrouping } from '../../domain/sums.js';
 import type { TransactionType } from '../../domain/transaction.js';
 
-const { TransactionType: ProtoType, SumGrouping: ProtoGrouping } = ledgerV1;
+const { TransactionType: ProtoType, SumGrouping: ProtoGrouping, Frequency: ProtoFrequency, WeekendRule: ProtoWeekend } = ledgerV1;
 
 /** UNSPECIFIED = not given; a number outside the enum is an invalid field, not "not given". */
 function typeFromProto(value: ledgerV1.TransactionType): TransactionType | undefined {
@@ -37,6 +46,66 @@ const GROUPINGS: Partial<Record<ledgerV1.SumGrouping, SumGrouping>> = {
   [ProtoGrouping.SUM_GROUPING_MONTH]: 'month',
   [ProtoGrouping.SUM_GROUPING_YEAR]: 'year',
 };
+
+const FREQUENCIES: Partial<Record<ledgerV1.Frequency, Frequency>> = {
+  [ProtoFrequency.FREQUENCY_DAILY]: 'daily',
+  [ProtoFrequency.FREQUENCY_WEEKLY]: 'weekly',
+  [ProtoFrequency.FREQUENCY_MONTHLY]: 'monthly',
+  [ProtoFrequency.FREQUENCY_YEARLY]: 'yearly',
+};
+const FREQUENCY_TO_PROTO: Record<Frequency, ledgerV1.Frequency> = {
+  daily: ProtoFrequency.FREQUENCY_DAILY,
+  weekly: ProtoFrequency.FREQUENCY_WEEKLY,
+  monthly: ProtoFrequency.FREQUENCY_MONTHLY,
+  yearly: ProtoFrequency.FREQUENCY_YEARLY,
+};
+const WEEKEND_RULES: Partial<Record<ledgerV1.WeekendRule, WeekendRule>> = {
+  [ProtoWeekend.WEEKEND_RULE_UNSPECIFIED]: 'none',
+  [ProtoWeekend.WEEKEND_RULE_NONE]: 'none',
+  [ProtoWeekend.WEEKEND_RULE_BEFORE]: 'before',
+  [ProtoWeekend.WEEKEND_RULE_AFTER]: 'after',
+};
+const WEEKEND_TO_PROTO: Record<WeekendRule, ledgerV1.WeekendRule> = {
+  none: ProtoWeekend.WEEKEND_RULE_NONE,
+  before: ProtoWeekend.WEEKEND_RULE_BEFORE,
+  after: ProtoWeekend.WEEKEND_RULE_AFTER,
+};
+
+/**
+ * UNSPECIFIED = not given (undefined); a number outside the enum passes through as itself, which the
+ * domain reports as an invalid `frequency` together with the request's other field errors.
+ */
+function frequencyFromProto(value: ledgerV1.Frequency | undefined): unknown {
+  if (value === undefined || value === ProtoFrequency.FREQUENCY_UNSPECIFIED) return undefined;
+  return FREQUENCIES[value] ?? value;
+}
+
+/** UNSPECIFIED = "none"; unknown numbers pass through to be reported as an invalid `weekend`. */
+function weekendFromProto(value: ledgerV1.WeekendRule | undefined): unknown {
+  if (value === undefined) return undefined;
+  return WEEKEND_RULES[value] ?? value;
+}
+
+function toRecurring(t: RecurringView): ledgerV1.RecurringTemplate {
+  return {
+    id: t.id,
+    userId: t.userId,
+    amount: { minorUnits: t.amountMinor, currency: t.currency },
+    transactionType: typeToProto(t.type),
+    description: t.description,
+    categoryId: t.categoryId ?? undefined,
+    category: t.category ? { id: t.category.id, name: t.category.name, color: t.category.color, icon: t.category.icon ?? undefined } : undefined,
+    frequency: FREQUENCY_TO_PROTO[t.frequency],
+    weekend: WEEKEND_TO_PROTO[t.weekend],
+    startDate: toCalendarDate(isoDate(t.startDate)),
+    endDate: t.endDate ? toCalendarDate(isoDate(t.endDate)) : undefined,
+    nextOccurrenceDate: t.nextOccurrenceDate ? toCalendarDate(isoDate(t.nextOccurrenceDate)) : undefined,
+    isActive: t.isActive,
+    autoCreate: t.autoCreate,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
 
 function toTransaction(t: TransactionView): ledgerV1.Transaction {
   return {
@@ -114,6 +183,63 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
     deleteCategory: async (req) => {
       await deleteCategory(ctx, { userId: req.userId, id: req.id, reassignTo: req.reassignTo });
       return {};
+    },
+    createRecurring: async (req) => {
+      const template = await createRecurring(ctx, {
+        userId: req.userId,
+        amount: req.amount,
+        currency: req.currency,
+        type: typeFromProto(req.transactionType),
+        frequency: frequencyFromProto(req.frequency),
+        weekend: weekendFromProto(req.weekend),
+        startDate: req.startDate,
+        endDate: req.endDate,
+        description: req.description,
+        categoryId: req.categoryId,
+        autoCreate: req.autoCreate,
+      });
+      return { template: toRecurring(template) };
+    },
+    getRecurring: async (req) => ({ template: toRecurring(await getRecurring(ctx, req.userId, req.id)) }),
+    listRecurring: async (req) => {
+      const page = await listRecurring(ctx, { userId: req.userId, limit: req.page?.limit, cursor: req.page?.cursor, isActive: req.isActive });
+      return { items: page.items.map(toRecurring), page: { nextCursor: page.nextCursor } };
+    },
+    updateRecurring: async (req) => {
+      const template = await updateRecurring(ctx, {
+        userId: req.userId,
+        id: req.id,
+        amount: req.amount,
+        currency: req.currency,
+        type: typeFromProto(req.transactionType),
+        // A frequency that is set must be one (UNSPECIFIED included: "set to nothing" is not a frequency).
+        frequency: req.frequency === undefined ? undefined : (FREQUENCIES[req.frequency] ?? req.frequency),
+        weekend: weekendFromProto(req.weekend),
+        startDate: req.startDate,
+        endDate: req.endDate,
+        clearEndDate: req.clearEndDate,
+        description: req.description,
+        categoryId: req.categoryId,
+        autoCreate: req.autoCreate,
+        isActive: req.isActive,
+      });
+      return { template: toRecurring(template) };
+    },
+    deactivateRecurring: async (req) => {
+      await deactivateRecurring(ctx, req.userId, req.id);
+      return {};
+    },
+    processRecurring: async (req) => {
+      const processed = await processRecurring(ctx, { userId: req.userId, id: req.id, idempotencyKey: req.idempotencyKey });
+      return {
+        transaction: toTransaction(processed.transaction),
+        nextOccurrenceDate: processed.nextOccurrenceDate ? toCalendarDate(isoDate(processed.nextOccurrenceDate)) : undefined,
+        replayed: processed.replayed,
+      };
+    },
+    listRecurringOccurrences: async (req) => {
+      const dates = await listRecurringOccurrences(ctx, { userId: req.userId, id: req.id, from: req.from, to: req.to });
+      return { dates: dates.map(toCalendarDate) };
     },
     sumTransactions: async (req) => {
       if (req.grouping !== ProtoGrouping.SUM_GROUPING_UNSPECIFIED && !GROUPINGS[req.grouping]) {
