@@ -3,7 +3,7 @@
 // `npm start` (infra/scripts/run-all.mjs), the e2e and bench stacks, and is checked against
 // docker-compose.yml by a test. Adding a service = its folder, its proto, one entry here, its
 // compose block.
-import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { z } from 'zod';
 import { env } from './config.js';
 import type { ServiceDefinition } from './grpc.js';
@@ -73,6 +73,16 @@ export const SERVICES = [
     dependsOn: ['auth', 'ledger', 'budgeting'],
     database: false,
     events: false,
+  }),
+  entry({
+    name: 'goals',
+    addressVar: 'GOALS_GRPC_ADDR',
+    defaultPort: 50055,
+    healthName: 'finance.goals.v1.GoalsService',
+    definition: goalsV1.GoalsServiceService,
+    dependsOn: ['auth', 'ledger'],
+    database: true,
+    events: true,
   }),
 ] as const;
 

@@ -1,0 +1,39 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { IsoDate } from '@finance/calendar';
+import type { Money } from '@finance/money';
+
+/** What goals needs to know about a user, answered by the auth service. */
+export interface UserProfile {
+  /** ISO 4217; the currency of a goal created without one. */
+  baseCurrency: string;
+  /** IANA zone; "today" (and a goal's creation date) is the date there. */
+  timezone: string;
+}
+
+/** Port: the auth service. Throws a DomainError when the user is gone or auth cannot answer. */
+export interface UserDirectory {
+  profileOf(userId: string): Promise<UserProfile>;
+}
+
+/** A transaction of the user as the ledger answers it. */
+export interface LedgerTransaction {
+  id: string;
+  amount: Money;
+  date: IsoDate;
+}
+
+/** Port: the ledger service, owner of transactions. Throws a DomainError when it cannot answer. */
+export interface Ledger {
+  /** The user's transaction; undefined when it is unknown or someone else's. */
+  findTransaction(userId: string, transactionId: string): Promise<LedgerTransaction | undefined>;
+}
+
+/** What every use case needs; built once in the composition root. */
+export interface GoalsContext {
+  orm: MikroORM;
+  users: UserDirectory;
+  ledger: Ledger;
+  now(): Date;
+  /** Wakes the outbox relay after a commit that wrote events (the insert trigger would too, later). */
+  eventsWritten(): void;
+}
