@@ -8,3 +8,4 @@ export type AuthClient = ServiceClients['auth'];
 export type LedgerClient = ServiceClients['ledger'];
 export type BudgetingClient = ServiceClients['budgeting'];
 export type ReportingClient = ServiceClients['reporting'];
+export type GoalsClient = ServiceClients['goals'];

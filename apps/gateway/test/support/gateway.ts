@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@finance/platform';
-import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { GrpcStub } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../../src/index.js';
@@ -10,6 +10,7 @@ export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
 export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
 export type ReportingStub = GrpcStub<typeof reportingV1.ReportingServiceService>;
+export type GoalsStub = GrpcStub<typeof goalsV1.GoalsServiceService>;
 
 export interface TestGateway {
   app: FastifyInstance;
@@ -18,6 +19,7 @@ export interface TestGateway {
   ledger: LedgerStub;
   budgeting: BudgetingStub;
   reporting: ReportingStub;
+  goals: GoalsStub;
   /** The key tokens are signed with (see `mint`). */
   signingKey: SigningKey;
   /** What auth's ListPublicKeys answers. */
@@ -35,15 +37,16 @@ export interface TestGateway {
 }
 
 /**
- * A gateway wired to scripted stubs of AuthService, LedgerService, BudgetingService and
- * ReportingService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
+ * A gateway wired to scripted stubs of AuthService, LedgerService, BudgetingService,
+ * ReportingService and GoalsService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
  */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
-  const [auth, ledger, budgeting, reporting] = await Promise.all([
+  const [auth, ledger, budgeting, reporting, goals] = await Promise.all([
     GrpcStub.start(authV1.AuthServiceService),
     GrpcStub.start(ledgerV1.LedgerServiceService),
     GrpcStub.start(budgetingV1.BudgetingServiceService),
     GrpcStub.start(reportingV1.ReportingServiceService),
+    GrpcStub.start(goalsV1.GoalsServiceService),
   ]);
   const signingKey = await newSigningKey();
   const config = loadGatewayConfig({
@@ -51,6 +54,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     LEDGER_GRPC_ADDR: ledger.address,
     BUDGETING_GRPC_ADDR: budgeting.address,
     REPORTING_GRPC_ADDR: reporting.address,
+    GOALS_GRPC_ADDR: goals.address,
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -61,6 +65,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     ledger,
     budgeting,
     reporting,
+    goals,
     signingKey,
     publishedKeys: [signingKey],
     async rotateKey() {
@@ -75,12 +80,12 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
       return { userId, sessionId, token: await gw.mint({ sub: userId, sid: sessionId }) };
     },
     reset() {
-      for (const stub of [auth, ledger, budgeting, reporting] as GrpcStub<any>[]) stub.reset();
+      for (const stub of [auth, ledger, budgeting, reporting, goals] as GrpcStub<any>[]) stub.reset();
       publishKeys();
     },
     close: async () => {
       await app.close();
-      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop()]);
+      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop(), goals.stop()]);
     },
   };
   const publishKeys = () => auth.on('listPublicKeys', () => ({ keys: gw.publishedKeys.map((k) => k.publicJwk) }));
