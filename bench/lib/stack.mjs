@@ -44,21 +44,37 @@ async function waitForPort(port, what, child) {
 
 export { freePort, waitForPort };
 
-export async function startStack() {
+/** A fresh database for one benchmark: its URL and how to drop it. */
+export async function throwAwayDatabase() {
   const dbName = `ft_bench_${randomBytes(4).toString('hex')}`;
   await admin(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${dbName} with (force)`) };
+}
+
+/** Starts the built app `apps/<app>/dist/main.js` as a process with `env` (stderr shown). */
+export function spawnApp(app, env) {
+  return spawn(process.execPath, [join(ROOT, 'apps', app, 'dist/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Sends SIGTERM to each child still running and waits for it to exit. */
+export const stopAll = (children) =>
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))));
+
+export async function startStack() {
+  const database = await throwAwayDatabase();
+  const dbUrl = new URL(database.url);
   const common = { ...process.env, DATABASE_URL: dbUrl.toString(), EVENT_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn' };
   const children = [];
   const run = (app, env) => {
-    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist/main.js')], { env: { ...common, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawnApp(app, { ...common, ...env });
     children.push(child);
     return child;
   };
   const close = async () => {
-    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))));
-    await admin(`drop database if exists ${dbName} with (force)`);
+    await stopAll(children);
+    await database.drop();
   };
   try {
     // Every service of the manifest in start order (as infra/scripts/run-all.mjs), each told where the others listen.
