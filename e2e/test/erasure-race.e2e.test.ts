@@ -3,7 +3,8 @@ import pg from 'pg';
 import { waitFor } from '@finance/testing';
 import { client, signUp, startStack, type Reply, type Stack } from './support/stack.js';
 
-// Issue 9, as a client meets it: DELETE /users/me racing POST /categories, /transactions and /budgets
+// Issue 9, as a client meets it: DELETE /users/me racing POST /categories, /transactions, /budgets,
+// /goals, /recurring and /recurring/{id}/process
 // fired 0–20 ms apart. Every write either lands before the erasure (and is erased with the rest) or
 // is refused (401, or 404); afterwards not one row of the user is left in any service's tables.
 
@@ -24,7 +25,9 @@ afterAll(async () => {
 });
 
 const ROUNDS = 20;
-const SCHEMAS = ['auth', 'ledger', 'budgeting'];
+const SCHEMAS = ['auth', 'ledger', 'budgeting', 'goals'];
+/** The services that erase on auth.user.deleted.v1 (auth deletes at once). */
+const ERASING = ['ledger', 'budgeting', 'goals'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs `work` after 0–20 ms. */
 const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(work);
@@ -40,7 +43,7 @@ async function userTables(): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** The user's rows per table (only tables with rows): the user_id tables, auth's user and login failures, the ledger's and budgeting's outboxes. */
+/** The user's rows per table (only tables with rows): the user_id tables, auth's user and login failures, the erasing services' outboxes. */
 async function leftovers(tables: string[], userId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const count = async (name: string, sql: string, param: string) => {
@@ -51,18 +54,21 @@ async function leftovers(tables: string[], userId: string): Promise<Record<strin
   await count('auth.user', 'auth."user" where id = $1', userId);
   await count('auth.login_failure', 'auth.login_failure where key = $1', `user:${userId}`);
   // auth's own outbox keeps auth.user.deleted.v1 itself until it is relayed and pruned: that is the erasure's messenger.
-  for (const schema of ['ledger', 'budgeting']) await count(`${schema}.outbox_message`, `${schema}.outbox_message where payload->>'user_id' = $1`, userId);
+  for (const schema of ERASING) await count(`${schema}.outbox_message`, `${schema}.outbox_message where payload->>'user_id' = $1`, userId);
   return counts;
 }
 
-const erased = async (userId: string) =>
-  (await db.query('select 1 from ledger.deleted_user where user_id = $1', [userId])).rowCount === 1 &&
-  (await db.query('select 1 from budgeting.deleted_user where user_id = $1', [userId])).rowCount === 1;
+const erased = async (userId: string) => {
+  for (const schema of ERASING) if ((await db.query(`select 1 from ${schema}.deleted_user where user_id = $1`, [userId])).rowCount !== 1) return false;
+  return true;
+};
 
 describe('DELETE /users/me racing writes', () => {
-  test(`${ROUNDS} rounds of the deletion racing 6 POSTs leave no row of the user in any service`, async () => {
+  test(`${ROUNDS} rounds of the deletion racing 9 POSTs leave no row of the user in any service`, async () => {
     const tables = await userTables();
-    expect(tables).toEqual(expect.arrayContaining(['auth.session', 'budgeting.budget', 'ledger.category', 'ledger.transaction']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['auth.session', 'budgeting.budget', 'goals.goal', 'ledger.category', 'ledger.recurring_template', 'ledger.recurring_occurrence', 'ledger.transaction']),
+    );
     const left: { round: number; rows: Record<string, number> }[] = [];
     const odd: { round: number; write: number; status: number; body: unknown }[] = [];
     const statuses: number[] = [];
@@ -73,6 +79,8 @@ describe('DELETE /users/me racing writes', () => {
       const seeded = await api.post('/categories', { name: 'Food', color: '#336699' }, token);
       expect(seeded.status).toBe(201);
       expect((await api.post('/transactions', { amount: '1.00', transaction_type: 'expense', date: '2026-03-01', category_id: seeded.body.id }, token)).status).toBe(201);
+      const template = await api.post('/recurring', { amount: '9.99', transaction_type: 'expense', frequency: 'monthly', start_date: '2030-01-31', auto_create: false }, token);
+      expect(template.status).toBe(201);
 
       const deletion = jittered(() => api.delete('/users/me', token));
       const writes: Promise<Reply>[] = [
@@ -82,6 +90,9 @@ describe('DELETE /users/me racing writes', () => {
         () => api.request('POST', '/transactions', { token, json: { amount: '20', transaction_type: 'income', date: '2026-03-11' }, headers: { 'idempotency-key': `k${round}` } }),
         () => api.post('/budgets', { amount: '300.00', period: 'monthly', start_date: '2026-03-01' }, token),
         () => api.post('/budgets', { amount: '50.00', period: 'weekly', start_date: '2026-03-02', currency: 'USD' }, token),
+        () => api.post('/goals', { name: `Bike ${round}`, target_amount: '500.00' }, token),
+        () => api.post('/recurring', { amount: '30', transaction_type: 'income', frequency: 'weekly', start_date: '2030-01-07', auto_create: false }, token),
+        () => api.post(`/recurring/${template.body.id}/process`, {}, token),
       ].map((write) => jittered(write));
 
       expect((await deletion).status).toBe(204);

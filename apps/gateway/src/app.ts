@@ -17,7 +17,9 @@ import { analyticsRoutes } from './routes/analytics.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
+import { goalsRoutes } from './routes/goals.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
+import { recurringRoutes } from './routes/recurring.routes.js';
 import { transactionsRoutes } from './routes/transactions.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import { createAccessTokenVerifier } from './security/access-token-verifier.js';
@@ -85,7 +87,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.close());
     (clients as Record<ServiceName, unknown>)[name] = client;
   }
-  const { auth, ledger, budgeting, reporting } = clients;
+  const { auth, ledger, budgeting, reporting, goals } = clients;
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
@@ -170,8 +172,10 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(usersRoutes, { auth, revocations });
     await app.register(transactionsRoutes, { ledger });
     await app.register(categoriesRoutes, { ledger });
+    await app.register(recurringRoutes, { ledger });
     await app.register(budgetsRoutes, { budgeting });
     await app.register(analyticsRoutes, { reporting });
+    await app.register(goalsRoutes, { goals });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

@@ -99,7 +99,7 @@ describe('GET /health', () => {
       gw.reporting.setHealth('NOT_SERVING');
       const reporting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(reporting.statusCode).toBe(503);
-      expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING' } });
+      expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING', goals: 'SERVING' } });
     } finally {
       await gw.close();
     }

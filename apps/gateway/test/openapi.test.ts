@@ -40,6 +40,22 @@ const OPERATIONS = [
   ['get', '/analytics/budget-status', true],
   ['get', '/analytics/spending', true],
   ['get', '/analytics/income-vs-expense', true],
+  ['post', '/recurring', true],
+  ['get', '/recurring', true],
+  ['get', '/recurring/{id}', true],
+  ['put', '/recurring/{id}', true],
+  ['delete', '/recurring/{id}', true],
+  ['post', '/recurring/{id}/process', true],
+  ['get', '/recurring/{id}/occurrences', true],
+  ['post', '/goals', true],
+  ['get', '/goals', true],
+  ['get', '/goals/{id}', true],
+  ['put', '/goals/{id}', true],
+  ['delete', '/goals/{id}', true],
+  ['get', '/goals/{id}/progress', true],
+  ['post', '/goals/{id}/contribute', true],
+  ['get', '/goals/{id}/contributions', true],
+  ['delete', '/goals/{id}/contributions/{contribution_id}', true],
 ] as const;
 
 describe('/docs', () => {

@@ -98,6 +98,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'transactions', description: 'Income and expenses' },
         { name: 'categories', description: 'The caller’s transaction categories' },
         { name: 'budgets', description: 'Spending limits per period, and how much of them is spent' },
+        { name: 'recurring', description: 'Recurring transaction templates and their occurrences' },
+        { name: 'goals', description: 'Savings goals and the transactions contributed to them' },
         { name: 'analytics', description: 'Summaries over the caller’s data' },
         { name: 'operations', description: 'Health' },
       ],

@@ -25,7 +25,7 @@ const updateCategoryBody = z.object({
 const listCategoriesQuery = z.object({ ...pageQueryFields });
 
 const deleteCategoryQuery = z.object({
-  reassign_to: doc(idField.optional(), 'Move the category’s transactions to this category; absent = they become uncategorized'),
+  reassign_to: doc(idField.optional(), 'Move the category’s transactions and recurring templates to this category; absent = they become uncategorized'),
 });
 
 export const categoriesRoutes: FastifyPluginAsyncZod<LedgerRoutesOptions> = async (app, { ledger }) => {

@@ -39,7 +39,7 @@ export function toProtoTransactionType(type: TransactionTypeName | undefined): l
   return type === undefined ? ledgerV1.TransactionType.TRANSACTION_TYPE_UNSPECIFIED : TYPE_TO_PROTO[type];
 }
 
-function fromProtoTransactionType(type: ledgerV1.TransactionType): TransactionTypeName {
+export function fromProtoTransactionType(type: ledgerV1.TransactionType): TransactionTypeName {
   if (type === ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME) return 'income';
   if (type === ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE) return 'expense';
   throw new ContractViolationError(`ledger returned transaction_type ${type}`);
