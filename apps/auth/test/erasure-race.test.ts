@@ -39,8 +39,14 @@ test('20 rounds of deletion racing 5 logins (and 2 wrong passwords) leave nothin
         (err: unknown) => err,
       );
     };
+    // How long one login takes right now (Argon2 on a loaded machine: 15 ms to well over 100 ms):
+    // the deletion is fired at a random point within that, so both sides of the race keep happening
+    // whatever the load. (This login's session must be erased like the others'.)
+    const started = performance.now();
+    await h.client.loginUser({ identifier: account.username, password: account.password });
+    const loginMs = performance.now() - started;
     const logins = [...Array.from({ length: 5 }, () => attempt(account.password)), attempt('wrong password 1'), attempt('wrong password 2')];
-    const deletion = sleep(Math.random() * 20).then(() => h.client.deleteUser({ userId }));
+    const deletion = sleep(Math.random() * (20 + loginMs * 1.5)).then(() => h.client.deleteUser({ userId }));
     const [results] = await Promise.all([Promise.all(logins), deletion]);
     for (const result of results) {
       if (result === 'ok') {
