@@ -60,7 +60,8 @@ const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent';
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const db: TestDatabase = await createTestDatabase();
   const namespace = randomNamespace();
-  const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel };
+  // No rates refresher: the bundled ECB history only, so answers do not depend on the network.
+  const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel, RATES_REFRESH_INTERVAL_S: '0' };
   const addresses: Record<string, string> = {};
   const services: Record<string, RunningService> = {};
   const started: RunningService[] = [];

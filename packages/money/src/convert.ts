@@ -81,3 +81,38 @@ export function percentOf(part: Money, whole: Money, fractionDigits = 2): string
   const scaled = roundHalfEven(part.minor * 100n * pow10(fractionDigits), whole.minor);
   return formatScaled(scaled, fractionDigits);
 }
+
+/** `value / 10^scale` as a plain decimal string without trailing fraction zeros ("1.1", "162"). */
+function formatTrimmed(value: bigint, scale: number): string {
+  if (scale <= 0) return (value * pow10(-scale)).toString();
+  const digits = value.toString().padStart(scale + 1, '0');
+  const fraction = digits.slice(-scale).replace(/0+$/, '');
+  const integer = digits.slice(0, -scale);
+  return fraction ? `${integer}.${fraction}` : integer;
+}
+
+/**
+ * The rate of one unit of the source in units of the target, from the two EUR rates as the ECB
+ * publishes them (`eurToFrom` = units of the source per 1 EUR, `eurToTo` = units of the target per
+ * 1 EUR; "1" for EUR itself): eurToTo / eurToFrom, rounded half-even to `significantDigits`
+ * significant digits, trailing fraction zeros dropped. For display only ("1 GBP = 214.4872143 JPY"):
+ * conversions never go through this rounded value, crossConvertMoney computes from the published
+ * rates exactly. A rate from EUR is the published value itself (the ECB's have fewer than 10 digits).
+ */
+export function crossRate(eurToFrom: string, eurToTo: string, significantDigits = 10): string {
+  if (!Number.isInteger(significantDigits) || significantDigits < 1 || significantDigits > 30) {
+    throw new RangeError('crossRate: significantDigits must be an integer from 1 to 30');
+  }
+  const from = parseRate(eurToFrom);
+  const to = parseRate(eurToTo);
+  // rate = (to.value / 10^to.scale) / (from.value / 10^from.scale) = num / den, both > 0
+  const num = to.value * pow10(from.scale);
+  const den = from.value * pow10(to.scale);
+  // e = floor(log10(num / den)): num / den lies in [10^e, 10^(e+1)).
+  let e = num.toString().length - den.toString().length;
+  if (e >= 0 ? num < den * pow10(e) : num * pow10(-e) < den) e -= 1;
+  // Keep `significantDigits` digits: scale k puts the last kept digit just before the point.
+  const k = significantDigits - 1 - e;
+  const scaled = k >= 0 ? roundHalfEven(num * pow10(k), den) : roundHalfEven(num, den * pow10(-k));
+  return formatTrimmed(scaled, k);
+}

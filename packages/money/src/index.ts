@@ -26,5 +26,5 @@ export {
   isNegative,
   isPositive,
 } from './money.js';
-export { convertMoney, crossConvertMoney, percentOf } from './convert.js';
+export { convertMoney, crossConvertMoney, crossRate, percentOf } from './convert.js';
 export { checkAmountSyntax, parseStoredAmount, reexpressMoney } from './amount-rules.js';

@@ -3,7 +3,7 @@
 // `npm start` (infra/scripts/run-all.mjs), the e2e and bench stacks, and is checked against
 // docker-compose.yml by a test. Adding a service = its folder, its proto, one entry here, its
 // compose block.
-import { authV1, budgetingV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { z } from 'zod';
 import { env } from './config.js';
 import type { ServiceDefinition } from './grpc.js';
@@ -55,12 +55,22 @@ export const SERVICES = [
     events: true,
   }),
   entry({
+    name: 'currency',
+    addressVar: 'CURRENCY_GRPC_ADDR',
+    defaultPort: 50056,
+    healthName: 'finance.currency.v1.CurrencyService',
+    definition: currencyV1.CurrencyServiceService,
+    dependsOn: [],
+    database: true,
+    events: false,
+  }),
+  entry({
     name: 'budgeting',
     addressVar: 'BUDGETING_GRPC_ADDR',
     defaultPort: 50053,
     healthName: 'finance.budgeting.v1.BudgetingService',
     definition: budgetingV1.BudgetingServiceService,
-    dependsOn: ['auth', 'ledger'],
+    dependsOn: ['auth', 'ledger', 'currency'],
     database: true,
     events: true,
   }),
@@ -70,7 +80,7 @@ export const SERVICES = [
     defaultPort: 50054,
     healthName: 'finance.reporting.v1.ReportingService',
     definition: reportingV1.ReportingServiceService,
-    dependsOn: ['auth', 'ledger', 'budgeting'],
+    dependsOn: ['auth', 'ledger', 'currency', 'budgeting'],
     database: false,
     events: false,
   }),
@@ -80,7 +90,7 @@ export const SERVICES = [
     defaultPort: 50055,
     healthName: 'finance.goals.v1.GoalsService',
     definition: goalsV1.GoalsServiceService,
-    dependsOn: ['auth', 'ledger'],
+    dependsOn: ['auth', 'ledger', 'currency'],
     database: true,
     events: true,
   }),

@@ -41,7 +41,7 @@ describe('the manifest', () => {
 
   test("a service's config reads its own address and its dependencies', with the manifest's defaults", () => {
     const schema = z.object(ownAddressEnv('budgeting'));
-    expect(schema.parse({})).toEqual({ BUDGETING_GRPC_ADDR: '127.0.0.1:50053', LEDGER_GRPC_ADDR: '127.0.0.1:50052', AUTH_GRPC_ADDR: '127.0.0.1:50051' });
+    expect(schema.parse({})).toEqual({ BUDGETING_GRPC_ADDR: '127.0.0.1:50053', LEDGER_GRPC_ADDR: '127.0.0.1:50052', AUTH_GRPC_ADDR: '127.0.0.1:50051', CURRENCY_GRPC_ADDR: '127.0.0.1:50056' });
     expect(schema.parse({ AUTH_GRPC_ADDR: 'auth:7000' }).AUTH_GRPC_ADDR).toBe('auth:7000');
     expect(schema.safeParse({ LEDGER_GRPC_ADDR: 'no port' }).success).toBe(false);
     expect(Object.keys(z.object(addressEnv('auth')).parse({}))).toEqual(['AUTH_GRPC_ADDR']);

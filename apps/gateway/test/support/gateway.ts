@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@finance/platform';
-import { authV1, budgetingV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { GrpcStub } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../../src/index.js';
@@ -11,6 +11,7 @@ export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
 export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
 export type ReportingStub = GrpcStub<typeof reportingV1.ReportingServiceService>;
 export type GoalsStub = GrpcStub<typeof goalsV1.GoalsServiceService>;
+export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
 
 export interface TestGateway {
   app: FastifyInstance;
@@ -20,6 +21,7 @@ export interface TestGateway {
   budgeting: BudgetingStub;
   reporting: ReportingStub;
   goals: GoalsStub;
+  currency: CurrencyStub;
   /** The key tokens are signed with (see `mint`). */
   signingKey: SigningKey;
   /** What auth's ListPublicKeys answers. */
@@ -38,15 +40,16 @@ export interface TestGateway {
 
 /**
  * A gateway wired to scripted stubs of AuthService, LedgerService, BudgetingService,
- * ReportingService and GoalsService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
+ * ReportingService, GoalsService and CurrencyService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
  */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
-  const [auth, ledger, budgeting, reporting, goals] = await Promise.all([
+  const [auth, ledger, budgeting, reporting, goals, currency] = await Promise.all([
     GrpcStub.start(authV1.AuthServiceService),
     GrpcStub.start(ledgerV1.LedgerServiceService),
     GrpcStub.start(budgetingV1.BudgetingServiceService),
     GrpcStub.start(reportingV1.ReportingServiceService),
     GrpcStub.start(goalsV1.GoalsServiceService),
+    GrpcStub.start(currencyV1.CurrencyServiceService),
   ]);
   const signingKey = await newSigningKey();
   const config = loadGatewayConfig({
@@ -55,6 +58,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     BUDGETING_GRPC_ADDR: budgeting.address,
     REPORTING_GRPC_ADDR: reporting.address,
     GOALS_GRPC_ADDR: goals.address,
+    CURRENCY_GRPC_ADDR: currency.address,
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -66,6 +70,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     budgeting,
     reporting,
     goals,
+    currency,
     signingKey,
     publishedKeys: [signingKey],
     async rotateKey() {
@@ -80,12 +85,12 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
       return { userId, sessionId, token: await gw.mint({ sub: userId, sid: sessionId }) };
     },
     reset() {
-      for (const stub of [auth, ledger, budgeting, reporting, goals] as GrpcStub<any>[]) stub.reset();
+      for (const stub of [auth, ledger, budgeting, reporting, goals, currency] as GrpcStub<any>[]) stub.reset();
       publishKeys();
     },
     close: async () => {
       await app.close();
-      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop(), goals.stop()]);
+      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop(), goals.stop(), currency.stop()]);
     },
   };
   const publishKeys = () => auth.on('listPublicKeys', () => ({ keys: gw.publishedKeys.map((k) => k.publicJwk) }));
