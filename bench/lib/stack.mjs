@@ -65,7 +65,7 @@ export const stopAll = (children) =>
 export async function startStack() {
   const database = await throwAwayDatabase();
   const dbUrl = new URL(database.url);
-  const common = { ...process.env, DATABASE_URL: dbUrl.toString(), EVENT_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn' };
+  const common = { ...process.env, DATABASE_URL: dbUrl.toString(), EVENT_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', RATES_REFRESH_INTERVAL_S: '0' };
   const children = [];
   const run = (app, env) => {
     const child = spawnApp(app, { ...common, ...env });
@@ -126,8 +126,10 @@ export function figures(name, result) {
  * Five categories through the API, then `rows` transactions straight into the ledger's table
  * (one INSERT … SELECT generate_series: ~20 s for 1,000,000): dated evenly over the ten years from
  * 2016-01-01, every tenth an income, spread over the categories and uncategorized, USD.
+ * `foreignCurrencies` (default none): one transaction in ten (an expense: g % 10 = 5) is in one of
+ * these currencies instead, in turn, with the same 1–50,000 minor units (yen for JPY).
  */
-export async function seedTransactions({ baseUrl, databaseUrl, token, userId, rows }) {
+export async function seedTransactions({ baseUrl, databaseUrl, token, userId, rows, foreignCurrencies = [] }) {
   const categories = [];
   for (const [i, name] of ['Groceries', 'Rent', 'Transport', 'Eating out', 'Salary'].entries()) {
     const res = await fetch(`${baseUrl}/categories`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name, color: `#00000${i}` }) });
@@ -139,12 +141,13 @@ export async function seedTransactions({ baseUrl, databaseUrl, token, userId, ro
   try {
     await client.query(
       `insert into ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at)
-       select gen_random_uuid(), $1, 1 + (random() * 50000)::bigint, 'USD',
+       select gen_random_uuid(), $1, 1 + (random() * 50000)::bigint,
+              case when g % 10 = 5 and cardinality($4::text[]) > 0 then ($4::text[])[1 + (g / 10) % cardinality($4::text[])] else 'USD' end,
               case when g % 10 = 0 then 'income' else 'expense' end,
               date '2016-01-01' + (g % 3650), 'Bench transaction ' || g,
               ($2::uuid[])[1 + g % 6], now(), now()
          from generate_series(1, $3) g`,
-      [userId, [...categories, null], rows],
+      [userId, [...categories, null], rows, foreignCurrencies],
     );
     await client.query('vacuum analyze ledger.transaction');
     // Flush the seed's dirty pages now, not in a checkpoint during the first measurement.

@@ -185,33 +185,43 @@ describe('GET /analytics/spending', () => {
     });
   });
 
-  test('in the base currency: expenses in other currencies are left out and listed in excluded_currencies', async () => {
+  test('in the base currency: other currencies converted at the ECB rate of their date; only one without a rate is left out and listed in excluded_currencies', async () => {
     const { token } = await newUser();
     const travel = await createCategory(token, 'Travel');
     await spend(token, '20.00', '2026-03-05', { category_id: travel.id });
     await spend(token, '15.00', '2026-03-06', { category_id: travel.id, currency: 'EUR' });
     await spend(token, '3000', '2026-03-07', { currency: 'JPY' });
+    await spend(token, '1.000', '2026-03-07', { currency: 'KWD' }); // never published by the ECB: no rate
     await spend(token, '1.00', '2026-04-07', { currency: 'CHF' }); // outside the range: not listed
     await earn(token, '50.00', '2026-03-08', { currency: 'GBP' }); // income: not an expense, not listed
 
+    // ECB: 2026-03-06 USD 1.1561, JPY 182.57 (Saturday 03-07 uses Friday's); 2026-03-05 USD 1.1618, JPY 183.03.
+    // 15.00 EUR × 1.1561 = 17.3415 → 17.34 USD; 3000 JPY / 182.57 × 1.1561 = 18.997… → 19.00 USD.
     expect(await spending(token, '2026-03-01', '2026-03-31')).toEqual({
       from: '2026-03-01',
       to: '2026-03-31',
       currency: 'USD',
-      total: '20.00',
-      items: [{ category_id: travel.id, category_name: 'Travel', total: '20.00', count: 1 }],
-      excluded_currencies: ['EUR', 'JPY'],
+      total: '56.34',
+      items: [
+        { category_id: travel.id, category_name: 'Travel', total: '37.34', count: 2 },
+        { category_id: null, category_name: null, total: '19.00', count: 1 },
+      ],
+      excluded_currencies: ['KWD'],
     });
 
-    // With JPY as the base currency the yen count (no decimals) and the dollars are excluded.
+    // With JPY as the base currency the same expenses in whole yen: 20.00 USD / 1.1618 × 183.03 = 3150.80… → 3151;
+    // 15.00 EUR × 182.57 = 2738.55 → 2739.
     expect((await api.put('/users/me', { base_currency: 'JPY' }, token)).status).toBe(200);
     expect(await spending(token, '2026-03-01', '2026-03-31')).toEqual({
       from: '2026-03-01',
       to: '2026-03-31',
       currency: 'JPY',
-      total: '3000',
-      items: [{ category_id: null, category_name: null, total: '3000', count: 1 }],
-      excluded_currencies: ['EUR', 'USD'],
+      total: '8890',
+      items: [
+        { category_id: travel.id, category_name: 'Travel', total: '5890', count: 2 },
+        { category_id: null, category_name: null, total: '3000', count: 1 },
+      ],
+      excluded_currencies: ['KWD'],
     });
   });
 
@@ -316,7 +326,7 @@ describe('GET /analytics/income-vs-expense', () => {
     expect(body.totals).toEqual({ income: '100.00', expense: '40.00', net: '60.00' });
   });
 
-  test('in the base currency: other currencies excluded and listed; another user’s transactions never counted', async () => {
+  test('in the base currency: other currencies converted at their date’s rate; another user’s transactions never counted', async () => {
     const { token } = await newUser();
     const other = await newUser();
     await earn(token, '0.10', '2026-03-01');
@@ -327,9 +337,10 @@ describe('GET /analytics/income-vs-expense', () => {
     await earn(other.token, '777.77', '2026-03-06');
     await spend(other.token, '66.66', '2026-03-06');
     const body = await incomeVsExpense(token, 'from=2026-03-01&to=2026-03-31');
-    expect(body.items).toEqual([{ period_start: '2026-03-01', period_end: '2026-03-31', income: '0.30', expense: '0.05', net: '0.25' }]);
-    expect(body.totals).toEqual({ income: '0.30', expense: '0.05', net: '0.25' });
-    expect(body.excluded_currencies).toEqual(['EUR', 'JPY']);
+    // ECB: 1000 JPY / 183.02 × 1.1649 (2026-03-04) = 6.3648… → 6.36 USD; 5.00 EUR × 1.1618 (03-05) = 5.809 → 5.81 USD.
+    expect(body.items).toEqual([{ period_start: '2026-03-01', period_end: '2026-03-31', income: '6.66', expense: '5.86', net: '0.80' }]);
+    expect(body.totals).toEqual({ income: '6.66', expense: '5.86', net: '0.80' });
+    expect(body.excluded_currencies).toEqual([]);
   });
 });
 
@@ -371,13 +382,14 @@ describe('GET /analytics/budget-status', () => {
           category_id: null,
           amount: '50.00',
           currency: 'EUR',
-          spent: '12.34',
-          remaining: '37.66',
-          percent_used: '24.68',
+          // 12.34 EUR plus the 25.50 USD of 2026-03-09 at that day's ECB rate: / 1.1555 = 22.068… → 22.07 EUR.
+          spent: '34.41',
+          remaining: '15.59',
+          percent_used: '68.82',
           status: 'under',
           period_start: '2026-03-09',
           period_end: '2026-03-15',
-          excluded_currencies: ['USD'],
+          excluded_currencies: [],
         },
       ],
     });

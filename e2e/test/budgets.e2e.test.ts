@@ -339,7 +339,7 @@ describe('GET /budgets/{id}: the analysis of the period that contains ?date', ()
     });
   });
 
-  test('only expenses count: income, other categories and other currencies are not counted', async () => {
+  test('only expenses count: income and other categories are not; other currencies count at their date’s rate', async () => {
     const { token } = await newUser();
     const food = await createCategory(token, 'Food');
     const rent = await createCategory(token, 'Rent');
@@ -354,8 +354,9 @@ describe('GET /budgets/{id}: the analysis of the period that contains ?date', ()
     await api.post('/transactions', { amount: '3000.00', transaction_type: 'income', date: '2026-03-01', category_id: food.id }, token);
     await api.post('/transactions', { amount: '1000.00', transaction_type: 'income', date: '2026-03-02' }, token);
 
-    expect(await analysisOn(token, foodBudget.id, '2026-03-10')).toMatchObject({ spent: '19.75', remaining: '180.25', excluded_currencies: ['EUR'] });
-    expect(await analysisOn(token, allBudget.id, '2026-03-10')).toMatchObject({ spent: '922.75', remaining: '1077.25', excluded_currencies: ['EUR'] });
+    // 5.00 EUR × 1.1649 (ECB, 2026-03-04) = 5.8245 → 5.82 USD.
+    expect(await analysisOn(token, foodBudget.id, '2026-03-10')).toMatchObject({ spent: '25.57', remaining: '174.43', excluded_currencies: [] });
+    expect(await analysisOn(token, allBudget.id, '2026-03-10')).toMatchObject({ spent: '928.57', remaining: '1071.43', excluded_currencies: [] });
   });
 
   test('another user’s expenses are never counted, even in a category with the same name', async () => {

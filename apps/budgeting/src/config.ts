@@ -5,7 +5,8 @@ import { ownAddressEnv } from '@finance/platform/services';
 export const budgetingConfigSchema = z.object({
   ...baseEnv,
   // BUDGETING_GRPC_ADDR (bind), LEDGER_GRPC_ADDR (categories: GetCategory; spending:
-  // SumTransactions) and AUTH_GRPC_ADDR (base currencies and time zones: GetUser).
+  // SumTransactions), AUTH_GRPC_ADDR (base currencies and time zones: GetUser) and
+  // CURRENCY_GRPC_ADDR (exchange rates: GetRateTable).
   ...ownAddressEnv('budgeting'),
 });
 

@@ -2,6 +2,7 @@
 import { connectNats } from '@finance/events';
 import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
+import { createRateBook } from '@finance/rates';
 import { userProfileOf } from '@finance/platform/user-profile';
 import type { BudgetingContext } from './application/context.js';
 import { budgetingConfigSchema, type BudgetingConfig } from './config.js';
@@ -28,7 +29,7 @@ export interface BudgetingServiceOptions {
 /** Ledger calls one GetBudgetStatus runs at once. */
 const STATUS_CONCURRENCY = 8;
 
-/** Composition: database + migrations, auth and ledger clients, event consumers, gRPC server. */
+/** Composition: database + migrations, auth, ledger and currency clients, event consumers, gRPC server. */
 export async function startBudgetingService(
   config: BudgetingConfig,
   logger: Logger = createLogger('budgeting', config.LOG_LEVEL),
@@ -44,10 +45,14 @@ export async function startBudgetingService(
 
   const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
   const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
+  const currency = createServiceClient('currency', config, { deadlineMs: 3000 });
   const ctx: BudgetingContext = {
     orm,
     users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
     ledger: ledgerPort(ledger),
+    // One rate book for the process: its cache (past days kept, the latest day 10 minutes) is what
+    // keeps conversion off the network.
+    rates: createRateBook(currency),
     now,
     statusConcurrency: STATUS_CONCURRENCY,
   };
@@ -68,6 +73,7 @@ export async function startBudgetingService(
       await nats.close();
       auth.close();
       ledger.close();
+      currency.close();
       await orm.close();
     },
   };

@@ -33,6 +33,7 @@ beforeAll(async () => {
 afterEach(() => {
   expect(h.auth.unscripted).toEqual([]);
   expect(h.ledger.unscripted).toEqual([]);
+  expect(h.currency.unscripted).toEqual([]);
 });
 
 afterAll(async () => {
@@ -50,16 +51,16 @@ const historyOf = (a: Awaited<ReturnType<typeof analysisOn>>) =>
   a!.history.map((p) => ({ from: iso(p.periodStart), to: iso(p.periodEnd), spent: minor(p.spent), status: p.status }));
 
 describe('GetBudget analysis', () => {
-  test('spent is the exact sum of the period’s expenses in the budget currency; other currencies, other users and other periods are not counted; only expenses are asked for', async () => {
+  test('spent is the exact sum of the period’s expenses, every currency converted into the budget’s at its day’s rate; other users and other periods are not counted; only expenses are asked for', async () => {
     const userId = registerUser(h);
     const other = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '1.00', startDate: date('2026-01-01') });
     for (const day of ['2026-03-01', '2026-03-10', '2026-03-31']) spend(h, userId, '0.10', day); // the period's first, asked and last day
-    spend(h, userId, '5.00', '2026-03-05', { currency: 'EUR' });
-    spend(h, userId, '300', '2026-03-06', { currency: 'JPY' });
+    spend(h, userId, '5.00', '2026-03-05', { currency: 'EUR' }); // × 1.1618 = 5.809 → 5.81 USD
+    spend(h, userId, '300', '2026-03-06', { currency: 'JPY' }); // / 182.57 × 1.1561 = 1.8997… → 1.90 USD
     spend(h, userId, '0.25', '2026-02-28');
     spend(h, userId, '7.00', '2026-04-01');
-    spend(h, userId, '9.00', '2026-01-20', { currency: 'GBP' }); // another period's currency is not listed
+    spend(h, userId, '9.00', '2026-01-20', { currency: 'GBP' }); // history: / 0.8722 × 1.1728 = 12.1018… → 12.10 USD
     spend(h, other, '9.99', '2026-03-05');
 
     const analysis = await analysisOn(userId, budget.id, '2026-03-10');
@@ -76,19 +77,19 @@ describe('GetBudget analysis', () => {
     expect(analysis).toEqual({
       periodStart: date('2026-03-01'),
       periodEnd: date('2026-03-31'),
-      spent: { minorUnits: '30', currency: 'USD' },
-      remaining: { minorUnits: '70', currency: 'USD' },
-      percentUsed: '30.00',
-      status: UNDER,
-      dailyAverage: { minorUnits: '3', currency: 'USD' }, // 0.30 over 10 days
-      projectedSpend: { minorUnits: '93', currency: 'USD' }, // 0.03 × 31
+      spent: { minorUnits: '801', currency: 'USD' }, // 0.30 + 5.81 + 1.90
+      remaining: { minorUnits: '-701', currency: 'USD' },
+      percentUsed: '801.00',
+      status: OVER,
+      dailyAverage: { minorUnits: '80', currency: 'USD' }, // 8.01 over 10 days
+      projectedSpend: { minorUnits: '2480', currency: 'USD' }, // 0.80 × 31
       daysInPeriod: 31,
       daysElapsed: 10,
       history: [
         { periodStart: date('2026-02-01'), periodEnd: date('2026-02-28'), spent: { minorUnits: '25', currency: 'USD' }, status: UNDER },
-        { periodStart: date('2026-01-01'), periodEnd: date('2026-01-31'), spent: { minorUnits: '0', currency: 'USD' }, status: UNDER },
+        { periodStart: date('2026-01-01'), periodEnd: date('2026-01-31'), spent: { minorUnits: '1210', currency: 'USD' }, status: OVER },
       ],
-      excludedCurrencies: ['EUR', 'JPY'],
+      excludedCurrencies: [],
     });
   });
 
@@ -192,15 +193,68 @@ describe('GetBudget analysis', () => {
     const userId = registerUser(h);
     const budget = await createBudget(h, userId, { amount: '10000', currency: 'JPY', startDate: date('2026-03-01') });
     spend(h, userId, '3333', '2026-03-01', { currency: 'JPY' });
+    // Sunday 2026-03-01 uses Friday 02-27: 1.00 USD / 1.1805 × 184.13 = 155.97… → 156 JPY
     spend(h, userId, '1.00', '2026-03-01');
     expect(await analysisOn(userId, budget.id, '2026-03-02')).toMatchObject({
-      spent: { minorUnits: '3333', currency: 'JPY' },
-      remaining: { minorUnits: '6667', currency: 'JPY' },
-      percentUsed: '33.33',
-      dailyAverage: { minorUnits: '1666', currency: 'JPY' },
-      projectedSpend: { minorUnits: '51646', currency: 'JPY' },
-      excludedCurrencies: ['USD'],
+      spent: { minorUnits: '3489', currency: 'JPY' },
+      remaining: { minorUnits: '6511', currency: 'JPY' },
+      percentUsed: '34.89',
+      dailyAverage: { minorUnits: '1744', currency: 'JPY' }, // 1744.5, half-even
+      projectedSpend: { minorUnits: '54064', currency: 'JPY' },
+      excludedCurrencies: [],
     });
+  });
+
+  test('a GBP budget counts a USD expense at its date’s rate, rounded once per (day, currency)', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '100.00', currency: 'GBP', startDate: date('2026-03-01') });
+    // 20.00 USD / 1.1698 × 0.8739 = 14.9410… → 14.94 GBP (2026-03-02); 100.00 USD / 1.1649 × 0.8705 = 74.7274… → 74.73 GBP (03-04)
+    spend(h, userId, '15.00', '2026-03-02');
+    spend(h, userId, '5.00', '2026-03-02');
+    spend(h, userId, '100.00', '2026-03-04');
+    spend(h, userId, '1.00', '2026-03-04', { currency: 'GBP' });
+    expect(await analysisOn(userId, budget.id, '2026-03-04')).toMatchObject({
+      spent: { minorUnits: '9067', currency: 'GBP' },
+      remaining: { minorUnits: '933', currency: 'GBP' },
+      status: UNDER,
+      excludedCurrencies: [],
+    });
+  });
+
+  test('only a currency without a usable rate is left out, and listed: KWD (never published by the ECB)', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '100.00', currency: 'EUR', startDate: date('2026-03-01') });
+    spend(h, userId, '10.000', '2026-03-03', { currency: 'KWD' });
+    spend(h, userId, '11.606', '2026-03-03', { currency: 'KWD' });
+    spend(h, userId, '11.60', '2026-03-03'); // / 1.1606 = 9.9948… → 9.99 EUR
+    expect(await analysisOn(userId, budget.id, '2026-03-03')).toMatchObject({ spent: { minorUnits: '999', currency: 'EUR' }, excludedCurrencies: ['KWD'] });
+  });
+
+  test('the currency service unavailable: 503 CURRENCY_UNAVAILABLE (never a spent without the foreign expenses); a budget-currency-only analysis does not ask it', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-03-01') });
+    spend(h, userId, '1.00', '2026-03-05');
+    h.currencyProxy.cut();
+    try {
+      expect(await analysisOn(userId, budget.id, '2026-03-05')).toMatchObject({ spent: { minorUnits: '100', currency: 'USD' } });
+      spend(h, userId, '1.00', '2026-03-07', { currency: 'CHF' }); // a day no other test converts (not cached)
+      expect(await rejected(h.client.getBudget({ userId, id: budget.id, date: date('2026-03-05') }))).toMatchObject({ httpStatus: 503, code: 'CURRENCY_UNAVAILABLE' });
+    } finally {
+      h.currencyProxy.restore();
+    }
+    // Saturday 03-07 uses Friday 03-06: 1.00 CHF / 0.9045 × 1.1561 = 1.2781… → 1.28 USD
+    expect(await analysisOn(userId, budget.id, '2026-03-05')).toMatchObject({ spent: { minorUnits: '228', currency: 'USD' } });
+  });
+
+  test('rates are cached: a day converted once asks the currency service nothing more', async () => {
+    const userId = registerUser(h);
+    const budget = await createBudget(h, userId, { amount: '100.00', startDate: date('2026-04-01') });
+    // Days no other test converts (the cache lives as long as the service).
+    spend(h, userId, '1.00', '2026-04-13', { currency: 'EUR' });
+    spend(h, userId, '1.00', '2026-04-14', { currency: 'EUR' });
+    const before = h.currency.callsOf('getRateTable').length;
+    for (let i = 0; i < 3; i++) expect(await analysisOn(userId, budget.id, '2026-04-14')).toMatchObject({ spent: { minorUnits: '234', currency: 'USD' } });
+    expect(h.currency.callsOf('getRateTable').slice(before).map((c) => iso(c.request.date)).sort()).toEqual(['2026-04-13', '2026-04-14']);
   });
 });
 

@@ -3,7 +3,7 @@ import type { EventContract, EventInput } from '@finance/events';
 import { publishEvent as publishContractEvent } from '@finance/events/testing';
 import { parseMoney } from '@finance/money';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
-import { authV1, budgetingV1, ledgerV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, ledgerV1 } from '@finance/proto';
 import {
   addStubUser,
   answerUserProfiles,
@@ -35,6 +35,7 @@ const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
 
 export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
+export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
 
 /** What the auth stub answers about a user. */
 export type Profile = StubProfile;
@@ -65,6 +66,8 @@ export interface BudgetingHarness {
   auth: AuthStub;
   /** The ledger as budgeting meets it: GetCategory answers `categories`, SumTransactions sums `expenses` (scriptLedger). */
   ledger: LedgerStub;
+  /** The currency service as budgeting meets it: GetRateTable answers from ECB_ROWS (scriptCurrency). */
+  currency: CurrencyStub;
   profiles: Map<string, Profile>;
   categories: Map<string, StubCategory>;
   expenses: Expense[];
@@ -72,6 +75,7 @@ export interface BudgetingHarness {
   /** Budgeting reaches the stubs only through these, so that a test can cut them. */
   authProxy: TcpProxy;
   ledgerProxy: TcpProxy;
+  currencyProxy: TcpProxy;
   /** The budgeting schema seen directly, for assertions. */
   orm: MikroORM;
   /** Pins budgeting's clock ("today", created_at); undefined = the real clock. */
@@ -122,8 +126,37 @@ export function scriptLedger(h: Pick<BudgetingHarness, 'ledger' | 'categories' |
 }
 
 /**
+ * Real rows of the ECB file (/work/shared/data/rates/eurofxref-hist.csv; EUR 1 = value), the
+ * service's latest day being 2026-04-13. Weekends use the Friday before (2026-02-28/03-01 → 02-27);
+ * KWD was never published; nothing before 2026-01-20 is listed here (no rate: RATE_UNAVAILABLE).
+ */
+export const ECB_ROWS: Record<string, Record<string, string>> = {
+  '2026-04-13': { USD: '1.1684', JPY: '186.75', GBP: '0.87058', CHF: '0.9242' },
+  '2026-03-06': { USD: '1.1561', JPY: '182.57', GBP: '0.86693', CHF: '0.9045' },
+  '2026-03-05': { USD: '1.1618', JPY: '183.03', GBP: '0.8695', CHF: '0.9064' },
+  '2026-03-04': { USD: '1.1649', JPY: '183.02', GBP: '0.8705', CHF: '0.9082' },
+  '2026-03-03': { USD: '1.1606', JPY: '182.98', GBP: '0.8717', CHF: '0.9107' },
+  '2026-03-02': { USD: '1.1698', JPY: '184.19', GBP: '0.8739', CHF: '0.9117' },
+  '2026-02-27': { USD: '1.1805', JPY: '184.13', GBP: '0.8763', CHF: '0.9104' },
+  '2026-01-20': { USD: '1.1728', JPY: '185.18', GBP: '0.8722', CHF: '0.9268' },
+};
+
+/** The currency stub's standing script: GetRateTable as the service answers it from ECB_ROWS (the last published day on or before the date). */
+export function scriptCurrency(h: Pick<BudgetingHarness, 'currency'>): void {
+  h.currency.reset();
+  const days = Object.keys(ECB_ROWS).sort().reverse();
+  h.currency.on('getRateTable', (req) => {
+    const asked = iso(req.date) ?? days[0]!;
+    const day = days.find((d) => d <= asked);
+    const rates = day ? Object.fromEntries(Object.entries(ECB_ROWS[day]!).map(([code, value]) => [code, { value, published: date(day) }])) : {};
+    return { date: date(asked), rateDate: day ? date(day) : undefined, latestDate: date(days[0]!), rates, maxStaleDays: 14 };
+  });
+}
+
+/**
  * The budgeting service in-process on one fresh database and one event namespace (real PostgreSQL
- * and NATS), with scripted stubs of auth and the ledger behind TCP proxies, and a real gRPC client.
+ * and NATS), with scripted stubs of auth, the ledger and currency behind TCP proxies, and a real gRPC
+ * client. Budgeting's rate cache lives as long as the harness (as in a running service).
  * Events of other services are published by the test (publishEvent).
  */
 export async function startBudgetingHarness(): Promise<BudgetingHarness> {
@@ -142,6 +175,10 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
     stoppers.push(() => authProxy.close());
     const ledgerProxy = await TcpProxy.start('127.0.0.1', ledger.port);
     stoppers.push(() => ledgerProxy.close());
+    const currency = await GrpcStub.start(currencyV1.CurrencyServiceService);
+    stoppers.push(() => currency.stop());
+    const currencyProxy = await TcpProxy.start('127.0.0.1', currency.port);
+    stoppers.push(() => currencyProxy.close());
     const config = budgetingConfigSchema.parse({
       DATABASE_URL: db.url,
       NATS_URL: testNatsUrl(),
@@ -150,6 +187,7 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
       BUDGETING_GRPC_ADDR: '127.0.0.1:0',
       AUTH_GRPC_ADDR: `127.0.0.1:${authProxy.port}`,
       LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}`,
+      CURRENCY_GRPC_ADDR: `127.0.0.1:${currencyProxy.port}`,
     });
     let pinned: Date | undefined;
     const budgeting = await startBudgetingService(config, createLogger('budgeting-test', testLogLevel), { now: () => pinned ?? new Date() });
@@ -165,12 +203,14 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
       budgeting,
       auth,
       ledger,
+      currency,
       profiles: new Map(),
       categories: new Map(),
       expenses: [],
       client,
       authProxy,
       ledgerProxy,
+      currencyProxy,
       orm,
       setNow(instant) {
         pinned = instant;
@@ -183,6 +223,7 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
     };
     scriptAuth(h);
     scriptLedger(h);
+    scriptCurrency(h);
     return h;
   } catch (err) {
     // A half-started harness must not keep jest alive or leave a database behind.

@@ -91,6 +91,35 @@ describe('SumTransactions', () => {
     expect(incomeOnly.rows.map(row)).toEqual([{ type: 'income', category: null, period: '2026-01-01', total: '10000 USD', count: '1' }]);
   });
 
+  test('by day and category: one row per day, category, type and currency, both set; ordered by day, uncategorized first', async () => {
+    const userId = registerUser(h);
+    const food = await createCategory(h, userId, 'Food');
+    const add = (d: string, amount: string, extra: object = {}) => h.client.createTransaction(newTransaction(userId, { amount, date: date(d), ...extra }));
+    await add('2026-03-02', '1.00', { categoryId: food.id });
+    await add('2026-03-02', '2.00', { categoryId: food.id });
+    await add('2026-03-02', '100.00', { categoryId: food.id, currency: 'EUR' });
+    await add('2026-03-02', '4.00');
+    await add('2026-03-03', '8', { categoryId: food.id, currency: 'JPY' });
+    await add('2026-03-03', '50.00', { transactionType: INCOME });
+    await add('2026-03-04', '9.00', { categoryId: food.id }); // outside [03-02, 03-03]
+
+    const sum = async (transactionType: number, categoryIds: string[] = []) =>
+      (await h.client.sumTransactions({ userId, from: date('2026-03-02'), to: date('2026-03-03'), transactionType, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds })).rows.map(row);
+
+    expect(await sum(0)).toEqual([
+      { type: 'expense', category: null, period: '2026-03-02', total: '400 USD', count: '1' },
+      { type: 'expense', category: food.id, period: '2026-03-02', total: '10000 EUR', count: '1' },
+      { type: 'expense', category: food.id, period: '2026-03-02', total: '300 USD', count: '2' },
+      { type: 'income', category: null, period: '2026-03-03', total: '5000 USD', count: '1' },
+      { type: 'expense', category: food.id, period: '2026-03-03', total: '8 JPY', count: '1' },
+    ]);
+    expect(await sum(EXPENSE, [food.id])).toEqual([
+      { type: 'expense', category: food.id, period: '2026-03-02', total: '10000 EUR', count: '1' },
+      { type: 'expense', category: food.id, period: '2026-03-02', total: '300 USD', count: '2' },
+      { type: 'expense', category: food.id, period: '2026-03-03', total: '8 JPY', count: '1' },
+    ]);
+  });
+
   test('an empty range or a user without transactions sums to no rows', async () => {
     const userId = registerUser(h);
     const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [] });

@@ -7,7 +7,8 @@ import { ownAddressEnv } from '@finance/platform/services';
 export const reportingConfigSchema = z.object({
   LOG_LEVEL: baseEnv.LOG_LEVEL,
   // REPORTING_GRPC_ADDR (bind); AUTH_GRPC_ADDR (base currencies: GetUser), LEDGER_GRPC_ADDR (sums:
-  // SumTransactions; category names: ListCategories), BUDGETING_GRPC_ADDR (GetBudgetStatus).
+  // SumTransactions; category names: ListCategories), BUDGETING_GRPC_ADDR (GetBudgetStatus),
+  // CURRENCY_GRPC_ADDR (exchange rates: GetRateTable).
   ...ownAddressEnv('reporting'),
 });
 

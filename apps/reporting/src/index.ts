@@ -1,7 +1,8 @@
 // Reporting service: analytics over a user's money (API.md, "Version 2": /analytics/*). Owns no
-// data: everything is read from auth, the ledger and budgeting over gRPC.
+// data: everything is read from auth, the ledger, budgeting and currency over gRPC.
 import { createLogger, loadConfig, startGrpcServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
+import { createRateBook } from '@finance/rates';
 import { userProfileOf } from '@finance/platform/user-profile';
 import type { ReportingContext } from './application/context.js';
 import { reportingConfigSchema, type ReportingConfig } from './config.js';
@@ -18,7 +19,7 @@ export interface RunningReportingService {
   stop(): Promise<void>;
 }
 
-/** Composition: auth, ledger and budgeting clients, gRPC server. No database, no NATS. */
+/** Composition: auth, ledger, budgeting and currency clients, gRPC server. No database, no NATS. */
 export async function startReportingService(
   config: ReportingConfig,
   logger: Logger = createLogger('reporting', config.LOG_LEVEL),
@@ -27,15 +28,20 @@ export async function startReportingService(
   const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
   // Budgeting asks the ledger once per budget (8 at a time), so it gets longer than one ledger call.
   const budgeting = createServiceClient('budgeting', config, { deadlineMs: 10_000 });
+  const currency = createServiceClient('currency', config, { deadlineMs: 3000 });
   const closeClients = () => {
     auth.close();
     ledger.close();
     budgeting.close();
+    currency.close();
   };
   const ctx: ReportingContext = {
     users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
     ledger: ledgerPort(ledger),
     budgets: budgetingPort(budgeting),
+    // One rate book for the process: its cache (past days kept, the latest day 10 minutes) is what
+    // keeps conversion off the network.
+    rates: createRateBook(currency),
   };
 
   let grpcServer;

@@ -1,6 +1,6 @@
 import { createGrpcClient, createLogger, type GrpcClient } from '@finance/platform';
-import { authV1, budgetingV1, ledgerV1, reportingV1 } from '@finance/proto';
-import { addStubUser, answerUserProfiles, date, GrpcStub, TcpProxy, type StubProfile } from '@finance/testing';
+import { authV1, budgetingV1, currencyV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { addStubUser, answerUserProfiles, date, GrpcStub, iso, TcpProxy, updateStubUser, type StubProfile } from '@finance/testing';
 import { reportingConfigSchema, startReportingService, type RunningReportingService } from '../src/index.js';
 
 export { date, iso, rejected, stubError } from '@finance/testing';
@@ -13,25 +13,34 @@ const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent';
 export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
 export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
+export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
 
 export interface ReportingHarness {
-  /** Scripted stand-ins for the three services reporting calls (real gRPC servers). */
+  /** Scripted stand-ins for the four services reporting calls (real gRPC servers). */
   auth: AuthStub;
   ledger: LedgerStub;
   budgeting: BudgetingStub;
+  /** Answers GetRateTable from ECB_ROWS (answerEcbRates) after every reset. */
+  currency: CurrencyStub;
   /**
    * Reporting reaches each stub only through its proxy: `cut()` takes the connection away (a
    * transport failure, no answer at all), unlike a stub's scripted error (an answer of the service).
    */
-  proxies: { auth: TcpProxy; ledger: TcpProxy; budgeting: TcpProxy };
+  proxies: { auth: TcpProxy; ledger: TcpProxy; budgeting: TcpProxy; currency: TcpProxy };
   reporting: RunningReportingService;
   /** Reporting's client: what the gateway calls. */
   client: GrpcClient<typeof reportingV1.ReportingServiceService>;
   /** A new user auth knows (GetUser answers it), with this base currency. */
   user(baseCurrency?: string): string;
+  /** What auth answers from now on for the user's base currency (PUT /users/me). */
+  setBaseCurrency(userId: string, baseCurrency: string): void;
   /** Every stub's calls of RPCs nobody scripted (a test expects none). */
   unscripted(): string[];
-  /** Forgets every stub's script and calls, restores every proxy; auth knows the users made so far. */
+  /**
+   * Forgets every stub's script and calls, restores every proxy; auth knows the users made so far,
+   * currency answers ECB_ROWS. Reporting's rate cache is kept (as in a running service): tests that
+   * count currency calls use dates no other test converts.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -39,8 +48,8 @@ export interface ReportingHarness {
 const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
 
 /**
- * Reporting in-process over real gRPC, with stubs of auth, the ledger and budgeting behind TCP
- * proxies. Reporting owns no database and no NATS, so nothing else runs. The numbers through the
+ * Reporting in-process over real gRPC, with stubs of auth, the ledger, budgeting and currency behind
+ * TCP proxies. Reporting owns no database and no NATS, so nothing else runs. The numbers through the
  * real ledger and budgeting are e2e's (e2e/test/analytics.e2e.test.ts, reporting-wiring.e2e.test.ts).
  */
 export async function startReportingHarness(): Promise<ReportingHarness> {
@@ -55,10 +64,13 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
     stoppers.push(() => ledger.stop());
     const budgeting = await GrpcStub.start(budgetingV1.BudgetingServiceService);
     stoppers.push(() => budgeting.stop());
+    const currency = await GrpcStub.start(currencyV1.CurrencyServiceService);
+    stoppers.push(() => currency.stop());
     const proxies = {
       auth: await TcpProxy.start('127.0.0.1', auth.port),
       ledger: await TcpProxy.start('127.0.0.1', ledger.port),
       budgeting: await TcpProxy.start('127.0.0.1', budgeting.port),
+      currency: await TcpProxy.start('127.0.0.1', currency.port),
     };
     stoppers.push(async () => {
       for (const proxy of Object.values(proxies)) await proxy.close();
@@ -71,6 +83,7 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
         AUTH_GRPC_ADDR: via(proxies.auth),
         LEDGER_GRPC_ADDR: via(proxies.ledger),
         BUDGETING_GRPC_ADDR: via(proxies.budgeting),
+        CURRENCY_GRPC_ADDR: via(proxies.currency),
       }),
       createLogger('reporting-test', logLevel),
     );
@@ -81,20 +94,24 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
     const profiles = new Map<string, StubProfile>();
     const scriptAuth = () => answerUserProfiles(auth, profiles);
     scriptAuth();
+    answerEcbRates(currency);
 
     return {
       auth,
       ledger,
       budgeting,
+      currency,
       proxies,
       reporting,
       client,
       user: (baseCurrency = 'USD') => addStubUser(profiles, { baseCurrency }),
-      unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted],
+      setBaseCurrency: (userId, baseCurrency) => updateStubUser(profiles, userId, { baseCurrency }),
+      unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted, ...currency.unscripted],
       reset() {
-        for (const stub of [auth, ledger, budgeting]) stub.reset();
+        for (const stub of [auth, ledger, budgeting, currency]) stub.reset();
         for (const proxy of Object.values(proxies)) proxy.restore();
         scriptAuth();
+        answerEcbRates(currency);
       },
       close: stopAll,
     };
@@ -105,7 +122,30 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
 }
 
 /** Every call any stub received. */
-export const allCalls = (h: ReportingHarness) => [...h.auth.calls, ...h.ledger.calls, ...h.budgeting.calls];
+export const allCalls = (h: ReportingHarness) => [...h.auth.calls, ...h.ledger.calls, ...h.budgeting.calls, ...h.currency.calls];
+
+/**
+ * Real rows of the ECB file (/work/shared/data/rates/eurofxref-hist.csv; EUR 1 = value), the
+ * service's latest day being 2026-04-13. 2026-03-07/08 is a weekend (Friday 03-06 applies); RUB is
+ * absent (suspended since 2022-03-01), KWD was never published.
+ */
+export const ECB_ROWS: Record<string, Record<string, string>> = {
+  '2026-04-13': { USD: '1.1684', JPY: '186.75', GBP: '0.87058', CHF: '0.9242' },
+  '2026-03-09': { USD: '1.1555', JPY: '183.15', GBP: '0.8653', CHF: '0.9008' },
+  '2026-03-06': { USD: '1.1561', JPY: '182.57', GBP: '0.86693', CHF: '0.9045' },
+  '2026-03-02': { USD: '1.1698', JPY: '184.19', GBP: '0.8739', CHF: '0.9117' },
+};
+
+/** The currency stub answers GetRateTable as the service would from ECB_ROWS: the last published day on or before the date. */
+export function answerEcbRates(stub: CurrencyStub): void {
+  const days = Object.keys(ECB_ROWS).sort().reverse();
+  stub.on('getRateTable', (req) => {
+    const asked = iso(req.date) ?? days[0]!;
+    const day = days.find((d) => d <= asked);
+    const rates = day ? Object.fromEntries(Object.entries(ECB_ROWS[day]!).map(([code, value]) => [code, { value, published: date(day) }])) : {};
+    return { date: date(asked), rateDate: day ? date(day) : undefined, latestDate: date(days[0]!), rates, maxStaleDays: 14 };
+  });
+}
 
 /** The range of a report as the proto wants it. */
 export const range = (from: string, to: string) => ({ from: date(from), to: date(to) });
@@ -116,22 +156,22 @@ export const wireMoney = (minorUnits: string, currency = 'USD') => ({ minorUnits
 /** "1250 EUR" */
 export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);
 
-/** A SumTransactions row of the CATEGORY grouping (expenses; no category id = uncategorized). */
-export function categoryRow(categoryId: string | undefined, minorUnits: string, currency: string, count: number): ledgerV1.SumRow {
+/** A SumTransactions row of the DAY_CATEGORY grouping (expenses; no category id = uncategorized). */
+export function categoryRow(categoryId: string | undefined, minorUnits: string, currency: string, count: number, day = '2026-03-02'): ledgerV1.SumRow {
   return {
     transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE,
     ...(categoryId === undefined ? {} : { categoryId }),
-    periodStart: undefined,
+    periodStart: date(day),
     total: wireMoney(minorUnits, currency),
     count: String(count),
   };
 }
 
-/** A SumTransactions row of a time grouping: the sum of one type over the interval starting `periodStart`. */
-export function periodRow(type: 'income' | 'expense', periodStart: string, minorUnits: string, currency = 'USD', count = 1): ledgerV1.SumRow {
+/** A SumTransactions row of the DAY grouping: the sum of one type on one day. */
+export function periodRow(type: 'income' | 'expense', day: string, minorUnits: string, currency = 'USD', count = 1): ledgerV1.SumRow {
   return {
     transactionType: type === 'income' ? TransactionType.TRANSACTION_TYPE_INCOME : TransactionType.TRANSACTION_TYPE_EXPENSE,
-    periodStart: date(periodStart),
+    periodStart: date(day),
     total: wireMoney(minorUnits, currency),
     count: String(count),
   };

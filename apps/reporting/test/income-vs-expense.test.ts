@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { ledgerV1, type reportingV1 } from '@finance/proto';
 import { allCalls, Interval, iso, minor, periodRow, range, rejected, startReportingHarness, stubError, type ReportingHarness } from './helpers.js';
 
-// GetIncomeVsExpense against scripted auth and ledger stubs: the intervals reporting lists, what it
-// asks the ledger, and how it files the ledger's rows. That the real ledger groups days, weeks
+// GetIncomeVsExpense against scripted auth, ledger and currency stubs: the intervals reporting lists,
+// what it asks the ledger (sums per day), and how it converts and files the ledger's rows. That the real ledger groups days, weeks
 // (from Monday), months and years the same way is e2e's (analytics.e2e.test.ts).
 
 let h: ReportingHarness;
@@ -56,12 +56,12 @@ describe('GetIncomeVsExpense', () => {
       net: { minorUnits: '295470', currency: 'USD' },
     });
     expect({ currency: r.currency, interval: r.interval, excluded: r.excludedCurrencies }).toEqual({ currency: 'USD', interval: MONTH, excluded: [] });
-    // Both types at once, by month, for the caller alone.
+    // Both types at once, per day (each day is converted at its own rate), for the caller alone.
     expect(h.ledger.lastRequest('sumTransactions')).toEqual({
       userId,
       ...range('2026-01-01', '2026-04-30'),
       transactionType: TransactionType.TRANSACTION_TYPE_UNSPECIFIED,
-      grouping: SumGrouping.SUM_GROUPING_MONTH,
+      grouping: SumGrouping.SUM_GROUPING_DAY,
       categoryIds: [],
     });
     expect(h.auth.lastRequest('getUser')).toEqual({ userId });
@@ -73,20 +73,20 @@ describe('GetIncomeVsExpense', () => {
     const r = await report(userId, '2026-02-10', '2026-03-05', UNSPECIFIED);
     expect(r.interval).toBe(MONTH);
     expect(rows(r).map((x) => x[0])).toEqual(['2026-02-01', '2026-03-01']);
-    expect(h.ledger.lastRequest('sumTransactions').grouping).toBe(SumGrouping.SUM_GROUPING_MONTH);
+    expect(h.ledger.lastRequest('sumTransactions').grouping).toBe(SumGrouping.SUM_GROUPING_DAY);
   });
 
   test('weeks start on Monday: Sunday 2026-03-08 and Monday 2026-03-09 are in different weeks; 2026-12-31 is in the week of 2026-12-28', async () => {
     const userId = h.user();
-    sums(periodRow('expense', '2026-03-02', '100'), periodRow('expense', '2026-03-09', '200'));
+    sums(periodRow('expense', '2026-03-08', '100'), periodRow('expense', '2026-03-09', '200'));
     expect(rows(await report(userId, '2026-03-05', '2026-03-16', WEEK))).toEqual([
       ['2026-03-02', '2026-03-08', '0', '100', '-100'],
       ['2026-03-09', '2026-03-15', '0', '200', '-200'],
       ['2026-03-16', '2026-03-22', '0', '0', '0'],
     ]);
-    expect(asked()).toEqual(['2026-03-05', '2026-03-16', SumGrouping.SUM_GROUPING_WEEK, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2026-03-05', '2026-03-16', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
 
-    sums(periodRow('expense', '2026-12-28', '1200', 'USD', 2));
+    sums(periodRow('expense', '2026-12-31', '1200', 'USD', 2));
     expect(rows(await report(userId, '2026-12-31', '2027-01-04', WEEK))).toEqual([
       ['2026-12-28', '2027-01-03', '0', '1200', '-1200'],
       ['2027-01-04', '2027-01-10', '0', '0', '0'],
@@ -95,13 +95,13 @@ describe('GetIncomeVsExpense', () => {
 
   test('from mid-interval: the first interval starts before `from`, but the ledger is asked only from `from` (and up to `to`)', async () => {
     const userId = h.user();
-    sums(periodRow('expense', '2026-03-01', '600', 'USD', 2));
+    sums(periodRow('expense', '2026-03-16', '600', 'USD', 2));
 
     const r = await report(userId, '2026-03-15', '2026-03-20', MONTH);
 
     expect(rows(r)).toEqual([['2026-03-01', '2026-03-31', '0', '600', '-600']]);
     expect(minor(r.totals!.expense)).toBe('600 USD');
-    expect(asked()).toEqual(['2026-03-15', '2026-03-20', SumGrouping.SUM_GROUPING_MONTH, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2026-03-15', '2026-03-20', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
   test('daily and yearly', async () => {
@@ -114,18 +114,20 @@ describe('GetIncomeVsExpense', () => {
     ]);
     expect(asked()).toEqual(['2028-02-28', '2028-03-01', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
 
-    sums(periodRow('income', '2028-01-01', '500'), periodRow('expense', '2028-01-01', '100'));
+    sums(periodRow('income', '2028-01-01', '500'), periodRow('expense', '2028-05-31', '100'));
     expect(rows(await report(userId, '2027-06-01', '2028-06-01', YEAR))).toEqual([
       ['2027-01-01', '2027-12-31', '0', '0', '0'],
       ['2028-01-01', '2028-12-31', '500', '100', '400'],
     ]);
-    expect(asked()).toEqual(['2027-06-01', '2028-06-01', SumGrouping.SUM_GROUPING_YEAR, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2027-06-01', '2028-06-01', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
-  test("other currencies are excluded and listed; each user gets the ledger's answer about them alone", async () => {
+  test("other currencies are converted into the base currency at their day's rate; each user gets the ledger's answer about them alone", async () => {
     const userId = h.user('GBP');
     const other = h.user('GBP');
     const ledger: Record<string, ledgerV1.SumRow[]> = {
+      // After the latest published day (2026-04-13), whose rates apply: 99.00 USD / 1.1684 × 0.87058 = 73.7653… → 73.77 GBP;
+      // 1000 JPY / 186.75 × 0.87058 = 4.6617… → 4.66 GBP.
       [userId]: [periodRow('income', '2026-05-01', '1000', 'GBP'), periodRow('income', '2026-05-01', '9900', 'USD'), periodRow('expense', '2026-05-01', '1000', 'JPY')],
       [other]: [periodRow('income', '2026-05-01', '700', 'GBP'), periodRow('expense', '2026-05-01', '700', 'GBP')],
     };
@@ -134,9 +136,37 @@ describe('GetIncomeVsExpense', () => {
     const r = await report(userId, '2026-05-01', '2026-05-31', MONTH);
 
     expect(r.currency).toBe('GBP');
-    expect(rows(r)).toEqual([['2026-05-01', '2026-05-31', '1000', '0', '1000']]);
-    expect(r.excludedCurrencies).toEqual(['JPY', 'USD']);
+    expect(rows(r)).toEqual([['2026-05-01', '2026-05-31', '8377', '466', '7911']]);
+    expect(r.excludedCurrencies).toEqual([]);
     expect(rows(await report(other, '2026-05-01', '2026-05-31', MONTH))).toEqual([['2026-05-01', '2026-05-31', '700', '700', '0']]);
+  });
+
+  test('each day at its own rate, rounded once per (day, type, currency) half-even, then added into its interval', async () => {
+    const userId = h.user('USD');
+    // 10.00 EUR: × 1.1698 = 11.698 → 11.70 (Mon 03-02); Sunday 03-08 uses Friday 03-06: × 1.1561 = 11.561 → 11.56;
+    // × 1.1555 = 11.555 → 11.56 (a tie: to the even cent) on Mon 03-09.
+    sums(periodRow('expense', '2026-03-02', '1000', 'EUR'), periodRow('expense', '2026-03-08', '1000', 'EUR'), periodRow('income', '2026-03-09', '1000', 'EUR'), periodRow('income', '2026-03-09', '44', 'USD'));
+    const r = await report(userId, '2026-03-02', '2026-03-15', WEEK);
+    expect(rows(r)).toEqual([
+      ['2026-03-02', '2026-03-08', '0', '2326', '-2326'],
+      ['2026-03-09', '2026-03-15', '1200', '0', '1200'],
+    ]);
+    expect(r.totals).toEqual({ income: { minorUnits: '1200', currency: 'USD' }, expense: { minorUnits: '2326', currency: 'USD' }, net: { minorUnits: '-1126', currency: 'USD' } });
+  });
+
+  test('a currency without a usable rate on its day is left out and listed (KWD: never published by the ECB)', async () => {
+    const userId = h.user('USD');
+    sums(periodRow('expense', '2026-03-02', '1000', 'KWD'), periodRow('expense', '2026-03-02', '500'));
+    const r = await report(userId, '2026-03-01', '2026-03-31', MONTH);
+    expect(rows(r)).toEqual([['2026-03-01', '2026-03-31', '0', '500', '-500']]);
+    expect(r.excludedCurrencies).toEqual(['KWD']);
+  });
+
+  test('the currency service unavailable: 503 CURRENCY_UNAVAILABLE', async () => {
+    const userId = h.user('USD');
+    sums(periodRow('expense', '2025-07-01', '1000', 'EUR'));
+    h.proxies.currency.cut();
+    expect(await rejected(report(userId, '2025-07-01', '2025-07-31', MONTH))).toMatchObject({ status: status.UNAVAILABLE, code: 'CURRENCY_UNAVAILABLE' });
   });
 
   test("the ledger's verdicts: an unknown user is 401, a refused field 422 with its errors", async () => {
@@ -149,9 +179,9 @@ describe('GetIncomeVsExpense', () => {
     expect(await rejected(report(userId, '2026-01-01', '2026-01-31', MONTH))).toMatchObject({ status: status.INVALID_ARGUMENT, code: 'REPORTING_INVALID_FIELDS', errors });
   });
 
-  test('a ledger row for a period that is none of the intervals is a fault of the ledger: 500, nothing shown', async () => {
+  test('a ledger row for a day outside the intervals is a fault of the ledger: 500, nothing shown', async () => {
     const userId = h.user();
-    sums(periodRow('expense', '2026-03-15', '100'));
+    sums(periodRow('expense', '2026-04-01', '100'));
     const failure = await report(userId, '2026-03-01', '2026-03-31', MONTH).catch((err: unknown) => err);
     expect(failure).toMatchObject({ code: status.INTERNAL, details: 'Internal error' });
   });

@@ -5,6 +5,7 @@ import { formatMoney, money } from '@finance/money';
 import { ledgerV1 } from '@finance/proto';
 import {
   allCalls,
+  answerEcbRates,
   category,
   categoryPage,
   categoryRow,
@@ -68,7 +69,7 @@ describe('GetSpending', () => {
     });
   });
 
-  test('asks the ledger for the expenses (income is not spending) of the caller over exactly [from, to], per category, and for every category', async () => {
+  test('asks the ledger for the expenses (income is not spending) of the caller over exactly [from, to], per day and category, and for every category', async () => {
     const userId = h.user();
     ledgerAnswers([]);
 
@@ -76,8 +77,8 @@ describe('GetSpending', () => {
     await spending(userId, '2026-03-31', '2026-03-31');
 
     expect(h.ledger.callsOf('sumTransactions').map((c) => c.request)).toEqual([
-      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [] },
-      { userId, ...range('2026-03-31', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [] },
+      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds: [] },
+      { userId, ...range('2026-03-31', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds: [] },
     ]);
     expect(h.auth.callsOf('getUser').map((c) => c.request)).toEqual([{ userId }, { userId }]);
     expect(h.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 200, cursor: '' } });
@@ -136,20 +137,98 @@ describe('GetSpending', () => {
     expect(allCalls(h).map((c) => (c.request as { userId: string }).userId)).toEqual([userId, userId, userId]);
   });
 
-  test('only the base currency counts: other currencies are listed, sorted, never converted', async () => {
+  test('every currency counts, each day at its own ECB rate, in the base currency; the total is the sum of the items', async () => {
     const userId = h.user('EUR');
     const food = randomUUID();
     ledgerAnswers(
-      [categoryRow(food, '1250', 'EUR', 1), categoryRow(food, '10000', 'USD', 1), categoryRow(undefined, '5000', 'JPY', 1), categoryRow(undefined, '300', 'USD', 1)],
+      [
+        categoryRow(food, '1250', 'EUR', 1, '2026-03-02'),
+        // 100.00 / 1.1698 = 85.4846… → 85.48 EUR (Monday 2026-03-02)
+        categoryRow(food, '10000', 'USD', 1, '2026-03-02'),
+        // Saturday 2026-03-07 uses Friday's rate: 5000 / 182.57 = 27.3867… → 27.39 EUR
+        categoryRow(undefined, '5000', 'JPY', 1, '2026-03-07'),
+        // 3.00 / 1.1555 = 2.5962… → 2.60 EUR (2026-03-09)
+        categoryRow(undefined, '300', 'USD', 1, '2026-03-09'),
+      ],
       [category(food, 'Food')],
     );
 
-    const r = await spending(userId, '2026-06-01', '2026-06-30');
+    const r = await spending(userId, '2026-03-01', '2026-03-31');
 
     expect(r.currency).toBe('EUR');
-    expect(rows(r)).toEqual([['Food', '1250 EUR', '1']]);
-    expect(r.total).toEqual({ minorUnits: '1250', currency: 'EUR' });
-    expect(r.excludedCurrencies).toEqual(['JPY', 'USD']);
+    expect(rows(r)).toEqual([
+      ['Food', '9798 EUR', '2'],
+      ['-', '2999 EUR', '2'],
+    ]);
+    expect(r.total).toEqual({ minorUnits: '12797', currency: 'EUR' });
+    expect(r.excludedCurrencies).toEqual([]);
+    expect(h.currency.callsOf('getRateTable').map((c) => iso(c.request.date)).sort()).toEqual(['2026-03-02', '2026-03-07', '2026-03-09']);
+  });
+
+  test('rounding: once per ledger row (one day, category and currency), half-even; the items add the rounded rows', async () => {
+    const userId = h.user('USD');
+    // 1 JPY is 0.0063… USD on each of these days: 0.01 each. Three yen on one day would be 0.02.
+    ledgerAnswers([categoryRow(undefined, '1', 'JPY', 1, '2026-03-02'), categoryRow(undefined, '1', 'JPY', 1, '2026-03-06'), categoryRow(undefined, '1', 'JPY', 1, '2026-03-09')]);
+    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '3', currency: 'USD' });
+    ledgerAnswers([categoryRow(undefined, '3', 'JPY', 3, '2026-03-02')]);
+    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '2', currency: 'USD' });
+  });
+
+  test('only a currency without a usable rate on its day is left out, and listed: KWD (never published by the ECB), anything before 1999', async () => {
+    const userId = h.user('USD');
+    const food = randomUUID();
+    ledgerAnswers(
+      [
+        categoryRow(food, '1250', 'EUR', 1, '2026-03-02'),
+        categoryRow(food, '5000', 'KWD', 1, '2026-03-02'),
+        categoryRow(undefined, '999', 'GBP', 1, '1998-12-31'),
+        categoryRow(undefined, '700', 'USD', 1, '1998-12-31'),
+      ],
+      [category(food, 'Food')],
+    );
+
+    const r = await spending(userId, '1998-01-01', '2026-03-31');
+
+    // 12.50 × 1.1698 = 14.6225 → 14.62 USD; the USD row needs no rate.
+    expect(rows(r)).toEqual([
+      ['Food', '1462 USD', '1'],
+      ['-', '700 USD', '1'],
+    ]);
+    expect(r.total).toEqual({ minorUnits: '2162', currency: 'USD' });
+    expect(r.excludedCurrencies).toEqual(['GBP', 'KWD']);
+  });
+
+  test('changing the base currency changes the currency of the next answer (auth is asked on every request)', async () => {
+    const userId = h.user('EUR');
+    ledgerAnswers([categoryRow(undefined, '1250', 'EUR', 1, '2026-03-02'), categoryRow(undefined, '10000', 'USD', 1, '2026-03-02')]);
+    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '9798', currency: 'EUR' });
+    h.setBaseCurrency(userId, 'USD');
+    // 12.50 × 1.1698 = 14.6225 → 14.62, plus 100.00
+    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '11462', currency: 'USD' });
+    h.setBaseCurrency(userId, 'GBP');
+    // 12.50 × 0.8739 = 10.92375 → 10.92; 100.00 / 1.1698 × 0.8739 = 74.7050… → 74.71
+    const gbp = await spending(userId, '2026-03-01', '2026-03-31');
+    expect(gbp.currency).toBe('GBP');
+    expect(gbp.total).toEqual({ minorUnits: '8563', currency: 'GBP' });
+  });
+
+  test('rates are cached: a day already converted asks the currency service nothing more', async () => {
+    const userId = h.user('USD');
+    // Days no other test converts (the cache lives as long as the service).
+    ledgerAnswers([categoryRow(undefined, '2000', 'GBP', 1, '2026-04-13'), categoryRow(undefined, '2000', 'GBP', 1, '2026-04-20'), categoryRow(undefined, '100', 'EUR', 1, '2026-04-13')]);
+    for (let i = 0; i < 3; i++) {
+      // 20.00 / 0.87058 × 1.1684 = 26.8418… → 26.84 (both days: 04-20 is after the latest day, 04-13); 1.00 EUR = 1.17 USD
+      expect((await spending(userId, '2026-04-01', '2026-04-30')).total).toEqual({ minorUnits: '5485', currency: 'USD' });
+    }
+    expect(h.currency.callsOf('getRateTable').map((c) => iso(c.request.date)).sort()).toEqual(['2026-04-13', '2026-04-20']);
+  });
+
+  test('only the base currency: the currency service is not asked, and may be down', async () => {
+    const userId = h.user('USD');
+    h.proxies.currency.cut();
+    ledgerAnswers([categoryRow(undefined, '100', 'USD', 1, '2025-01-02')]);
+    expect((await spending(userId, '2025-01-01', '2025-01-31')).total).toEqual({ minorUnits: '100', currency: 'USD' });
+    expect(h.currency.calls).toEqual([]);
   });
 
   test('a category the list no longer has (deleted between the two calls): listed with its id, without a name, after named ones on a tie', async () => {
@@ -287,6 +366,23 @@ describe("the services' verdicts, as reporting's own answers", () => {
     const max = '9223372036854775807';
     h.ledger.answer('sumTransactions', { rows: [categoryRow(randomUUID(), max, 'USD', 1), categoryRow(undefined, max, 'USD', 1)] });
     expect(await rejected(spending(userId, '2026-01-01', '2026-01-31'))).toMatchObject(tooLarge);
+  });
+});
+
+describe('the currency service away', () => {
+  test('cut, or failing: 503 CURRENCY_UNAVAILABLE, never a report without the foreign sums; the failure is not cached', async () => {
+    const userId = h.user('USD');
+    ledgerAnswers([categoryRow(undefined, '1000', 'EUR', 1, '2025-06-02'), categoryRow(undefined, '100', 'USD', 1, '2025-06-02')]);
+    h.proxies.currency.cut();
+    expect(await rejected(spending(userId, '2025-06-01', '2025-06-30'))).toMatchObject({ status: status.UNAVAILABLE, httpStatus: 503, code: 'CURRENCY_UNAVAILABLE' });
+    h.proxies.currency.restore();
+    h.currency.fail('getRateTable', new Error('disk on fire'));
+    expect(await rejected(spending(userId, '2025-06-01', '2025-06-30'))).toMatchObject({ status: status.UNAVAILABLE, httpStatus: 503, code: 'CURRENCY_UNAVAILABLE' });
+    // Back: 2025-06-02 has no rate in the stub's rows (before its first day), so EUR is listed.
+    h.currency.reset();
+    answerEcbRates(h.currency);
+    const r = await spending(userId, '2025-06-01', '2025-06-30');
+    expect({ total: r.total, excluded: r.excludedCurrencies }).toEqual({ total: { minorUnits: '100', currency: 'USD' }, excluded: ['EUR'] });
   });
 });
 

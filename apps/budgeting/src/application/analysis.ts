@@ -5,6 +5,7 @@ import { periodContaining, previousPeriods } from '../domain/periods.js';
 import { selectActiveBudgets } from '../persistence/budget.queries.js';
 import { mapConcurrently } from './concurrency.js';
 import type { BudgetingContext } from './context.js';
+import { inCurrency } from './convert.js';
 import { requireUserId } from './users.js';
 import type { AnalysedBudget, BudgetView } from './views.js';
 
@@ -22,8 +23,8 @@ export async function resolveDate(ctx: BudgetingContext, userId: string, date: C
 
 /**
  * The analysis of the budget's period that contains `date`; undefined when there is none (before
- * start_date, after end_date). One ledger call: the expenses per day over the history and the
- * period, bucketed here.
+ * start_date, after end_date). One ledger call: the expenses per day and currency over the history
+ * and the period, each converted into the budget's currency at its day's rate, bucketed here.
  */
 export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date: IsoDate): Promise<BudgetAnalysis | undefined> {
   const endDate = budget.endDate ?? undefined;
@@ -35,7 +36,8 @@ export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date:
     to: period.end,
     categoryId: budget.categoryId,
   });
-  return analyzeBudget({ amount: budget.amount, period, date, history, spending });
+  const converted = await inCurrency(ctx.rates, budget.amount.currency, spending);
+  return analyzeBudget({ amount: budget.amount, period, date, history, spending: converted });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IsoDate } from '@finance/calendar';
+import type { RateBook } from '@finance/rates';
 import type { DailySpending } from '../domain/analysis.js';
 
 /** What budgeting needs to know about a user, answered by the auth service. */
@@ -31,11 +32,19 @@ export interface Ledger {
   expensesByDay(userId: string, query: { from: IsoDate; to: IsoDate; categoryId: string | null }): Promise<DailySpending[]>;
 }
 
+/**
+ * Port: the currency service's ECB rates, cached (a RateBook of @finance/rates). Throws
+ * RATE_UNAVAILABLE for a currency without a usable rate on the date, CURRENCY_UNAVAILABLE when the
+ * service cannot answer.
+ */
+export type Rates = RateBook;
+
 /** What every use case needs; built once in the composition root. */
 export interface BudgetingContext {
   orm: MikroORM;
   users: UserDirectory;
   ledger: Ledger;
+  rates: Rates;
   now(): Date;
   /** Ledger calls GetBudgetStatus runs at once. */
   statusConcurrency: number;

@@ -16,7 +16,10 @@ export function budgetStatus(spent: Money, amount: Money): BudgetStatus {
   return compareMoney(spent, amount) > 0 ? 'over' : 'under';
 }
 
-/** Expenses of one day in one currency, as the ledger sums them (minor units). */
+/**
+ * Expenses of one day in one currency, as the ledger sums them (minor units), converted into the
+ * budget's currency where a rate existed (application/convert.ts).
+ */
 export interface DailySpending {
   date: IsoDate;
   currency: string;
@@ -49,7 +52,7 @@ export interface PeriodAnalysis {
 export interface BudgetAnalysis extends PeriodAnalysis {
   /** The periods before, newest first (up to HISTORY_PERIODS). */
   history: PeriodSpending[];
-  /** Currencies of expenses in the analysed period that are not the budget's (not counted: no exchange rates yet), sorted. */
+  /** Currencies of expenses in the analysed period that could not be counted (no usable exchange rate into the budget's currency on their day), sorted. */
   excludedCurrencies: string[];
 }
 
@@ -86,8 +89,8 @@ export function analyzePeriod(input: { amount: Money; period: Period; date: IsoD
 
 /**
  * The whole analysis: `spending` (expenses per day and currency over the history and the analysed
- * period) is bucketed into the periods; only the budget's currency is counted, the others are named
- * in excludedCurrencies (for the analysed period).
+ * period, already converted where a rate existed) is bucketed into the periods; sums still in another
+ * currency than the budget's are not counted, and named in excludedCurrencies (for the analysed period).
  */
 export function analyzeBudget(input: { amount: Money; period: Period; date: IsoDate; history: readonly Period[]; spending: readonly DailySpending[] }): BudgetAnalysis {
   const { amount, period, history } = input;

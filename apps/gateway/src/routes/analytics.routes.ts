@@ -37,8 +37,10 @@ const budgetStatusQuery = z.object({
 });
 
 const MONEY_RULES =
-  'Amounts are decimal strings in your `base_currency` (`currency`), summed exactly. Transactions in other currencies are not counted (there are no ' +
-  'exchange rates yet); their currencies are listed in `excluded_currencies`.';
+  'Amounts are decimal strings in your `base_currency` (`currency`), summed exactly. Transactions in other currencies are counted too, converted at ' +
+  'the ECB reference rate of their own date (the last published day on or before it, crossed through EUR), each day’s sum per currency rounded ' +
+  'once, half-even; every total is the sum of its items. Only currencies without a usable rate on a day (never published by the ECB, before its ' +
+  'first rate, or no longer published) are left out, and listed in `excluded_currencies`.';
 
 /** `/analytics/*`: read-only views over the ledger and budgets, computed by the reporting service. */
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { reporting }) => {

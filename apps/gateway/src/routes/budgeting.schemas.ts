@@ -113,7 +113,7 @@ export const budgetAnalysisSchema = z.object({
   days_in_period: doc(z.number().int(), 'Days in the period'),
   days_elapsed: doc(z.number().int(), 'Days of the period up to and including `date` (all of them once the period is over)'),
   history: doc(z.array(periodSpendingSchema), 'The periods before this one, newest first (up to 6)'),
-  excluded_currencies: doc(z.array(z.string()), 'Currencies of expenses in the period that are not counted because they are not in the budget currency'),
+  excluded_currencies: doc(z.array(z.string()), 'Currencies of expenses in the period that are not counted because they have no usable exchange rate into the budget currency on their date (a currency the ECB never published, such as KWD; a date before its first rate; a publication stopped); every other expense is counted, converted at the ECB rate of its date'),
 });
 export type BudgetAnalysisResponse = z.output<typeof budgetAnalysisSchema>;
 

@@ -87,7 +87,7 @@ const decimal = (description: string) => doc(z.string(), description);
 const baseCurrency = doc(z.string(), 'Your `base_currency` (ISO 4217): every amount of the answer is in it');
 const excludedCurrencies = doc(
   z.array(z.string()),
-  'Currencies of transactions in the range that are not counted because they are not in `currency` (sorted); empty when everything counted',
+  'Currencies of transactions in the range that are not counted because they have no usable exchange rate into `currency` on their date (a currency the ECB never published, such as KWD; a date before its first rate; a publication stopped, such as RUB after 2022-03-01), sorted; empty when everything counted. Every other transaction is counted in `currency` at the ECB rate of its own date',
 );
 
 export const spendingItemSchema = z.object({
@@ -146,7 +146,7 @@ export const budgetStatusItemSchema = z.object({
   status: budgetStatusField,
   period_start: doc(z.iso.date(), 'First day of the period that contains `date`'),
   period_end: doc(z.iso.date(), 'Last day of that period'),
-  excluded_currencies: doc(z.array(z.string()), 'Currencies of expenses in the period that are not counted because they are not in the budget’s currency'),
+  excluded_currencies: doc(z.array(z.string()), 'Currencies of expenses in the period that are not counted because they have no usable exchange rate into the budget’s currency on their date; every other expense is counted at the ECB rate of its date'),
 });
 export type BudgetStatusItemResponse = z.output<typeof budgetStatusItemSchema>;
 

@@ -3,8 +3,9 @@ import { readDateField, type CalendarDate, type IsoDate } from '@finance/calenda
 import { FieldErrors } from './errors.js';
 import type { TransactionType } from './transaction.js';
 
-export type SumGrouping = 'category' | 'day' | 'week' | 'month' | 'year';
+export type SumGrouping = 'category' | 'day' | 'week' | 'month' | 'year' | 'day_category';
 export const MAX_SUM_CATEGORIES = 200;
+export const GROUPING_MESSAGE = 'must be one of category, day, week, month, year, day_category';
 
 export interface SumRequestInput {
   from: CalendarDate | undefined;
@@ -28,7 +29,7 @@ export function validateSumRequest(input: SumRequestInput): SumRequest {
   const from = readDateField(errors, 'from', input.from, 'required');
   const to = readDateField(errors, 'to', input.to, 'required');
   if (from && to && from > to) errors.add('from', 'must not be after to');
-  if (!input.grouping) errors.add('grouping', 'must be one of category, day, week, month, year');
+  if (!input.grouping) errors.add('grouping', GROUPING_MESSAGE);
   const categoryIds: string[] = [];
   if (input.categoryIds.length > MAX_SUM_CATEGORIES) errors.add('category_ids', `must name at most ${MAX_SUM_CATEGORIES} categories`);
   else {

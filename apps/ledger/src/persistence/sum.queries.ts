@@ -4,9 +4,9 @@ import type { TransactionType } from '../domain/transaction.js';
 
 export interface SumRowData {
   type: TransactionType;
-  /** CATEGORY grouping: the category, null for uncategorized. */
+  /** CATEGORY and DAY_CATEGORY groupings: the category, null for uncategorized. */
   categoryId: string | null;
-  /** Time groupings: the first day of the period (weeks start on Monday). */
+  /** Time groupings (and DAY_CATEGORY): the first day of the period (weeks start on Monday). */
   periodStart: string | null;
   currency: string;
   /** Exact sum of minor units (numeric in PostgreSQL, so it cannot overflow there). */
@@ -22,6 +22,7 @@ const GROUP_EXPRESSION: Record<SumGrouping, { category: string; period: string }
   week: { category: 'null::uuid', period: "date_trunc('week', t.date::timestamp)::date" },
   month: { category: 'null::uuid', period: "date_trunc('month', t.date::timestamp)::date" },
   year: { category: 'null::uuid', period: "date_trunc('year', t.date::timestamp)::date" },
+  day_category: { category: 't.category_id', period: 't.date' },
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { IsoDate } from '@finance/calendar';
+import type { RateBook } from '@finance/rates';
 import type { BudgetStatusReport } from '../domain/budget-status.js';
 import type { PeriodSum } from '../domain/income-vs-expense.js';
-import type { IntervalKind } from '../domain/intervals.js';
 import type { DateRange } from '../domain/range.js';
 import type { CategorySum } from '../domain/spending.js';
 
@@ -18,10 +18,13 @@ export interface UserDirectory {
 
 /** Port: the ledger, owner of transactions and categories. Throws a DomainError when it cannot answer. */
 export interface Ledger {
-  /** Expense totals over the range per category and currency (SumTransactions, CATEGORY). */
-  expensesByCategory(userId: string, range: DateRange): Promise<CategorySum[]>;
-  /** Income and expense totals over the range per interval and currency (SumTransactions, DAY…YEAR). */
-  sumsByInterval(userId: string, range: DateRange, kind: IntervalKind): Promise<PeriodSum[]>;
+  /**
+   * Expense totals over the range per day, category and currency (SumTransactions, DAY_CATEGORY):
+   * per day, so that each is converted at its own day's rate.
+   */
+  expensesByDayAndCategory(userId: string, range: DateRange): Promise<(CategorySum & { day: IsoDate })[]>;
+  /** Income and expense totals over the range per day and currency (SumTransactions, DAY); bucketed into intervals here. */
+  sumsByDay(userId: string, range: DateRange): Promise<PeriodSum[]>;
   /** Every category of the user: id → name (all pages of ListCategories). */
   categoryNames(userId: string): Promise<Map<string, string>>;
 }
@@ -32,9 +35,17 @@ export interface Budgets {
   statusOn(userId: string, date: IsoDate | undefined): Promise<BudgetStatusReport>;
 }
 
+/**
+ * Port: the currency service's ECB rates, cached (a RateBook of @finance/rates). Throws
+ * RATE_UNAVAILABLE for a currency without a usable rate on the date, CURRENCY_UNAVAILABLE when the
+ * service cannot answer.
+ */
+export type Rates = RateBook;
+
 /** What every use case needs; built once in the composition root. */
 export interface ReportingContext {
   users: UserDirectory;
   ledger: Ledger;
   budgets: Budgets;
+  rates: Rates;
 }

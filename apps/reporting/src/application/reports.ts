@@ -6,12 +6,14 @@ import { enumerateIntervals, type IntervalKind } from '../domain/intervals.js';
 import { readRange, type DateRange } from '../domain/range.js';
 import { assembleSpending, type Spending } from '../domain/spending.js';
 import type { ReportingContext } from './context.js';
+import { inCurrency } from './convert.js';
 import { settleInOrder } from './settle.js';
 import { requireUserId } from './users.js';
 
 /**
  * Expenses in [from, to] per category, in the user's base currency. Auth (base currency), the
- * ledger's sums and its category names are asked concurrently, once the request is valid.
+ * ledger's sums (per day, category and currency) and its category names are asked concurrently,
+ * once the request is valid; then each sum in another currency is converted at its day's rate.
  */
 export async function getSpending(
   ctx: ReportingContext,
@@ -23,10 +25,11 @@ export async function getSpending(
   errors.throwIfAny();
   const [profile, sums, categoryNames] = await settleInOrder([
     ctx.users.profileOf(userId),
-    ctx.ledger.expensesByCategory(userId, range!),
+    ctx.ledger.expensesByDayAndCategory(userId, range!),
     ctx.ledger.categoryNames(userId),
   ]);
-  return { ...range!, ...assembleSpending({ baseCurrency: profile.baseCurrency, sums, categoryNames }) };
+  const converted = await inCurrency(ctx.rates, profile.baseCurrency, sums);
+  return { ...range!, ...assembleSpending({ baseCurrency: profile.baseCurrency, sums: converted, categoryNames }) };
 }
 
 const INTERVAL_MESSAGE = 'must be one of day, week, month, year';
@@ -34,6 +37,8 @@ const INTERVAL_MESSAGE = 'must be one of day, week, month, year';
 /**
  * Income, expense and net per interval over [from, to] (`interval` undefined = not one of the
  * four). The intervals are listed, and a range with too many refused, before any service is asked.
+ * The ledger sums per day (whatever the interval), so each day's sum in another currency is
+ * converted at that day's rate before it is added to its interval.
  */
 export async function getIncomeVsExpense(
   ctx: ReportingContext,
@@ -46,8 +51,9 @@ export async function getIncomeVsExpense(
   errors.throwIfAny();
   const interval = input.interval!;
   const intervals = enumerateIntervals(interval, range!.from, range!.to);
-  const [profile, sums] = await settleInOrder([ctx.users.profileOf(userId), ctx.ledger.sumsByInterval(userId, range!, interval)]);
-  return { interval, ...assembleIncomeVsExpense({ baseCurrency: profile.baseCurrency, intervals, sums }) };
+  const [profile, sums] = await settleInOrder([ctx.users.profileOf(userId), ctx.ledger.sumsByDay(userId, range!)]);
+  const converted = await inCurrency(ctx.rates, profile.baseCurrency, sums);
+  return { interval, ...assembleIncomeVsExpense({ baseCurrency: profile.baseCurrency, intervals, sums: converted }) };
 }
 
 /** Every budget active on `date` (default: today in the user's zone) with its analysis, from budgeting. */

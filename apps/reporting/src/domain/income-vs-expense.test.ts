@@ -7,7 +7,7 @@ import { assembleIncomeVsExpense, type PeriodSum } from './income-vs-expense.js'
 import { enumerateIntervals } from './intervals.js';
 
 const months = enumerateIntervals('month', isoDate('2026-01-15'), isoDate('2026-04-10'));
-const sum = (type: PeriodSum['type'], periodStart: string, minor: bigint, currency = 'USD'): PeriodSum => ({ type, periodStart: isoDate(periodStart), currency, minor });
+const sum = (type: PeriodSum['type'], day: string, minor: bigint, currency = 'USD'): PeriodSum => ({ type, day: isoDate(day), currency, minor });
 /** Items as [start, income, expense, net] minor units. */
 const rows = (r: ReturnType<typeof assembleIncomeVsExpense>) => r.items.map((i) => [i.period.start, i.income.minor, i.expense.minor, i.net.minor]);
 
@@ -49,8 +49,23 @@ describe('assembleIncomeVsExpense', () => {
     expect(r.excludedCurrencies).toEqual(['EUR', 'JPY']);
   });
 
-  test('a sum for a period that is none of the intervals is a fault, not silently dropped', () => {
-    expect(() => assembleIncomeVsExpense({ baseCurrency: 'USD', intervals: months, sums: [sum('expense', '2026-02-02', 1n)] })).toThrow(/2026-02-02/);
+  test('each day counts in the interval containing it (the ledger sums per day): first, middle and last days of a month', () => {
+    const r = assembleIncomeVsExpense({
+      baseCurrency: 'USD',
+      intervals: months,
+      sums: [sum('expense', '2026-01-01', 1n), sum('expense', '2026-01-31', 2n), sum('expense', '2026-02-02', 4n), sum('income', '2026-02-28', 8n), sum('expense', '2026-04-30', 16n)],
+    });
+    expect(rows(r)).toEqual([
+      ['2026-01-01', 0n, 3n, -3n],
+      ['2026-02-01', 8n, 4n, 4n],
+      ['2026-03-01', 0n, 0n, 0n],
+      ['2026-04-01', 0n, 16n, -16n],
+    ]);
+  });
+
+  test('a sum for a day in none of the intervals is a fault, not silently dropped', () => {
+    expect(() => assembleIncomeVsExpense({ baseCurrency: 'USD', intervals: months, sums: [sum('expense', '2025-12-31', 1n)] })).toThrow(/2025-12-31/);
+    expect(() => assembleIncomeVsExpense({ baseCurrency: 'USD', intervals: months, sums: [sum('expense', '2026-05-01', 1n)] })).toThrow(/2026-05-01/);
   });
 
   test('beyond int64 is refused, never wrapped: a total of income or of expense', () => {
@@ -70,7 +85,7 @@ describe('assembleIncomeVsExpense', () => {
     const days = enumerateIntervals('day', isoDate('2026-02-20'), isoDate('2026-03-05'));
     const sumArb = fc.record({
       type: fc.constantFrom<PeriodSum['type']>('income', 'expense'),
-      periodStart: fc.constantFrom(...days.map((d) => d.start)),
+      day: fc.constantFrom(...days.map((d) => d.start)),
       currency: fc.constantFrom('USD', 'USD', 'USD', 'GBP'),
       minor: fc.bigInt({ min: 1n, max: 10n ** 16n }),
     });

@@ -3,10 +3,14 @@ import { money, type Money } from '@finance/money';
 import { requireInt64, sortedUnique } from './int64.js';
 import type { Interval } from './intervals.js';
 
-/** One sum from the ledger: the income or the expenses of one interval (by its first day) in one currency. */
+/**
+ * One sum from the ledger: the income or the expenses of one day in one currency, converted into the
+ * base currency where a rate existed (application/convert.ts). It counts in the interval containing
+ * its day.
+ */
 export interface PeriodSum {
   type: 'income' | 'expense';
-  periodStart: IsoDate;
+  day: IsoDate;
   currency: string;
   minor: bigint;
 }
@@ -27,7 +31,7 @@ export interface IncomeVsExpense {
   /** One per interval, oldest first, zeros included. */
   items: IntervalTotals[];
   totals: IncomeExpenseNet;
-  /** Currencies of transactions that were not counted (not the base currency), sorted. */
+  /** Currencies of transactions that were not counted (no usable exchange rate into the base currency on their day), sorted. */
   excludedCurrencies: string[];
 }
 
@@ -39,29 +43,44 @@ function totalsOf(income: bigint, expense: bigint, currency: string): IncomeExpe
   };
 }
 
+/** The index of the interval containing `day` in `intervals` (sorted, contiguous), or -1. */
+function intervalIndexOf(intervals: readonly Interval[], day: IsoDate): number {
+  let low = 0;
+  let high = intervals.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const interval = intervals[mid]!;
+    if (day < interval.start) high = mid - 1;
+    else if (day > interval.end) low = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /**
  * Income, expense and net per interval in the base currency: every interval gets an item (zeros when
- * nothing happened), sums in other currencies are left out and listed. Exact bigint arithmetic; any
- * figure beyond int64 is refused. A sum for a period that is none of the intervals means the ledger
- * grouped differently than asked: a fault, not something to hide.
+ * nothing happened), each day's sum goes to the interval containing it; sums still in another
+ * currency (no usable rate) are left out and listed. Exact bigint arithmetic; any figure beyond
+ * int64 is refused. A day outside every interval means the ledger answered outside the range asked:
+ * a fault, not something to hide.
  */
 export function assembleIncomeVsExpense(input: { baseCurrency: string; intervals: readonly Interval[]; sums: readonly PeriodSum[] }): IncomeVsExpense {
   const { baseCurrency } = input;
-  const acc = new Map<IsoDate, { income: bigint; expense: bigint }>(input.intervals.map((i) => [i.start, { income: 0n, expense: 0n }]));
+  const buckets = input.intervals.map(() => ({ income: 0n, expense: 0n }));
   const excluded: string[] = [];
   for (const sum of input.sums) {
     if (sum.currency !== baseCurrency) {
       excluded.push(sum.currency);
       continue;
     }
-    const bucket = acc.get(sum.periodStart);
-    if (!bucket) throw new Error(`the ledger answered a sum for a period starting ${sum.periodStart}, which is none of the report's intervals`);
-    bucket[sum.type] += sum.minor;
+    const index = intervalIndexOf(input.intervals, sum.day);
+    if (index < 0) throw new Error(`the ledger answered a sum for ${sum.day}, which is in none of the report's intervals`);
+    buckets[index]![sum.type] += sum.minor;
   }
   let income = 0n;
   let expense = 0n;
-  const items = input.intervals.map((period): IntervalTotals => {
-    const bucket = acc.get(period.start)!;
+  const items = input.intervals.map((period, index): IntervalTotals => {
+    const bucket = buckets[index]!;
     income += bucket.income;
     expense += bucket.expense;
     return { period, ...totalsOf(bucket.income, bucket.expense, baseCurrency) };

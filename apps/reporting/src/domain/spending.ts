@@ -1,7 +1,10 @@
 import { money, type Money } from '@finance/money';
 import { requireInt64, sortedUnique } from './int64.js';
 
-/** One sum from the ledger: the expenses of one category (null = uncategorized) in one currency. */
+/**
+ * One sum from the ledger: the expenses of one category (null = uncategorized) on one day in one
+ * currency, converted into the base currency where a rate existed (application/convert.ts).
+ */
 export interface CategorySum {
   categoryId: string | null;
   currency: string;
@@ -23,7 +26,7 @@ export interface Spending {
   /** The exact sum of the items. */
   total: Money;
   items: SpendingItem[];
-  /** Currencies of expenses that were not counted (not the base currency), sorted. */
+  /** Currencies of expenses that were not counted (no usable exchange rate into the base currency on their day), sorted. */
   excludedCurrencies: string[];
 }
 
@@ -49,8 +52,9 @@ function compareSpendingItems(a: SpendingItem, b: SpendingItem): number {
 }
 
 /**
- * Spending per category in the base currency. Sums in other currencies are left out (and their
- * codes listed), never converted. Totals are exact bigint sums, checked against int64.
+ * Spending per category in the base currency: each item the exact sum of its (converted) sums, the
+ * total the exact sum of the items. Sums still in another currency (no usable rate) are left out and
+ * their codes listed. Checked against int64.
  */
 export function assembleSpending(input: { baseCurrency: string; sums: readonly CategorySum[]; categoryNames: ReadonlyMap<string, string> }): Spending {
   const { baseCurrency } = input;

@@ -16,7 +16,7 @@ import { sumTransactions } from '../../application/sums.js';
 import { createTransaction, deleteTransaction, getTransaction, listTransactions, updateTransaction } from '../../application/transactions.js';
 import type { CategoryView, RecurringView, TransactionView } from '../../application/views.js';
 import { errors } from '../../domain/errors.js';
-import type { SumGrouping } from '../../domain/sums.js';
+import { GROUPING_MESSAGE, type SumGrouping } from '../../domain/sums.js';
 import type { TransactionType } from '../../domain/transaction.js';
 
 const { TransactionType: ProtoType, SumGrouping: ProtoGrouping, Frequency: ProtoFrequency, WeekendRule: ProtoWeekend } = ledgerV1;
@@ -45,6 +45,7 @@ const GROUPINGS: Partial<Record<ledgerV1.SumGrouping, SumGrouping>> = {
   [ProtoGrouping.SUM_GROUPING_WEEK]: 'week',
   [ProtoGrouping.SUM_GROUPING_MONTH]: 'month',
   [ProtoGrouping.SUM_GROUPING_YEAR]: 'year',
+  [ProtoGrouping.SUM_GROUPING_DAY_CATEGORY]: 'day_category',
 };
 
 const FREQUENCIES: Partial<Record<ledgerV1.Frequency, Frequency>> = {
@@ -243,7 +244,7 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
     },
     sumTransactions: async (req) => {
       if (req.grouping !== ProtoGrouping.SUM_GROUPING_UNSPECIFIED && !GROUPINGS[req.grouping]) {
-        throw errors.invalidField('grouping', 'must be one of category, day, week, month, year');
+        throw errors.invalidField('grouping', GROUPING_MESSAGE);
       }
       const rows = await sumTransactions(ctx, {
         userId: req.userId,
