@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const GOAL_FIELDS = ['created_at', 'currency', 'current_amount', 'deadline', 'id', 'name', 'status', 'target_amount', 'updated_at'];
 const PROGRESS_FIELDS = ['contributions', 'monthly_needed', 'on_track', 'percent', 'projected_completion_date', 'remaining', 'saved_last_90_days'];
-const CONTRIBUTION_FIELDS = ['amount', 'created_at', 'goal_id', 'id', 'transaction_date', 'transaction_id'];
+const CONTRIBUTION_FIELDS = ['amount', 'created_at', 'currency', 'goal_amount', 'goal_id', 'id', 'rate', 'rate_date', 'transaction_date', 'transaction_id'];
 
 interface Goal {
   id: string;
@@ -53,6 +53,10 @@ interface Contribution {
   goal_id: string;
   transaction_id: string;
   amount: string;
+  currency: string;
+  goal_amount: string;
+  rate: string;
+  rate_date: string;
   transaction_date: string;
   created_at: string;
 }
@@ -258,6 +262,10 @@ describe('contributions: links to real transactions', () => {
       goal_id: goal.id,
       transaction_id: first.id,
       amount: '60.00',
+      currency: 'USD',
+      goal_amount: '60.00',
+      rate: '1',
+      rate_date: first.date,
       transaction_date: first.date,
       created_at: expect.stringMatching(ISO_UTC),
     });
@@ -318,14 +326,42 @@ describe('contributions: links to real transactions', () => {
     expect((await goalOf(token, b.id)).current_amount).toBe('40.00');
   });
 
-  test('a transaction in another currency than the goal’s → 422 with a message naming both; nothing is stored', async () => {
+  test('a EUR transaction into a USD goal: converted at the ECB rate of its date (Monday 2026-03-16: 1.1478), rounded once, half-even; the limit stays in EUR', async () => {
+    const { token } = await newUser();
+    const goal = await createGoal(token, { target_amount: '200.00' });
+    const yen = await createGoal(token, { name: 'Japan', target_amount: '100000', currency: 'JPY' });
+    const euros = await record(token, '100.00', { currency: 'EUR', date: '2026-03-16' });
+
+    // 60.00 EUR × 1.1478 = 68.868 → 68.87 USD
+    const reply = await api.post(`/goals/${goal.id}/contribute`, { transaction_id: euros.id, amount: '60.00' }, token);
+    expect(reply.status).toBe(201);
+    expect(Object.keys(reply.body).sort()).toEqual(CONTRIBUTION_FIELDS);
+    expect(reply.body).toMatchObject({ amount: '60.00', currency: 'EUR', goal_amount: '68.87', rate: '1.1478', rate_date: '2026-03-16', transaction_date: '2026-03-16' });
+    expect(await goalOf(token, goal.id)).toMatchObject({ current_amount: '68.87', progress: { percent: '34.44', remaining: '131.13' } });
+    const listed = (await api.get(`/goals/${goal.id}/contributions`, token)).body.items as Contribution[];
+    expect(listed.map((c) => [c.amount, c.currency, c.goal_amount, c.rate, c.rate_date])).toEqual([['60.00', 'EUR', '68.87', '1.1478', '2026-03-16']]);
+
+    // What is left of the transaction is counted in its own currency: 40.00 EUR, not a USD amount.
+    expect(expectProblem(await api.post(`/goals/${yen.id}/contribute`, { transaction_id: euros.id, amount: '40.01' }, token), 422).code).toBe('GOALS_TRANSACTION_EXCEEDED');
+    // 25.00 EUR × 182.66 = 4566.5 → 4566 JPY (half-even; JPY has no decimals)
+    expect(await contribute(token, yen.id, { transaction_id: euros.id, amount: '25' })).toMatchObject({ amount: '25.00', currency: 'EUR', goal_amount: '4566', rate: '182.66' });
+    expect((await goalOf(token, yen.id)).current_amount).toBe('4566');
+
+    // A Sunday uses the Friday before: 10.00 EUR on 2026-03-15 at 2026-03-13's 1.1476 = 11.476 → 11.48 USD.
+    const sunday = await record(token, '10.00', { currency: 'EUR', date: '2026-03-15' });
+    expect(await contribute(token, goal.id, { transaction_id: sunday.id })).toMatchObject({ goal_amount: '11.48', rate: '1.1476', rate_date: '2026-03-13' });
+    expect((await goalOf(token, goal.id)).current_amount).toBe('80.35');
+  });
+
+  test('a transaction in a currency without a usable ECB rate (RUB, suspended since 2022-03-01) → 422 RATE_UNAVAILABLE; nothing is stored', async () => {
     const { token } = await newUser();
     const goal = await createGoal(token);
-    const euros = await record(token, '50.00', { currency: 'EUR' });
-    const body = expectProblem(await api.post(`/goals/${goal.id}/contribute`, { transaction_id: euros.id }, token), 422);
-    expect(JSON.stringify(body)).toMatch(/EUR/);
-    expect(JSON.stringify(body)).toMatch(/USD/);
+    const roubles = await record(token, '1000.00', { currency: 'RUB', date: '2026-03-16' });
+    const body = expectProblem(await api.post(`/goals/${goal.id}/contribute`, { transaction_id: roubles.id }, token), 422);
+    expect(body.code).toBe('RATE_UNAVAILABLE');
+    expect(JSON.stringify(body)).toMatch(/RUB/);
     expect((await goalOf(token, goal.id)).current_amount).toBe('0.00');
+    expect((await api.get(`/goals/${goal.id}/contributions`, token)).body.items).toEqual([]);
   });
 
   test('DELETE /transactions/{id} lowers the goal within seconds, and a completed goal becomes active again', async () => {

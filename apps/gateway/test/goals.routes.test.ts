@@ -83,6 +83,9 @@ const protoContribution = (fields: Partial<goalsV1.Contribution> = {}): goalsV1.
   amount: money('25.00'),
   transactionDate: protoDate('2026-03-14'),
   createdAt: CREATED_AT,
+  goalAmount: fields.amount ?? money('25.00'),
+  rate: '1',
+  rateDate: fields.transactionDate ?? protoDate('2026-03-14'),
   ...fields,
 });
 
@@ -102,7 +105,7 @@ const goalNotFound = () => stubError('not_found', 'GOALS_GOAL_NOT_FOUND', 'Goal 
 
 const GOAL_KEYS = ['created_at', 'currency', 'current_amount', 'deadline', 'id', 'name', 'status', 'target_amount', 'updated_at'];
 const PROGRESS_KEYS = ['contributions', 'monthly_needed', 'on_track', 'percent', 'projected_completion_date', 'remaining', 'saved_last_90_days'];
-const CONTRIBUTION_KEYS = ['amount', 'created_at', 'goal_id', 'id', 'transaction_date', 'transaction_id'];
+const CONTRIBUTION_KEYS = ['amount', 'created_at', 'currency', 'goal_amount', 'goal_id', 'id', 'rate', 'rate_date', 'transaction_date', 'transaction_id'];
 const valid = { name: 'New bike', target_amount: '1000.00' };
 
 const post = (url: string, payload: unknown, t = token) => gw.app.inject({ method: 'POST', url, headers: bearer(t), payload: payload as object });
@@ -664,9 +667,37 @@ describe('POST /goals/{id}/contribute', () => {
       goal_id: goalId,
       transaction_id: transactionId,
       amount: '40.50',
+      currency: 'USD',
+      goal_amount: '40.50',
+      rate: '1',
+      rate_date: '2026-03-20',
       transaction_date: '2026-03-20',
       created_at: CREATED_AT.toISOString(),
     });
+  });
+
+  it('a transaction in another currency: `amount` in its currency, `goal_amount` in the goal’s, with the rate and its published day', async () => {
+    const contribution = protoContribution({
+      amount: money('100.00', 'EUR'),
+      goalAmount: money('18266', 'JPY'),
+      rate: '182.66',
+      rateDate: protoDate('2026-03-13'),
+      transactionDate: protoDate('2026-03-15'),
+    });
+    goals.answer('contribute', { contribution, goal: protoGoal() });
+    const res = await post(`/goals/${randomUUID()}/contribute`, { transaction_id: randomUUID(), amount: '100' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ amount: '100.00', currency: 'EUR', goal_amount: '18266', rate: '182.66', rate_date: '2026-03-13', transaction_date: '2026-03-15' });
+  });
+
+  it.each([
+    ['no goal_amount', { goalAmount: undefined }],
+    ['a rate that is not a decimal', { rate: '1e3' }],
+    ['an empty rate', { rate: '' }],
+    ['no rate_date', { rateDate: undefined }],
+  ])('a contribution with %s from the service is a 500 (a broken contract), not a made-up value', async (_name, broken) => {
+    goals.answer('contribute', { contribution: { ...protoContribution(), ...broken }, goal: protoGoal() });
+    expectProblem(await post(`/goals/${randomUUID()}/contribute`, { transaction_id: randomUUID() }), 500, 'INTERNAL_ERROR');
   });
 
   it('without amount none is sent (the service takes the whole transaction)', async () => {
@@ -699,17 +730,17 @@ describe('POST /goals/{id}/contribute', () => {
     ['the same transaction twice', 'already_exists', 'GOALS_ALREADY_CONTRIBUTED', 409],
     ['a cancelled goal', 'failed_precondition', 'GOALS_GOAL_CANCELLED', 409],
     ['more than the transaction’s amount over all goals', 'invalid_argument', 'GOALS_TRANSACTION_EXCEEDED', 422],
-    ['a transaction in another currency', 'invalid_argument', 'GOALS_CURRENCY_MISMATCH', 422],
+    ['no exchange rate usable on the transaction’s date', 'invalid_argument', 'RATE_UNAVAILABLE', 422],
   ] as const)('the service’s verdict on %s passes through (%s → %s)', async (_name, kind, code, status) => {
     goals.fail('contribute', stubError(kind, code, `Refused: ${code}.`));
     const body = expectProblem(await post(`/goals/${randomUUID()}/contribute`, { transaction_id: randomUUID(), amount: '10' }), status, code);
     expect(body.detail).toBe(`Refused: ${code}.`);
   });
 
-  it('the ledger unreachable from the goals service → 503 with its code and a generic detail', async () => {
-    goals.fail('contribute', stubError('unavailable', 'LEDGER_UNAVAILABLE', 'connect ECONNREFUSED 10.1.2.3:50052'));
+  it.each(['LEDGER_UNAVAILABLE', 'CURRENCY_UNAVAILABLE'])('%s (the ledger or the currency service unreachable from goals) → 503 with its code and a generic detail', async (code) => {
+    goals.fail('contribute', stubError('unavailable', code, 'connect ECONNREFUSED 10.1.2.3:50052'));
     const res = await post(`/goals/${randomUUID()}/contribute`, { transaction_id: randomUUID() });
-    const body = expectProblem(res, 503, 'LEDGER_UNAVAILABLE');
+    const body = expectProblem(res, 503, code);
     expect(body.detail).toBe(UNAVAILABLE_DETAIL);
     expect(res.body).not.toContain('10.1.2.3');
   });
@@ -726,7 +757,20 @@ describe('GET /goals/{id}/contributions', () => {
     expect(first.statusCode).toBe(200);
     expect(goals.lastRequest('listContributions')).toEqual({ userId, goalId, page: { limit: 1, cursor: '' } });
     expect(first.json()).toEqual({
-      items: [{ id: mine[0]!.id, goal_id: goalId, transaction_id: mine[0]!.transactionId, amount: '10.00', transaction_date: '2026-03-14', created_at: CREATED_AT.toISOString() }],
+      items: [
+        {
+          id: mine[0]!.id,
+          goal_id: goalId,
+          transaction_id: mine[0]!.transactionId,
+          amount: '10.00',
+          currency: 'USD',
+          goal_amount: '10.00',
+          rate: '1',
+          rate_date: '2026-03-14',
+          transaction_date: '2026-03-14',
+          created_at: CREATED_AT.toISOString(),
+        },
+      ],
       next_cursor: 'next/1',
     });
     const second = await get(`/goals/${goalId}/contributions?limit=1&cursor=next%2F1`);

@@ -4,8 +4,8 @@ import { ownAddressEnv } from '@finance/platform/services';
 
 export const goalsConfigSchema = z.object({
   ...baseEnv,
-  // GOALS_GRPC_ADDR (bind), LEDGER_GRPC_ADDR (contributions: GetTransaction) and AUTH_GRPC_ADDR
-  // (base currencies and time zones: GetUser).
+  // GOALS_GRPC_ADDR (bind), LEDGER_GRPC_ADDR (contributions: GetTransaction), AUTH_GRPC_ADDR
+  // (base currencies and time zones: GetUser) and CURRENCY_GRPC_ADDR (exchange rates: GetRateTable).
   ...ownAddressEnv('goals'),
 });
 

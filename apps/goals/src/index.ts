@@ -11,6 +11,7 @@ import { openGoalsDatabase } from './persistence/database.js';
 import { subscribeToTransactionDeleted } from './transport/events/on-transaction-deleted.subscriber.js';
 import { subscribeToTransactionUpdated } from './transport/events/on-transaction-updated.subscriber.js';
 import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
+import { ratesPort } from './transport/grpc/currency.client.js';
 import { goalsGrpcRegistration } from './transport/grpc/goals.grpc.js';
 import { ledgerPort } from './transport/grpc/ledger.client.js';
 
@@ -27,7 +28,7 @@ export interface GoalsServiceOptions {
   now?: () => Date;
 }
 
-/** Composition: database + migrations, outbox relay, auth and ledger clients, event consumers, gRPC server. */
+/** Composition: database + migrations, outbox relay, auth, ledger and currency clients, event consumers, gRPC server. */
 export async function startGoalsService(
   config: GoalsConfig,
   logger: Logger = createLogger('goals', config.LOG_LEVEL),
@@ -40,8 +41,16 @@ export async function startGoalsService(
   const nats = connectNats({ url: config.NATS_URL, name: 'goals', logger });
   const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: goalsEventStreams });
   relay.start();
+  // One rate book for the process (contributions and the updated-transaction consumer): its cache
+  // keeps conversion off the network in the steady state (past days are asked once).
+  const currency = createServiceClient('currency', config, { deadlineMs: 3000 });
+  const rates = ratesPort(currency);
   const consumerOptions = { nats, orm, namespace: config.EVENT_NAMESPACE, logger, now };
-  const consumers = [subscribeToUserDeleted(consumerOptions), subscribeToTransactionDeleted(consumerOptions), subscribeToTransactionUpdated(consumerOptions)];
+  const consumers = [
+    subscribeToUserDeleted(consumerOptions),
+    subscribeToTransactionDeleted(consumerOptions),
+    subscribeToTransactionUpdated({ ...consumerOptions, rates }),
+  ];
 
   const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
   const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
@@ -49,6 +58,7 @@ export async function startGoalsService(
     orm,
     users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
     ledger: ledgerPort(ledger),
+    rates,
     now,
     eventsWritten: () => relay.wake(),
   };
@@ -69,6 +79,7 @@ export async function startGoalsService(
       await nats.close();
       auth.close();
       ledger.close();
+      currency.close();
       await orm.close();
     },
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { namespacedStream, namespacedSubject } from '@finance/events';
+import { namespacedDurable, namespacedStream, namespacedSubject } from '@finance/events';
 import { userDeleted } from '@finance/events/contracts/auth';
 import { goalMilestoneReached } from '@finance/events/contracts/goals';
 import { transactionDeleted } from '@finance/events/contracts/ledger';
@@ -17,6 +17,7 @@ import {
   iso,
   minor,
   publishEvent,
+  rateOf,
   registerUser,
   rejected,
   startGoalsHarness,
@@ -94,7 +95,10 @@ describe('ledger.transaction.deleted.v1', () => {
     // the ledger has no such transaction any more): a link of the same transaction id, 40.00 on the goal.
     await h.orm.em.fork().transactional(async (em) => {
       await em.execute("insert into goals.contributed_transaction values (?, ?, 4000, 'USD', '2026-03-15', now())", [tx.id, userId]);
-      await em.execute('insert into goals.contribution (id, goal_id, user_id, transaction_id, amount_minor, created_at) values (?, ?, ?, ?, 4000, now())', [randomUUID(), goal.id, userId, tx.id]);
+      await em.execute(
+        "insert into goals.contribution (id, goal_id, user_id, transaction_id, amount_minor, goal_amount_minor, rate, rate_date, created_at) values (?, ?, ?, ?, 4000, 4000, '1', '2026-03-15', now())",
+        [randomUUID(), goal.id, userId, tx.id],
+      );
       await em.execute('update goals.goal set current_minor = current_minor + 4000, starting_minor = starting_minor where id = ?', [goal.id]);
     });
     const handled = await processed('goals-transaction-deleted');
@@ -144,11 +148,72 @@ describe('ledger.transaction.updated.v1', () => {
     await waitFor(async () => (await contribute(h, userId, c.id, tx.id, '20.00').then(() => true, () => false)), { timeoutMs: 5_000, message: 'the raised amount' });
     expect(await contributionsOf(userId, c.id)).toEqual([['2000 USD', '2026-04-01']]);
 
-    // Another currency: every contribution of it goes (a goal holds its own currency only).
+    // Another currency: every contribution of it goes (which part of the money in the new currency each goal held is unknown).
     await h.ledgerClient.updateTransaction({ userId, id: tx.id, currency: 'EUR', transactionType: 0, date: undefined });
     await waitFor(async () => (await countRows(h, 'contribution', userId)) === 0, { timeoutMs: 5_000, message: 'the contributions to go' });
     expect(await Promise.all([a, b, c].map((g) => currentOf(h, userId, g.id)))).toEqual(['0 USD', '0 USD', '0 USD']);
   });
+});
+
+describe('ledger.transaction.updated.v1 of a transaction in another currency than its goals\'', () => {
+  /** Each goal's contributions as "<amount> → <goal amount> @ <rate> <rate date>". */
+  const heldBy = async (userId: string, goalId: string) =>
+    (await h.client.listContributions({ userId, goalId, page: undefined })).items.map((c) => `${minor(c.amount)} → ${minor(c.goalAmount)} @ ${rateOf(c)}`);
+
+  test('lowered: the newest part shrinks and is converted anew; a new date converts every part at its rate; a date without a rate removes the converted ones', async () => {
+    const userId = registerUser(h);
+    const eur = await createGoal(h, userId, { name: 'EUR', currency: 'EUR' });
+    const usd = await createGoal(h, userId, { name: 'USD' });
+    const yen = await createGoal(h, userId, { name: 'JPY', targetAmount: '500000', currency: 'JPY' });
+    const tx = await createTransaction(h, userId, '100.00', { currency: 'EUR', date: date('2026-03-16') });
+    await contribute(h, userId, eur.id, tx.id, '10.00'); // oldest
+    await contribute(h, userId, usd.id, tx.id, '40.00'); // 45.912 → 45.91 USD
+    await contribute(h, userId, yen.id, tx.id, '50.00'); // newest: 9133 JPY
+
+    // 80.00 EUR now: 20.00 too much, taken from the newest part (JPY: 30.00 EUR left = 5479.8 → 5480 JPY).
+    await h.ledgerClient.updateTransaction({ userId, id: tx.id, amount: '80.00', transactionType: 0, date: undefined });
+    await waitFor(async () => (await currentOf(h, userId, yen.id)) === '5480 JPY', { timeoutMs: 5_000, message: 'the JPY part to shrink' });
+    expect(await heldBy(userId, yen.id)).toEqual(['3000 EUR → 5480 JPY @ 182.66 2026-03-16']);
+    expect(await heldBy(userId, usd.id)).toEqual(['4000 EUR → 4591 USD @ 1.1478 2026-03-16']);
+    expect(await currentOf(h, userId, eur.id)).toBe('1000 EUR');
+
+    // Moved to Monday 2026-04-13: every part at that day's rates (30.00 × 186.75 = 5602.5 → 5602, half-even).
+    await h.ledgerClient.updateTransaction({ userId, id: tx.id, transactionType: 0, date: date('2026-04-13') });
+    await waitFor(async () => (await currentOf(h, userId, usd.id)) === '4674 USD', { timeoutMs: 5_000, message: 'the USD part to be converted anew' });
+    expect(await heldBy(userId, usd.id)).toEqual(['4000 EUR → 4674 USD @ 1.1684 2026-04-13']); // 46.736
+    expect(await heldBy(userId, yen.id)).toEqual(['3000 EUR → 5602 JPY @ 186.75 2026-04-13']);
+    expect(await heldBy(userId, eur.id)).toEqual(['1000 EUR → 1000 EUR @ 1 2026-04-13']);
+
+    // Moved before the first ECB rate: the converted parts go (never 1:1), the EUR goal keeps its own.
+    await h.ledgerClient.updateTransaction({ userId, id: tx.id, transactionType: 0, date: date('1998-12-31') });
+    await waitFor(async () => (await currentOf(h, userId, usd.id)) === '0 USD', { timeoutMs: 5_000, message: 'the converted parts to go' });
+    expect(await currentOf(h, userId, yen.id)).toBe('0 JPY');
+    expect(await heldBy(userId, eur.id)).toEqual(['1000 EUR → 1000 EUR @ 1 1998-12-31']);
+    expect(await currentOf(h, userId, eur.id)).toBe('1000 EUR');
+  });
+
+  test('the currency service unreachable while a date changes: nothing changes until it answers, then the event is applied', async () => {
+    const userId = registerUser(h);
+    const goal = await createGoal(h, userId);
+    const tx = await createTransaction(h, userId, '10.00', { currency: 'EUR', date: date('2026-03-16') });
+    await contribute(h, userId, goal.id, tx.id); // 11.478 → 11.48 USD
+    const handled = await processed('goals-transaction-updated');
+    const updatedConsumer = () => nats.jsm.consumers.info(namespacedStream(h.namespace, 'LEDGER'), namespacedDurable(h.namespace, 'goals-transaction-updated'));
+    const redelivered = (await updatedConsumer()).num_redelivered;
+    h.currencyProxy.cut();
+    try {
+      // 2026-04-01: a day this service has not asked for yet.
+      await h.ledgerClient.updateTransaction({ userId, id: tx.id, transactionType: 0, date: date('2026-04-01') });
+      // The handler fails (CURRENCY_UNAVAILABLE) and rolls back; the event is delivered again after a delay.
+      await waitFor(async () => (await updatedConsumer()).num_redelivered > redelivered, { timeoutMs: 10_000, message: 'the event to be delivered again' });
+      expect([await currentOf(h, userId, goal.id), await processed('goals-transaction-updated')]).toEqual(['1148 USD', handled]);
+    } finally {
+      h.currencyProxy.restore();
+    }
+    // 10.00 × 1.1605 = 11.605 → 11.60 (half-even).
+    await waitFor(async () => (await currentOf(h, userId, goal.id)) === '1160 USD', { timeoutMs: 20_000, message: 'the event to be applied once the rates answer' });
+    expect(await heldBy(userId, goal.id)).toEqual(['1000 EUR → 1160 USD @ 1.1605 2026-04-01']);
+  }, 40_000);
 });
 
 describe('goals.goal.milestone_reached.v1', () => {

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { EventContract, EventInput } from '@finance/events';
 import { publishEvent as publishContractEvent } from '@finance/events/testing';
 import { createGrpcClient, createLogger, type GrpcClient, type MikroORM } from '@finance/platform';
-import { authV1, goalsV1, ledgerV1 } from '@finance/proto';
+import { authV1, currencyV1, goalsV1, ledgerV1 } from '@finance/proto';
 import {
   addStubUser,
   answerUserProfiles,
@@ -13,6 +13,7 @@ import {
   date,
   deleteNamespaceStreams,
   GrpcStub,
+  iso,
   randomNamespace,
   TcpProxy,
   testNatsUrl,
@@ -32,6 +33,36 @@ export const INCOME = ledgerV1.TransactionType.TRANSACTION_TYPE_INCOME;
 const testLogLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
 
 export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
+export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
+
+/**
+ * Real rows of the ECB file (/work/shared/data/rates/eurofxref-hist.csv, EUR 1 = value), for the
+ * dates the tests use; 2026-04-13 (a Monday) is the currency service's latest day. RUB is absent as
+ * in the file since its suspension (2022-03-01), so it has no usable rate.
+ */
+export const ECB_ROWS: Record<string, Record<string, string>> = {
+  '2026-04-13': { USD: '1.1684', JPY: '186.75', GBP: '0.87058', CHF: '0.9242', KRW: '1740.86' },
+  '2026-04-10': { USD: '1.1711', JPY: '186.43', GBP: '0.87105', CHF: '0.9241' },
+  '2026-04-01': { USD: '1.1605', JPY: '183.73', GBP: '0.87113', CHF: '0.9191' },
+  '2026-03-31': { USD: '1.1498', JPY: '183.39', GBP: '0.86833', CHF: '0.9194' },
+  '2026-03-16': { USD: '1.1478', JPY: '182.66', GBP: '0.86408', CHF: '0.9041', KRW: '1711.08' },
+  '2026-03-13': { USD: '1.1476', JPY: '182.85', GBP: '0.86503', CHF: '0.9034' },
+  '2026-03-02': { USD: '1.1698', JPY: '184.19', GBP: '0.8739', CHF: '0.9117' },
+};
+const ECB_DAYS = Object.keys(ECB_ROWS).sort().reverse();
+
+/**
+ * The currency service's GetRateTable as it answers from those rows: the table of the last published
+ * day on or before the date asked (none before the first row), with the latest day.
+ */
+export function answerRateTables(stub: CurrencyStub): void {
+  stub.on('getRateTable', (req) => {
+    const asked = iso(req.date) ?? ECB_DAYS[0]!;
+    const day = ECB_DAYS.find((d) => d <= asked);
+    const rates = day ? Object.fromEntries(Object.entries(ECB_ROWS[day]!).map(([code, value]) => [code, { value, published: date(day) }])) : {};
+    return { date: date(asked), rateDate: day ? date(day) : undefined, latestDate: date(ECB_DAYS[0]!), rates, maxStaleDays: 14 };
+  });
+}
 
 /**
  * The real ledger, as `npm start` runs it: its built entry point (apps/ledger/dist/main.js) in a
@@ -97,6 +128,10 @@ export interface GoalsHarness {
   ledger: LedgerProcess;
   /** Goals reaches the ledger only through this, so that a test can cut it. */
   ledgerProxy: TcpProxy;
+  /** The currency service as goals meets it: GetRateTable answers ECB_ROWS (answerRateTables). */
+  currency: CurrencyStub;
+  /** Goals reaches the currency service only through this, so that a test can cut it. */
+  currencyProxy: TcpProxy;
   /** The real ledger, straight (for the test's own transactions). */
   ledgerClient: GrpcClient<typeof ledgerV1.LedgerServiceService>;
   client: GrpcClient<typeof goalsV1.GoalsServiceService>;
@@ -110,7 +145,7 @@ export interface GoalsHarness {
 /**
  * The goals service in-process on one fresh database and one event namespace (real PostgreSQL and
  * NATS), the real ledger beside it (a child process on the same database and namespace), a scripted
- * auth stub for both, and real gRPC clients.
+ * auth stub for both, a scripted currency service answering real ECB rates, and real gRPC clients.
  */
 export async function startGoalsHarness(): Promise<GoalsHarness> {
   const db = await createTestDatabase();
@@ -132,7 +167,18 @@ export async function startGoalsHarness(): Promise<GoalsHarness> {
     stoppers.push(() => ledgerProxy.close());
     const ledgerClient = createGrpcClient(ledgerV1.LedgerServiceService, ledger.address, { deadlineMs: 15_000 });
     stoppers.push(async () => ledgerClient.$channel.close());
-    const config = goalsConfigSchema.parse({ ...shared, LOG_LEVEL: testLogLevel, GOALS_GRPC_ADDR: '127.0.0.1:0', LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}` });
+    const currency = await GrpcStub.start(currencyV1.CurrencyServiceService);
+    stoppers.push(() => currency.stop());
+    answerRateTables(currency);
+    const currencyProxy = await TcpProxy.start('127.0.0.1', currency.port);
+    stoppers.push(() => currencyProxy.close());
+    const config = goalsConfigSchema.parse({
+      ...shared,
+      LOG_LEVEL: testLogLevel,
+      GOALS_GRPC_ADDR: '127.0.0.1:0',
+      LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}`,
+      CURRENCY_GRPC_ADDR: `127.0.0.1:${currencyProxy.port}`,
+    });
     let pinned: Date | undefined;
     const goals = await startGoalsService(config, createLogger('goals-test', testLogLevel), { now: () => pinned ?? new Date() });
     stoppers.push(() => goals.stop());
@@ -149,6 +195,8 @@ export async function startGoalsHarness(): Promise<GoalsHarness> {
       profiles,
       ledger,
       ledgerProxy,
+      currency,
+      currencyProxy,
       ledgerClient,
       client,
       orm,
@@ -219,6 +267,9 @@ export async function countRows(h: GoalsHarness, table: 'goal' | 'contribution' 
   const [row] = await h.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from goals.${table} where user_id = ?`, [userId]);
   return row!.n;
 }
+
+/** The rates a contribution was converted at: "<rate> <rate date>". */
+export const rateOf = (c: { rate: string; rateDate?: { year: number; month: number; day: number } | undefined } | undefined) => (c ? `${c.rate} ${iso(c.rateDate)}` : undefined);
 
 /** A Money message as a readable string: "3000 USD" (minor units). */
 export const minor = (m: { minorUnits: string; currency: string } | undefined) => (m ? `${m.minorUnits} ${m.currency}` : undefined);

@@ -38,7 +38,10 @@ const createGoalBody = z.object({
   current_amount: doc(savedAmountField.optional(), 'What you have already saved towards it; absent = "0"'),
   // A copy: doc() describes the schema object itself, and dateField is shared by every route.
   deadline: doc(dateField.nullish(), 'The day you want to reach the target, YYYY-MM-DD; absent or null = no deadline'),
-  currency: doc(currencyField.optional(), 'ISO 4217; absent = your `base_currency`. Contributions must be transactions in this currency'),
+  currency: doc(
+    currencyField.optional(),
+    'ISO 4217; absent = your `base_currency`. Transactions in other currencies may be contributed: they count in this currency at the rate of their date',
+  ),
 });
 
 const updateGoalBody = z.object({
@@ -50,7 +53,7 @@ const updateGoalBody = z.object({
   ),
   deadline: doc(dateField.nullable().optional(), 'YYYY-MM-DD; null = no deadline'),
   status: goalStatusUpdateField.optional(),
-  // No currency: the amounts already counted and the transactions linked are in the goal's currency.
+  // No currency: the amounts already counted and the contributions' goal amounts are in the goal's currency.
 });
 
 const listGoalsQuery = z.object({ ...pageQueryFields, status: goalStatusFilterField.optional() });
@@ -70,10 +73,10 @@ const progressQuery = z
   });
 
 const contributeBody = z.object({
-  transaction_id: doc(idField.clone(), 'One of your transactions (income or expense), in the goal’s currency'),
+  transaction_id: doc(idField.clone(), 'One of your transactions (income or expense), in any currency'),
   amount: doc(
     amountField.optional(),
-    'How much of the transaction goes to the goal: greater than zero, at most what is left of it (a transaction’s contributions over all your goals never exceed its amount); absent = the whole amount',
+    'How much of the transaction goes to the goal, in the TRANSACTION’s currency: greater than zero, at most what is left of it (a transaction’s contributions over all your goals never exceed its amount); absent = the whole amount',
   ),
 });
 
@@ -176,7 +179,7 @@ export const goalsRoutes: FastifyPluginAsyncZod<GoalsRoutesOptions> = async (app
         description:
           'Fields left out keep their value. `deadline: null` removes the deadline. `status` may be set to `cancelled` or back to `active` ' +
           '(which is `completed` when the target is already reached); `completed` itself follows the amounts and cannot be set. ' +
-          'The currency is not a field of this request: the goal’s amounts and contributions are in it, so it cannot change.',
+          'The currency is not a field of this request: the goal’s amounts and its contributions’ `goal_amount` are in it, so it cannot change.',
         params: idParams,
         body: updateGoalBody,
         response: { 200: jsonResponse(goalSchema, 'The goal as changed'), ...problemResponses(400, 401, 404, 413, 415, 422, 429, 503) },
@@ -261,11 +264,14 @@ export const goalsRoutes: FastifyPluginAsyncZod<GoalsRoutesOptions> = async (app
         operationId: 'contributeToGoal',
         summary: 'Put (part of) one of your transactions towards a goal',
         description:
-          'Links a transaction of yours to the goal: `current_amount` grows by `amount` (default: the whole transaction) and the goal is `completed` ' +
-          'when it reaches `target_amount`. Deleting the transaction later removes the contribution and lowers the goal again. ' +
+          'Links a transaction of yours to the goal: `amount` (default: the whole transaction) is in the transaction’s currency; `current_amount` grows by ' +
+          '`goal_amount`, that amount in the goal’s currency at the ECB rate of the transaction’s date (crossed through EUR, rounded once, half-even; ' +
+          'the same amount when the currencies are the same), and the goal is `completed` when it reaches `target_amount`. ' +
+          'Deleting the transaction later removes the contribution and lowers the goal again; changing its amount or date converts it anew. ' +
           'Both incomes and expenses may be contributed (money moved to savings is often booked as an expense). ' +
           'Another user’s or an unknown transaction → 404; the same transaction on the same goal twice, or a cancelled goal → 409; more than what is ' +
-          'left of the transaction’s amount over all your goals, or a transaction in another currency than the goal’s → 422.',
+          'left of the transaction’s amount over all your goals, or no exchange rate usable on the transaction’s date (`RATE_UNAVAILABLE`) → 422; ' +
+          'the currency service unreachable (`CURRENCY_UNAVAILABLE`) → 503, nothing stored.',
         params: idParams,
         body: contributeBody,
         response: {

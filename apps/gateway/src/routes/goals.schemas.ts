@@ -107,7 +107,8 @@ function fromProtoGoalStatus(status: goalsV1.GoalStatus): GoalStatusName {
 
 /**
  * An amount of the goal → its decimal string with the goal currency's digits. Every amount of a goal
- * (its progress, its contributions, its series) is in the goal's currency; anything else is a bug.
+ * (its progress, its series, its contributions' goal_amount) is in the goal's currency; anything else
+ * is a bug. (A contribution's `amount` is in its transaction's currency, which may differ.)
  */
 function goalMoney(value: commonV1.Money | undefined, currency: string, what: string): string {
   if (!value) throw new ContractViolationError(`goals returned no ${what}`);
@@ -118,6 +119,8 @@ function goalMoney(value: commonV1.Money | undefined, currency: string, what: st
 }
 
 const PERCENT = /^\d+\.\d\d$/;
+/** An exchange rate as @finance/rates shows it: a plain positive decimal. */
+const RATE = /^\d+(?:\.\d+)?$/;
 
 function percentText(value: string): string {
   if (!PERCENT.test(value)) throw new ContractViolationError(`goals returned percent ${JSON.stringify(value)}`);
@@ -137,7 +140,10 @@ export const goalSchema = z.object({
   name: z.string(),
   target_amount: decimal('Decimal string with exactly the currency’s decimal places ("1000.00", JPY "150000"); always > 0'),
   current_amount: decimal('What was saved when the goal was created plus every contribution; decimal string with the currency’s decimal places'),
-  currency: doc(z.string(), 'ISO 4217; every amount of the goal, its progress and its contributions is in it'),
+  currency: doc(
+    z.string(),
+    'ISO 4217; every amount of the goal and its progress is in it, and so is each contribution’s `goal_amount` (a contribution’s `amount` is in its transaction’s currency)',
+  ),
   deadline: doc(z.iso.date().nullable(), 'YYYY-MM-DD, the day the target should be reached; null = no deadline'),
   status: doc(
     z.enum(GOAL_STATUSES),
@@ -195,7 +201,20 @@ export const contributionSchema = z.object({
   id: z.string(),
   goal_id: z.string(),
   transaction_id: doc(z.string(), 'The transaction whose money this is; deleting the transaction removes the contribution'),
-  amount: decimal('Decimal string in the goal’s currency; at most the transaction’s amount'),
+  amount: decimal(
+    'The part of the transaction put towards the goal, in the TRANSACTION’s currency (`currency`), as the request’s `amount`: decimal string with that currency’s decimal places; ' +
+      'a transaction’s contributions over all your goals never exceed its amount',
+  ),
+  currency: doc(z.string(), 'ISO 4217: the transaction’s currency, that of `amount`'),
+  goal_amount: decimal(
+    'What it adds to the goal’s `current_amount`, in the GOAL’s currency: `amount` converted at the ECB rate of the transaction’s date (`rate_date`), ' +
+      'crossed through EUR and rounded once, half-even, to the goal currency’s decimal places; equal to `amount` when the currencies are the same',
+  ),
+  rate: doc(z.string(), 'Decimal string: 1 unit of `currency` in the goal’s currency, as used for `goal_amount` (shown to 10 significant digits when crossed through EUR); "1" for the same currency'),
+  rate_date: doc(
+    z.iso.date(),
+    'YYYY-MM-DD: the ECB’s published day whose rates were used, the last on or before the transaction’s date (weekends and holidays use the day before); the transaction’s date for the same currency',
+  ),
   transaction_date: doc(z.iso.date(), 'YYYY-MM-DD: the transaction’s date, the day the contribution counts on in the progress series'),
   created_at: isoTimestamp,
 });
@@ -263,11 +282,18 @@ export function toContributionResponse(contribution: goalsV1.Contribution | unde
   if (!contribution) throw new ContractViolationError('goals returned no contribution');
   const amount = contribution.amount;
   if (!amount?.currency) throw new ContractViolationError('goals returned a contribution without amount');
+  const goalAmount = contribution.goalAmount;
+  if (!goalAmount?.currency) throw new ContractViolationError('goals returned a contribution without goal_amount');
+  if (!RATE.test(contribution.rate)) throw new ContractViolationError(`goals returned rate ${JSON.stringify(contribution.rate)}`);
   return {
     id: contribution.id,
     goal_id: contribution.goalId,
     transaction_id: contribution.transactionId,
     amount: formatMoney(money(amount.minorUnits, amount.currency)),
+    currency: amount.currency,
+    goal_amount: formatMoney(money(goalAmount.minorUnits, goalAmount.currency)),
+    rate: contribution.rate,
+    rate_date: date(contribution.rateDate, 'contribution rate_date'),
     transaction_date: date(contribution.transactionDate, 'contribution transaction_date'),
     created_at: timestamp(contribution.createdAt, 'contribution created_at'),
   };

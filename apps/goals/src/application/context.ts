@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IsoDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
+import type { RateBook } from '@finance/rates';
 
 /** What goals needs to know about a user, answered by the auth service. */
 export interface UserProfile {
@@ -28,11 +29,19 @@ export interface Ledger {
   findTransaction(userId: string, transactionId: string): Promise<LedgerTransaction | undefined>;
 }
 
+/**
+ * Port: the currency service's ECB rates, cached (a RateBook of @finance/rates). `convert` throws
+ * RATE_UNAVAILABLE (invalid_argument) for a currency without a usable rate on the date, and the
+ * service client's CURRENCY_UNAVAILABLE / CURRENCY_DEADLINE_EXCEEDED when the service cannot answer.
+ */
+export type Rates = RateBook;
+
 /** What every use case needs; built once in the composition root. */
 export interface GoalsContext {
   orm: MikroORM;
   users: UserDirectory;
   ledger: Ledger;
+  rates: Rates;
   now(): Date;
   /** Wakes the outbox relay after a commit that wrote events (the insert trigger would too, later). */
   eventsWritten(): void;

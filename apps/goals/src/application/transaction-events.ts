@@ -1,18 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoDate } from '@finance/calendar';
+import { money } from '@finance/money';
 import { canonicalUuid } from '@finance/platform/ids';
-import { shrinkContributions } from '../domain/contributions.js';
+import { planTransactionUpdate } from '../domain/contributions.js';
 import {
   deleteContributedTransaction,
+  deleteContributions,
   findContributedTransaction,
   lockTransaction,
-  resizeContributions,
+  rewriteContribution,
   selectContributionsOfTransaction,
   upsertContributedTransaction,
 } from '../persistence/contribution.queries.js';
 import { lockGoals } from '../persistence/goal.queries.js';
+import type { Rates } from './context.js';
 import { lockLiveUser } from './erasure.js';
 import { saveGoalState, withContributionDelta } from './goal-state.js';
+import { goalValueIfRated } from './goal-value.js';
 
 // The ledger's transaction events, as goals applies them (in the consumer's transaction, which
 // records the event id, so a redelivered event changes nothing). Lock order as everywhere: the
@@ -26,10 +30,15 @@ export interface TransactionFacts {
   date: string;
 }
 
-/** Lowers each goal by what its contributions of the transaction lose (goals locked in id order). */
-async function lowerGoals(em: EntityManager, cuts: ReadonlyMap<string, bigint>, now: Date): Promise<void> {
-  for (const goal of await lockGoals(em, [...cuts.keys()])) {
-    await saveGoalState(em, goal, withContributionDelta(goal, -(cuts.get(goal.id) ?? 0n)), now);
+/**
+ * Moves each goal by what its contributions of the transaction gain or lose in the goal's currency
+ * (goals locked in id order): down when a part shrinks or goes, either way when a new date's rate
+ * revalues it. Milestones crossed upwards are announced as for any change (saveGoalState).
+ */
+async function moveGoals(em: EntityManager, deltas: ReadonlyMap<string, bigint>, now: Date): Promise<void> {
+  const changed = [...deltas].filter(([, delta]) => delta !== 0n).map(([goalId]) => goalId);
+  for (const goal of await lockGoals(em, changed.sort())) {
+    await saveGoalState(em, goal, withContributionDelta(goal, deltas.get(goal.id)!), now);
   }
 }
 
@@ -64,12 +73,24 @@ export async function removeDeletedTransaction(em: EntityManager, input: { userI
 }
 
 /**
- * ledger.transaction.updated.v1: the recorded amount and date follow the transaction. An amount
- * lowered below what is contributed shrinks the contributions, newest first, until their total
- * fits (one shrunk to zero is removed); a new currency removes them all (a goal only holds its own
- * currency). The goals go down by what their contributions lose. Returns how many contributions changed.
+ * ledger.transaction.updated.v1: the recorded amount and date follow the transaction.
+ *
+ * - An amount lowered below what is contributed shrinks the contributions, newest first, until
+ *   their total fits (one shrunk to zero is removed); a shrunk part's goal amount is converted anew
+ *   at the rate of the transaction's date (not scaled: a goal amount is always its part at that
+ *   rate, rounded once).
+ * - A new date converts every contribution's goal amount anew at the new date's rate (goals in the
+ *   transaction's own currency keep their amounts; their rate date follows).
+ * - No rate usable on the (new) date for a goal's currency (RATE_UNAVAILABLE): that contribution is
+ *   removed; a goal never counts money at a rate of another day, nor 1:1.
+ * - A new currency removes every contribution of the transaction: what part of the money in the new
+ *   currency each goal was meant to hold is unknown (contribute it again).
+ *
+ * The goals move by what their contributions gain or lose. The currency service unreachable throws
+ * (CURRENCY_UNAVAILABLE): the consumer rolls back and the event is delivered again later. Returns how
+ * many contributions changed.
  */
-export async function applyUpdatedTransaction(em: EntityManager, input: { userId: string; after: TransactionFacts; now: Date }): Promise<number> {
+export async function applyUpdatedTransaction(em: EntityManager, rates: Rates, input: { userId: string; after: TransactionFacts; now: Date }): Promise<number> {
   const userId = canonicalUuid(input.userId);
   const transactionId = canonicalUuid(input.after.transactionId);
   if (!userId || !transactionId) return 0;
@@ -79,30 +100,39 @@ export async function applyUpdatedTransaction(em: EntityManager, input: { userId
   if (input.after.currency !== stored.currency) {
     return removeAll(em, transactionId, contributions, input.now);
   }
-  await upsertContributedTransaction(
-    em,
-    { transactionId, userId: stored.userId, amountMinor: input.after.amountMinor, currency: stored.currency, date: isoDate(input.after.date) },
-    input.now,
-  );
-  const changes = shrinkContributions(contributions, input.after.amountMinor);
+  const date = isoDate(input.after.date);
+  await upsertContributedTransaction(em, { transactionId, userId: stored.userId, amountMinor: input.after.amountMinor, currency: stored.currency, date }, input.now);
+  const changes = planTransactionUpdate(contributions, input.after.amountMinor, date !== stored.date);
   if (changes.length === 0) return 0;
-  await resizeContributions(em, changes);
-  const cuts = new Map<string, bigint>();
-  for (const c of changes) cuts.set(c.goalId, (cuts.get(c.goalId) ?? 0n) + (c.minor - c.newMinor));
-  await lowerGoals(em, cuts, input.now);
+  const removed: string[] = [];
+  const deltas = new Map<string, bigint>();
+  const move = (goalId: string, delta: bigint) => deltas.set(goalId, (deltas.get(goalId) ?? 0n) + delta);
+  for (const c of changes) {
+    // Usually from the rate book's cache; a miss is one call to the currency service.
+    const value = c.newMinor > 0n ? await goalValueIfRated(rates, money(c.newMinor, stored.currency), c.goalCurrency, date) : undefined;
+    if (value) {
+      await rewriteContribution(em, c.id, c.newMinor, value);
+      move(c.goalId, value.goalAmountMinor - c.goalMinor);
+    } else {
+      removed.push(c.id);
+      move(c.goalId, -c.goalMinor);
+    }
+  }
+  await deleteContributions(em, removed);
+  await moveGoals(em, deltas, input.now);
   return changes.length;
 }
 
-/** Forgets the transaction with all its contributions (on delete cascade) and lowers their goals. */
+/** Forgets the transaction with all its contributions (on delete cascade) and lowers their goals by their goal amounts. */
 async function removeAll(
   em: EntityManager,
   transactionId: string,
-  contributions: readonly { goalId: string; minor: bigint }[],
+  contributions: readonly { goalId: string; goalMinor: bigint }[],
   now: Date,
 ): Promise<number> {
-  const cuts = new Map<string, bigint>();
-  for (const c of contributions) cuts.set(c.goalId, (cuts.get(c.goalId) ?? 0n) + c.minor);
+  const deltas = new Map<string, bigint>();
+  for (const c of contributions) deltas.set(c.goalId, (deltas.get(c.goalId) ?? 0n) - c.goalMinor);
   await deleteContributedTransaction(em, transactionId);
-  await lowerGoals(em, cuts, now);
+  await moveGoals(em, deltas, now);
   return contributions.length;
 }

@@ -24,7 +24,14 @@ export interface ContributionView {
   id: string;
   goalId: string;
   transactionId: string;
+  /** The part of the transaction, in the transaction's currency (the limit over all goals is on these). */
   amount: Money;
+  /** What it adds to the goal, in the goal's currency: `amount` at the rate of the transaction's date, rounded once, half-even. */
+  goalAmount: Money;
+  /** 1 unit of amount.currency in goalAmount.currency, a decimal string for display ("1": same currency). */
+  rate: string;
+  /** The published ECB day the rate comes from (the transaction's date itself for the same currency). */
+  rateDate: IsoDate;
   /** The contributed transaction's date. */
   transactionDate: IsoDate;
   createdAt: Date;

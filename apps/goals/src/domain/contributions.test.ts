@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { money } from '@finance/money';
-import { contributionAmount, shrinkContributions } from './contributions.js';
+import { contributionAmount, planTransactionUpdate, shrinkContributions } from './contributions.js';
 import { FieldErrors } from './errors.js';
 
 const usd = (minor: bigint) => money(minor, 'USD');
@@ -70,5 +70,37 @@ describe('shrinkContributions', () => {
 
   test('to zero: all removed', () => {
     expect(shrinkContributions(newestFirst, 0n).map((c) => c.newMinor)).toEqual([0n, 0n, 0n]);
+  });
+});
+
+describe('planTransactionUpdate', () => {
+  // A EUR transaction of 100.00 held by a USD goal (g1) and a JPY goal (g2): parts in EUR, goal amounts in each goal's currency.
+  const newestFirst = [
+    { id: 'c2', goalId: 'g2', minor: 4_000n, goalMinor: 7_306n, goalCurrency: 'JPY' },
+    { id: 'c1', goalId: 'g1', minor: 6_000n, goalMinor: 6_887n, goalCurrency: 'USD' },
+  ];
+
+  test('same amount, same date: nothing to do', () => {
+    expect(planTransactionUpdate(newestFirst, 10_000n, false)).toEqual([]);
+    expect(planTransactionUpdate(newestFirst, 15_000n, false)).toEqual([]);
+  });
+
+  test('lowered: only the shrunk ones, newest first, each to be converted anew (or removed at zero)', () => {
+    expect(planTransactionUpdate(newestFirst, 9_000n, false)).toEqual([{ ...newestFirst[0], newMinor: 3_000n }]);
+    expect(planTransactionUpdate(newestFirst, 5_000n, false)).toEqual([
+      { ...newestFirst[0], newMinor: 0n },
+      { ...newestFirst[1], newMinor: 5_000n },
+    ]);
+  });
+
+  test('a new date: every contribution, at its part (shrunk where the amount also fell)', () => {
+    expect(planTransactionUpdate(newestFirst, 10_000n, true)).toEqual([
+      { ...newestFirst[0], newMinor: 4_000n },
+      { ...newestFirst[1], newMinor: 6_000n },
+    ]);
+    expect(planTransactionUpdate(newestFirst, 7_000n, true)).toEqual([
+      { ...newestFirst[0], newMinor: 1_000n },
+      { ...newestFirst[1], newMinor: 6_000n },
+    ]);
   });
 });

@@ -3,7 +3,9 @@ import { errors, type FieldErrors } from './errors.js';
 
 // Contributions: links from a goal to one of the user's real transactions, for all of the
 // transaction's amount or a part of it. Over all of a user's goals, the contributions of one
-// transaction never add up to more than its amount.
+// transaction never add up to more than its amount. A contribution's amount is in its transaction's
+// currency; what it adds to its goal (its goal amount) is that amount in the goal's currency at the
+// rate of the transaction's date, converted by the application (the rates are another service's).
 
 /** The transaction being contributed, as the ledger answers it. */
 export interface ContributedTransaction {
@@ -68,4 +70,35 @@ export function shrinkContributions(newestFirst: readonly ShrinkableContribution
     excess -= cut;
   }
   return changed;
+}
+
+/** A contribution of a transaction as an update of the transaction sees it: its part and what that adds to its goal. */
+export interface HeldContribution extends ShrinkableContribution {
+  /** What it adds to its goal, in the goal's currency. */
+  goalMinor: bigint;
+  goalCurrency: string;
+}
+
+export type PlannedChange<C extends ShrinkableContribution> = C & {
+  /** Its new part of the transaction (transaction currency); 0 = it is removed. Otherwise its goal amount is converted anew. */
+  newMinor: bigint;
+};
+
+/**
+ * What an update of a contributed transaction (same currency) does to its contributions: those the
+ * lowered amount shrinks (shrinkContributions: newest first, to zero = removed) and, when the date
+ * moved, every other one too, at its amount, since its goal amount must be converted at the rate of
+ * the new date. Each change that keeps a part is converted anew (never scaled from the old goal
+ * amount): a contribution's goal amount is always its amount at the rate of its transaction's date,
+ * rounded once. Returns only the contributions that change, newest first.
+ */
+export function planTransactionUpdate<C extends ShrinkableContribution>(newestFirst: readonly C[], newAmount: bigint, dateMoved: boolean): PlannedChange<C>[] {
+  const shrunk = new Map(shrinkContributions(newestFirst, newAmount).map((c) => [c.id, c.newMinor]));
+  const planned: PlannedChange<C>[] = [];
+  for (const c of newestFirst) {
+    const newMinor = shrunk.get(c.id);
+    if (newMinor !== undefined) planned.push({ ...c, newMinor });
+    else if (dateMoved) planned.push({ ...c, newMinor: c.minor });
+  }
+  return planned;
 }

@@ -10,7 +10,6 @@ export const GoalsErrorCode = {
   goalNotFound: 'GOALS_GOAL_NOT_FOUND',
   contributionNotFound: 'GOALS_CONTRIBUTION_NOT_FOUND',
   transactionNotFound: 'GOALS_TRANSACTION_NOT_FOUND',
-  currencyMismatch: 'GOALS_CURRENCY_MISMATCH',
   alreadyContributed: 'GOALS_ALREADY_CONTRIBUTED',
   transactionExceeded: 'GOALS_TRANSACTION_EXCEEDED',
   goalCancelled: 'GOALS_GOAL_CANCELLED',
@@ -34,12 +33,9 @@ export const errors = {
   goalNotFound: () => new DomainError('not_found', GoalsErrorCode.goalNotFound, 'Goal not found.'),
   contributionNotFound: () => new DomainError('not_found', GoalsErrorCode.contributionNotFound, 'Contribution not found.'),
   transactionNotFound: () => new DomainError('not_found', GoalsErrorCode.transactionNotFound, 'Transaction not found.'),
-  currencyMismatch: (transactionCurrency: string, goalCurrency: string) =>
-    invalidField(
-      GoalsErrorCode.currencyMismatch,
-      'transaction_id',
-      `the transaction is in ${transactionCurrency} but the goal saves in ${goalCurrency}; until currency conversion exists, only transactions in ${goalCurrency} can be contributed to this goal`,
-    ),
+  /** A part of a transaction in another currency that converts to less than a minor unit of the goal's. */
+  worthNothing: (amount: string, goalZero: string, rateDate: string) =>
+    invalidField(GoalsErrorCode.invalidFields, 'amount', `${amount} is worth ${goalZero} in the goal's currency at the rate of ${rateDate}: too little to count towards it`),
   alreadyContributed: () =>
     new DomainError('already_exists', GoalsErrorCode.alreadyContributed, 'This transaction is already contributed to this goal; delete that contribution to change it.'),
   transactionExceeded: (available: string, amount: string, contributed: string) =>

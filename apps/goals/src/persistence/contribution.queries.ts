@@ -2,13 +2,14 @@ import { isoDate, type IsoDate } from '@finance/calendar';
 import { minorToDb, money } from '@finance/money';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ContributionView } from '../application/views.js';
-import type { ShrinkableContribution } from '../domain/contributions.js';
+import type { HeldContribution } from '../domain/contributions.js';
 import type { KeysetCursor } from '../domain/pagination.js';
 import type { DatedAmount } from '../domain/progress.js';
 import { pgArray } from './goal.queries.js';
 
-// Contributions and the transactions they hold a part of, in plain SQL. A contribution is in its
-// goal's currency, which is its transaction's; its date is the transaction's (contributed_transaction).
+// Contributions and the transactions they hold a part of, in plain SQL. A contribution's amount is
+// in its transaction's currency and its date is the transaction's (contributed_transaction); its goal
+// amount is in its goal's currency (goal), with the rate and the published day it was converted at.
 
 interface ContributionRow {
   id: string;
@@ -16,6 +17,10 @@ interface ContributionRow {
   transaction_id: string;
   amount_minor: string;
   currency: string;
+  goal_amount_minor: string;
+  goal_currency: string;
+  rate: string;
+  rate_date: string;
   transaction_date: string;
   created_at: Date | string;
   created_key: string;
@@ -23,10 +28,12 @@ interface ContributionRow {
 
 const SELECT = `
   select c.id, c.goal_id, c.transaction_id, c.amount_minor::text as amount_minor, t.currency,
+         c.goal_amount_minor::text as goal_amount_minor, g.currency as goal_currency, c.rate, c.rate_date::text as rate_date,
          t.transaction_date::text as transaction_date, c.created_at,
          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key
     from goals.contribution c
-    join goals.contributed_transaction t on t.transaction_id = c.transaction_id`;
+    join goals.contributed_transaction t on t.transaction_id = c.transaction_id
+    join goals.goal g on g.id = c.goal_id`;
 
 function toView(row: ContributionRow): ContributionView {
   return {
@@ -34,6 +41,9 @@ function toView(row: ContributionRow): ContributionView {
     goalId: row.goal_id,
     transactionId: row.transaction_id,
     amount: money(row.amount_minor, row.currency),
+    goalAmount: money(row.goal_amount_minor, row.goal_currency),
+    rate: row.rate,
+    rateDate: isoDate(row.rate_date),
     transactionDate: isoDate(row.transaction_date),
     createdAt: new Date(row.created_at),
   };
@@ -95,14 +105,21 @@ export async function isContributedTo(em: EntityManager, goalId: string, transac
   return rows.length > 0;
 }
 
+/** What a contribution adds to its goal: its amount converted into the goal's currency, and at what rate. */
+export interface GoalValue {
+  goalAmountMinor: bigint;
+  rate: string;
+  rateDate: IsoDate;
+}
+
 export async function insertContribution(
   em: EntityManager,
-  c: { id: string; goalId: string; userId: string; transactionId: string; amountMinor: bigint; now: Date },
+  c: { id: string; goalId: string; userId: string; transactionId: string; amountMinor: bigint; value: GoalValue; now: Date },
 ): Promise<ContributionView> {
   await em.execute(
-    `insert into goals.contribution (id, goal_id, user_id, transaction_id, amount_minor, created_at)
-     values (?, ?, ?, ?, ?::bigint, ?)`,
-    [c.id, c.goalId, c.userId, c.transactionId, minorToDb(c.amountMinor), c.now],
+    `insert into goals.contribution (id, goal_id, user_id, transaction_id, amount_minor, goal_amount_minor, rate, rate_date, created_at)
+     values (?, ?, ?, ?, ?::bigint, ?::bigint, ?, ?::date, ?)`,
+    [c.id, c.goalId, c.userId, c.transactionId, minorToDb(c.amountMinor), minorToDb(c.value.goalAmountMinor), c.value.rate, c.value.rateDate, c.now],
   );
   const rows = await em.execute<ContributionRow[]>(`${SELECT} where c.id = ?`, [c.id]);
   return toView(rows[0]!);
@@ -138,34 +155,41 @@ export async function selectContributionPage(em: EntityManager, goalId: string, 
   return rows.map((row) => ({ view: toView(row), createdKey: row.created_key }));
 }
 
-/** Every contribution of a goal as progress needs it: amount and transaction date. */
+/** Every contribution of a goal as progress needs it: what it adds to the goal (goal currency) and its transaction's date. */
 export async function selectDatedContributions(em: EntityManager, goalId: string): Promise<DatedAmount[]> {
-  const rows = await em.execute<{ amount_minor: string; transaction_date: string }[]>(
-    `select c.amount_minor::text as amount_minor, t.transaction_date::text as transaction_date
+  const rows = await em.execute<{ goal_amount_minor: string; transaction_date: string }[]>(
+    `select c.goal_amount_minor::text as goal_amount_minor, t.transaction_date::text as transaction_date
        from goals.contribution c join goals.contributed_transaction t on t.transaction_id = c.transaction_id
       where c.goal_id = ?`,
     [goalId],
   );
-  return rows.map((r) => ({ date: isoDate(r.transaction_date), minor: BigInt(r.amount_minor) }));
+  return rows.map((r) => ({ date: isoDate(r.transaction_date), minor: BigInt(r.goal_amount_minor) }));
 }
 
-/** A transaction's contributions over all goals, newest first (the order they shrink in). */
-export async function selectContributionsOfTransaction(em: EntityManager, transactionId: string): Promise<ShrinkableContribution[]> {
-  const rows = await em.execute<{ id: string; goal_id: string; amount_minor: string }[]>(
-    `select id, goal_id, amount_minor::text as amount_minor from goals.contribution
-      where transaction_id = ? order by created_at desc, id desc`,
+/** A transaction's contributions over all goals, newest first (the order they shrink in), with their goal amounts and currencies. */
+export async function selectContributionsOfTransaction(em: EntityManager, transactionId: string): Promise<HeldContribution[]> {
+  const rows = await em.execute<{ id: string; goal_id: string; amount_minor: string; goal_amount_minor: string; goal_currency: string }[]>(
+    `select c.id, c.goal_id, c.amount_minor::text as amount_minor, c.goal_amount_minor::text as goal_amount_minor, g.currency as goal_currency
+       from goals.contribution c join goals.goal g on g.id = c.goal_id
+      where c.transaction_id = ? order by c.created_at desc, c.id desc`,
     [transactionId],
   );
-  return rows.map((r) => ({ id: r.id, goalId: r.goal_id, minor: BigInt(r.amount_minor) }));
+  return rows.map((r) => ({ id: r.id, goalId: r.goal_id, minor: BigInt(r.amount_minor), goalMinor: BigInt(r.goal_amount_minor), goalCurrency: r.goal_currency }));
 }
 
-/** Sets contributions to new amounts; those set to 0 are deleted. */
-export async function resizeContributions(em: EntityManager, changes: readonly { id: string; newMinor: bigint }[]): Promise<void> {
-  const removed = changes.filter((c) => c.newMinor <= 0n).map((c) => c.id);
-  if (removed.length) await em.execute('delete from goals.contribution where id = any(?::uuid[])', [pgArray(removed)]);
-  for (const c of changes) {
-    if (c.newMinor > 0n) await em.execute('update goals.contribution set amount_minor = ?::bigint where id = ?', [minorToDb(c.newMinor), c.id]);
-  }
+export async function deleteContributions(em: EntityManager, ids: readonly string[]): Promise<void> {
+  if (ids.length) await em.execute('delete from goals.contribution where id = any(?::uuid[])', [pgArray(ids)]);
+}
+
+/** Sets a contribution's amount (transaction currency) and its goal value (goal currency, rate, published day). */
+export async function rewriteContribution(em: EntityManager, id: string, amountMinor: bigint, value: GoalValue): Promise<void> {
+  await em.execute('update goals.contribution set amount_minor = ?::bigint, goal_amount_minor = ?::bigint, rate = ?, rate_date = ?::date where id = ?', [
+    minorToDb(amountMinor),
+    minorToDb(value.goalAmountMinor),
+    value.rate,
+    value.rateDate,
+    id,
+  ]);
 }
 
 export interface ErasedGoalRows {

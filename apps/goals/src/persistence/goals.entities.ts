@@ -58,8 +58,14 @@ export const ContributionEntity = defineEntity({
     goalId: p.uuid(),
     userId: p.uuid(),
     transactionId: p.uuid(),
-    /** > 0, in the goal's (= the transaction's) currency. */
+    /** > 0: the part of the transaction, in the transaction's currency (contributed_transaction.currency). */
     amountMinor: p.bigint('bigint'),
+    /** ≥ 0: what it adds to the goal, in the goal's currency (amountMinor at the rate of the transaction's date). */
+    goalAmountMinor: p.bigint('bigint'),
+    /** 1 unit of the transaction's currency in the goal's, a decimal string for display ("1": same currency). */
+    rate: p.text(),
+    /** The published ECB day the rate comes from. */
+    rateDate: p.date(),
     createdAt: p.datetime(),
   },
 });

@@ -70,4 +70,32 @@ export class Migration20261205000001CreateGoalsTables extends Migration {
   }
 }
 
-export const goalsMigrations = [Migration20261205000001CreateGoalsTables];
+/**
+ * Contributions of a transaction in another currency than the goal's (API.md Version 4): each keeps
+ * its part of the transaction (amount_minor, the transaction's currency) and what that adds to the
+ * goal (goal_amount_minor, the goal's currency), converted at the ECB rate of the transaction's date,
+ * with the rate shown and the published day it came from. Until now every contribution was in its
+ * goal's currency: the goal amount is the amount itself, rate "1", on the transaction's date.
+ */
+export class Migration20261205000002ContributionGoalAmounts extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table goals.contribution add column goal_amount_minor bigint, add column rate text, add column rate_date date');
+    this.addSql(`
+      update goals.contribution c
+         set goal_amount_minor = c.amount_minor, rate = '1', rate_date = t.transaction_date
+        from goals.contributed_transaction t
+       where t.transaction_id = c.transaction_id`);
+    // ≥ 0, not > 0: a part shrunk by a lowered transaction may convert to less than a minor unit of
+    // the goal's currency (a new contribution worth nothing in the goal is refused instead).
+    this.addSql(`
+      alter table goals.contribution
+        alter column goal_amount_minor set not null,
+        alter column rate set not null,
+        alter column rate_date set not null,
+        add constraint contribution_goal_amount_minor_check check (goal_amount_minor >= 0),
+        -- a plain decimal, as @finance/rates shows it (no question mark here: a placeholder to the driver)
+        add constraint contribution_rate_check check (rate ~ '^[0-9]+(\\.[0-9]+){0,1}$')`);
+  }
+}
+
+export const goalsMigrations = [Migration20261205000001CreateGoalsTables, Migration20261205000002ContributionGoalAmounts];

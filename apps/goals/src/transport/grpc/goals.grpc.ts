@@ -76,6 +76,9 @@ function toContribution(c: ContributionView): goalsV1.Contribution {
     amount: toMoney(c.amount),
     transactionDate: toCalendarDate(c.transactionDate),
     createdAt: c.createdAt,
+    goalAmount: toMoney(c.goalAmount),
+    rate: c.rate,
+    rateDate: toCalendarDate(c.rateDate),
   };
 }
 
