@@ -17,6 +17,7 @@ import { analyticsRoutes } from './routes/analytics.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
+import { currencyRoutes } from './routes/currency.routes.js';
 import { goalsRoutes } from './routes/goals.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
@@ -87,7 +88,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.close());
     (clients as Record<ServiceName, unknown>)[name] = client;
   }
-  const { auth, ledger, budgeting, reporting, goals } = clients;
+  const { auth, ledger, budgeting, reporting, goals, currency } = clients;
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
@@ -176,6 +177,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(budgetsRoutes, { budgeting });
     await app.register(analyticsRoutes, { reporting });
     await app.register(goalsRoutes, { goals });
+    await app.register(currencyRoutes, { currency, auth, ledger });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

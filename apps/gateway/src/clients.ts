@@ -9,3 +9,4 @@ export type LedgerClient = ServiceClients['ledger'];
 export type BudgetingClient = ServiceClients['budgeting'];
 export type ReportingClient = ServiceClients['reporting'];
 export type GoalsClient = ServiceClients['goals'];
+export type CurrencyClient = ServiceClients['currency'];

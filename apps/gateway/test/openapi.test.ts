@@ -56,6 +56,9 @@ const OPERATIONS = [
   ['post', '/goals/{id}/contribute', true],
   ['get', '/goals/{id}/contributions', true],
   ['delete', '/goals/{id}/contributions/{contribution_id}', true],
+  ['get', '/currencies', true],
+  ['get', '/exchange-rates', true],
+  ['post', '/transactions/convert', true],
 ] as const;
 
 describe('/docs', () => {

@@ -101,6 +101,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'recurring', description: 'Recurring transaction templates and their occurrences' },
         { name: 'goals', description: 'Savings goals and the transactions contributed to them' },
         { name: 'analytics', description: 'Summaries over the caller’s data' },
+        { name: 'currencies', description: 'ISO 4217 currencies, ECB exchange rates and conversion' },
         { name: 'operations', description: 'Health' },
       ],
       components: { securitySchemes: SECURITY_SCHEMES as never },
