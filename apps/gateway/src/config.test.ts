@@ -14,6 +14,7 @@ describe('gateway config', () => {
       BUDGETING_GRPC_ADDR: '127.0.0.1:50053',
       REPORTING_GRPC_ADDR: '127.0.0.1:50054',
       GOALS_GRPC_ADDR: '127.0.0.1:50055',
+      CURRENCY_GRPC_ADDR: '127.0.0.1:50056',
       GRPC_DEADLINE_MS: 5000,
       HEALTH_CHECK_TIMEOUT_MS: 1000,
       TRUST_PROXY: false,

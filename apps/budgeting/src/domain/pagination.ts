@@ -1,26 +1,10 @@
-import { parseIsoDate } from '@finance/calendar';
+import { decodeCreatedKeyCursor, encodeCreatedKeyCursor, resolvePageSize as resolveSharedPageSize, type CreatedKeyCursor } from '@finance/platform/pagination';
 import { errors } from './errors.js';
-import { isUuid } from '@finance/platform/ids';
-import { decodeCursor, encodeCursor, resolvePageSize as resolveSharedPageSize } from '@finance/platform/pagination';
 
-// Keyset pagination of a user's budgets, ordered by (created_at, id): oldest first, so budgets
-// created while a client pages appear at the end, never twice and never skipped. A deep page costs
-// what the first one does (an index range scan of budget (user_id, created_at, id)).
-//
-// Cursor format (opaque to clients): base64url of ["b", "<created_at, UTC, microseconds>", "<uuid>"],
-// the sort key of the last budget shown. Anything else — undecodable, re-encoded differently,
-// another list's cursor — is refused on path `cursor`.
-
-const MAX_CURSOR_LENGTH = 512;
-/** created_at as PostgreSQL prints it with to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'). */
-const CREATED_KEY = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z$/;
-
-/** A real instant, so that PostgreSQL never sees an impossible timestamp (2026-02-30) and fails. */
-function isCreatedKey(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const match = CREATED_KEY.exec(value);
-  return match !== null && parseIsoDate(match[1]) !== undefined;
-}
+// Keyset pagination of a user's budgets, ordered by (created_at, id), oldest first
+// (@finance/platform/pagination). A deep page costs what the first one does (an index range scan of
+// budget (user_id, created_at, id)). Cursors are tagged "b"; another list's cursor is refused on
+// path `cursor`.
 
 export { toPage, type Page } from '@finance/platform/pagination';
 
@@ -29,24 +13,13 @@ export function resolvePageSize(limit: number | undefined): number {
   return resolveSharedPageSize(limit, errors.invalidField);
 }
 
-export interface BudgetCursor {
-  /** created_at of the last budget shown, in microseconds (PostgreSQL's precision), UTC. */
-  createdKey: string;
-  id: string;
-}
+export type BudgetCursor = CreatedKeyCursor;
 
 export function encodeBudgetCursor(c: BudgetCursor): string {
-  return encodeCursor(['b', c.createdKey, c.id.toLowerCase()]);
+  return encodeCreatedKeyCursor('b', c);
 }
 
 /** undefined for an empty cursor (the first page); throws INVALID_ARGUMENT (path `cursor`) for a bad one. */
 export function decodeBudgetCursor(cursor: string | undefined): BudgetCursor | undefined {
-  if (!cursor) return undefined;
-  const parts = decodeCursor(cursor, MAX_CURSOR_LENGTH);
-  if (!parts || parts.length !== 3 || parts[0] !== 'b') throw errors.invalidCursor();
-  const [, createdKey, id] = parts;
-  if (!isCreatedKey(createdKey) || !isUuid(id)) {
-    throw errors.invalidCursor();
-  }
-  return { createdKey, id: id.toLowerCase() };
+  return decodeCreatedKeyCursor('b', cursor, errors.invalidCursor);
 }

@@ -128,17 +128,16 @@ describe('periodContaining', () => {
   });
 
   // Week 9999-12-27.. is number 521_722 of a weekly budget from 0001-01-01 (both are Mondays). A walk
-  // from start_date takes seconds for one such call; the index arithmetic answers hundreds in a few ms.
-  // The bound is checked after every call so that a walking implementation fails at once, not by hanging.
+  // from start_date takes seconds for one such call, so 300 rounds of walks cannot finish within the
+  // test's timeout; the index arithmetic answers them in milliseconds. (No wall-clock bound inside the
+  // test: on a loaded machine that fails for the wrong reason.)
   test('answers far from start_date without walking the periods', () => {
-    const started = performance.now();
     for (let i = 0; i < 300; i++) {
       expect(periodContaining('daily', d('0001-01-01'), d('9999-12-30'))).toEqual(p('9999-12-30', '9999-12-30'));
       expect(periodContaining('weekly', d('0001-01-01'), d('9999-12-28'))).toEqual(p('9999-12-27', '9999-12-31'));
       expect(periodContaining('monthly', d('0001-01-31'), d('9999-12-30'))).toEqual(p('9999-11-30', '9999-12-30'));
-      expect(performance.now() - started).toBeLessThan(250);
     }
-  });
+  }, 10_000);
 });
 
 describe('periodAt', () => {

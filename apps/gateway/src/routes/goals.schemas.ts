@@ -1,9 +1,8 @@
-import { amountFromNumberLiteral, amountToDecimalString, checkAmountSyntax, formatMoney, money, MoneyError } from '@finance/money';
+import { formatMoney, money, MoneyError } from '@finance/money';
 import { goalsV1, type commonV1 } from '@finance/proto';
 import { z } from 'zod';
-import { ExponentNumberLiteral } from '../json-body.js';
 import { component, doc, openApiRegistry } from '../openapi-registry.js';
-import { AMOUNT_PATTERN, ContractViolationError, isoDate, pageSchema, textField, timestamp } from './schemas.js';
+import { AMOUNT_PATTERN, amountSyntaxError, ContractViolationError, decimalAmountField, isoDate, pageSchema, textField, timestamp } from './schemas.js';
 
 // The goals service's resources (goals with their progress, the progress series, contributions) as
 // the REST API shows them (API.md, Version 3), and the mapping to and from finance.goals.v1. The
@@ -48,43 +47,24 @@ openApiRegistry.add(savedAmountString, { pattern: `^(?:0(?:\\.0{1,4})?|${AMOUNT_
 const savedAmountNumber = z.number();
 openApiRegistry.add(savedAmountNumber, { minimum: 0, examples: [150] });
 
+/** @finance/money says "greater than zero" of a negative amount; here zero is fine. */
+const notNegative = (err: MoneyError) => (err.reason === 'not_positive' ? 'Amount must not be negative' : err.message);
+
 /**
- * A request amount that may be zero (`current_amount`), forwarded as the exact decimal string it
- * stands for, read like `amountField` (a JSON number with an exponent from its text). The goals
- * service applies the currency's precision.
+ * A request amount that may be zero (`current_amount`), read like `amountField` (decimalAmountField).
+ * The goals service applies the currency's precision.
  */
-export const savedAmountField = doc(
-  z.preprocess(
-    (value, ctx) => {
-      if (value instanceof ExponentNumberLiteral) {
-        try {
-          return amountFromNumberLiteral(value.source);
-        } catch (err) {
-          if (!(err instanceof MoneyError)) throw err;
-          ctx.addIssue({ code: 'custom', message: err.message, input: value.source.slice(0, 40) });
-        }
-      }
-      return value;
-    },
-    z
-      .union([savedAmountString, savedAmountNumber], { error: 'must be a decimal string like "12.50" or a number' })
-      .transform((value, ctx) => {
-        let text: string;
-        try {
-          text = amountToDecimalString(value);
-          if (!ZERO.test(text)) checkAmountSyntax(text);
-        } catch (err) {
-          if (!(err instanceof MoneyError)) throw err;
-          // @finance/money says "greater than zero" of a negative amount; here zero is fine.
-          const message = err.reason === 'not_positive' ? 'Amount must not be negative' : err.message;
-          ctx.addIssue({ code: 'custom', message, input: value });
-          return z.NEVER;
-        }
-        return text;
-      }),
-  ),
-  'Zero or more, at most the currency’s decimal places: a decimal string ("150.00", "0") or a JSON number',
-);
+export const savedAmountField = decimalAmountField({
+  strings: savedAmountString,
+  numbers: savedAmountNumber,
+  refusal: (text) => {
+    if (ZERO.test(text)) return undefined;
+    const refused = amountSyntaxError(text);
+    return refused && notNegative(refused);
+  },
+  unusable: notNegative,
+  description: 'Zero or more, at most the currency’s decimal places: a decimal string ("150.00", "0") or a JSON number',
+});
 
 // ---------------------------------------------------------------------------------------------
 // Proto ⇄ REST values

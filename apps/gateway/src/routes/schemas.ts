@@ -68,7 +68,7 @@ openApiRegistry.add(dateField, { ...openApiRegistry.get(dateField), pattern: DAT
  * user's base currency): its syntax, size and sign, in @finance/money's words. The precision of
  * the currency is the service's check (ledger, budgeting).
  */
-function amountSyntaxError(text: string): MoneyError | undefined {
+export function amountSyntaxError(text: string): MoneyError | undefined {
   try {
     checkAmountSyntax(text);
     return undefined;
@@ -92,47 +92,66 @@ const amountNumber = z.number();
 openApiRegistry.add(amountNumber, { exclusiveMinimum: 0, examples: [12.5] });
 
 /**
- * A request amount: a decimal string or a JSON number, forwarded as the exact decimal string it
- * stands for (amountToDecimalString). Syntax, size and sign are checked here, so that one answer
- * names every invalid field; the service that owns the resource applies the currency's precision.
+ * A request amount field: a decimal string or a JSON number (`strings` / `numbers`, each carrying its
+ * OpenAPI facts), forwarded as the exact decimal string it stands for (amountToDecimalString). A JSON
+ * number written with an exponent (1e3, 1.25e1, 1e-2) is read exactly from its text, never through
+ * the double JSON.parse made of it. `refusal` checks the decimal text (syntax, size, sign) and says
+ * what is wrong, so that one answer names every invalid field; the service that owns the resource
+ * applies the currency's precision.
  */
-export const amountField = doc(
-  z.preprocess(
-    (value, ctx) => {
-      // A JSON number written with an exponent (1e3, 1.25e1, 1e-2) is read exactly from its text,
-      // never through the double JSON.parse made of it; what it denotes is then checked as a decimal.
-      if (value instanceof ExponentNumberLiteral) {
-        try {
-          return amountFromNumberLiteral(value.source);
-        } catch (err) {
-          if (!(err instanceof MoneyError)) throw err;
-          ctx.addIssue({ code: 'custom', message: err.message, input: value.source.slice(0, 40) });
+export function decimalAmountField(options: {
+  strings: z.ZodString;
+  numbers: z.ZodNumber;
+  refusal: (text: string) => string | undefined;
+  /** The message when the value is not a usable decimal at all (a MoneyError of amountToDecimalString). */
+  unusable?: (err: MoneyError) => string;
+  description: string;
+}) {
+  return doc(
+    z.preprocess(
+      (value, ctx) => {
+        if (value instanceof ExponentNumberLiteral) {
+          try {
+            return amountFromNumberLiteral(value.source);
+          } catch (err) {
+            if (!(err instanceof MoneyError)) throw err;
+            ctx.addIssue({ code: 'custom', message: err.message, input: value.source.slice(0, 40) });
+          }
         }
-      }
-      return value;
-    },
-    z
-      .union([amountString, amountNumber], { error: 'must be a decimal string like "12.50" or a number' })
-      .transform((value, ctx) => {
-        // Numbers become the exact decimal they print as, or are refused where a double is not exact.
-        let text: string;
-        try {
-          text = amountToDecimalString(value);
-        } catch (err) {
-          if (!(err instanceof MoneyError)) throw err;
-          ctx.addIssue({ code: 'custom', message: err.message, input: value });
-          return z.NEVER;
-        }
-        const refused = amountSyntaxError(text);
-        if (refused) {
-          ctx.addIssue({ code: 'custom', message: refused.message, input: value });
-          return z.NEVER;
-        }
-        return text;
-      }),
-  ),
-  'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred; plain digits, no exponent) or a JSON number (12.5; an exponent is read exactly from the text: 1e3 = 1000, 1.25e1 = 12.5, 1e-2 = 0.01; at most 15 integer digits)',
-);
+        return value;
+      },
+      z
+        .union([options.strings, options.numbers], { error: 'must be a decimal string like "12.50" or a number' })
+        .transform((value, ctx) => {
+          // Numbers become the exact decimal they print as, or are refused where a double is not exact.
+          let text: string;
+          try {
+            text = amountToDecimalString(value);
+          } catch (err) {
+            if (!(err instanceof MoneyError)) throw err;
+            ctx.addIssue({ code: 'custom', message: options.unusable?.(err) ?? err.message, input: value });
+            return z.NEVER;
+          }
+          const refused = options.refusal(text);
+          if (refused) {
+            ctx.addIssue({ code: 'custom', message: refused, input: value });
+            return z.NEVER;
+          }
+          return text;
+        }),
+    ),
+    options.description,
+  );
+}
+
+/** A request amount: greater than zero (amountSyntaxError). */
+export const amountField = decimalAmountField({
+  strings: amountString,
+  numbers: amountNumber,
+  refusal: (text) => amountSyntaxError(text)?.message,
+  description:
+    'Greater than zero, at most the currency’s decimal places: a decimal string ("12.50", preferred; plain digits, no exponent) or a JSON number (12.5; an exponent is read exactly from the text: 1e3 = 1000, 1.25e1 = 12.5, 1e-2 = 0.01; at most 15 integer digits)',
+});
 
 /** `YYYY-MM-DD` (already validated) → finance.common.v1.Date. */
 export function toProtoDate(value: string): commonV1.DateMessage;

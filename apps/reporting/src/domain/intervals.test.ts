@@ -144,11 +144,11 @@ describe(`at most ${MAX_INTERVALS} intervals`, () => {
     );
   });
 
+  // Building 3.6 million intervals first would take seconds and hundreds of MB; the count is
+  // arithmetic, so the test's timeout (no wall-clock assertion, which a loaded machine breaks) is ample.
   test('the whole calendar daily is refused at once, without building millions of intervals', () => {
-    const started = performance.now();
     expect(refusal(() => list('day', '0001-01-01', '9999-12-31')).message).toContain('3,652,059 daily intervals');
-    expect(performance.now() - started).toBeLessThan(50);
-  });
+  }, 1_000);
 
   test('a caller can ask for a smaller limit', () => {
     expect(list('month', '2026-01-01', '2026-03-31', 3)).toHaveLength(3);
