@@ -65,7 +65,7 @@ describe('GetBudget analysis', () => {
 
     const analysis = await analysisOn(userId, budget.id, '2026-03-10');
 
-    // One call covers the period and its history: expenses only, by day, every category.
+    // One call covers the period and its history: expenses only, by day, every category and currency.
     expect(h.ledger.lastRequest('sumTransactions')).toEqual({
       userId,
       from: date('2026-01-01'),
@@ -73,6 +73,7 @@ describe('GetBudget analysis', () => {
       transactionType: EXPENSE,
       grouping: BY_DAY,
       categoryIds: [],
+      currencies: [],
     });
     expect(analysis).toEqual({
       periodStart: date('2026-03-01'),

@@ -176,7 +176,7 @@ describe('daily totals', () => {
        select gen_random_uuid(), ?, 10, 'EUR', 'expense', date '2026-06-01' + (g % 30), '', now(), now() from generate_series(1, 3000) g`,
       [userId],
     );
-    const { rows } = await h.client.sumTransactions({ userId, from: date('2026-06-01'), to: date('2026-06-30'), transactionType: EXPENSE, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [] });
+    const { rows } = await h.client.sumTransactions({ userId, from: date('2026-06-01'), to: date('2026-06-30'), transactionType: EXPENSE, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [], currencies: [] });
     expect(rows.map((r) => ({ total: r.total, count: r.count }))).toEqual([{ total: { minorUnits: '30000', currency: 'EUR' }, count: '3000' }]);
   });
 });

@@ -36,7 +36,7 @@ describe('SumTransactions', () => {
     await add('1.00', { categoryId: food.id, date: date('2025-12-31') }); // outside the range
     await h.client.createTransaction(newTransaction(other, { amount: '99.00', date: date('2026-02-10') }));
 
-    const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [] });
+    const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [], currencies: [] });
     expect(rows.map(row).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
       [
         { type: 'expense', category: food.id, period: null, total: '30 USD', count: '3' },
@@ -47,7 +47,7 @@ describe('SumTransactions', () => {
       ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
 
-    const onlyFood = await h.client.sumTransactions({ userId, ...range, transactionType: EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [food.id] });
+    const onlyFood = await h.client.sumTransactions({ userId, ...range, transactionType: EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [food.id], currencies: [] });
     expect(onlyFood.rows.map(row)).toEqual(
       expect.arrayContaining([
         { type: 'expense', category: food.id, period: null, total: '30 USD', count: '3' },
@@ -69,7 +69,7 @@ describe('SumTransactions', () => {
     await add('2026-04-02', '1.00'); // outside
 
     const sum = async (grouping: number) =>
-      (await h.client.sumTransactions({ userId, from: date('2026-03-01'), to: date('2026-04-01'), transactionType: 0, grouping, categoryIds: [] })).rows.map(row);
+      (await h.client.sumTransactions({ userId, from: date('2026-03-01'), to: date('2026-04-01'), transactionType: 0, grouping, categoryIds: [], currencies: [] })).rows.map(row);
 
     expect(await sum(SumGrouping.SUM_GROUPING_MONTH)).toEqual([
       { type: 'expense', category: null, period: '2026-03-01', total: '30 USD', count: '3' },
@@ -87,7 +87,7 @@ describe('SumTransactions', () => {
       { type: 'expense', category: null, period: '2026-01-01', total: '730 USD', count: '4' },
       { type: 'income', category: null, period: '2026-01-01', total: '10000 USD', count: '1' },
     ]);
-    const incomeOnly = await h.client.sumTransactions({ userId, ...range, transactionType: INCOME, grouping: SumGrouping.SUM_GROUPING_YEAR, categoryIds: [] });
+    const incomeOnly = await h.client.sumTransactions({ userId, ...range, transactionType: INCOME, grouping: SumGrouping.SUM_GROUPING_YEAR, categoryIds: [], currencies: [] });
     expect(incomeOnly.rows.map(row)).toEqual([{ type: 'income', category: null, period: '2026-01-01', total: '10000 USD', count: '1' }]);
   });
 
@@ -104,7 +104,7 @@ describe('SumTransactions', () => {
     await add('2026-03-04', '9.00', { categoryId: food.id }); // outside [03-02, 03-03]
 
     const sum = async (transactionType: number, categoryIds: string[] = []) =>
-      (await h.client.sumTransactions({ userId, from: date('2026-03-02'), to: date('2026-03-03'), transactionType, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds })).rows.map(row);
+      (await h.client.sumTransactions({ userId, from: date('2026-03-02'), to: date('2026-03-03'), transactionType, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds, currencies: [] })).rows.map(row);
 
     expect(await sum(0)).toEqual([
       { type: 'expense', category: null, period: '2026-03-02', total: '400 USD', count: '1' },
@@ -120,9 +120,39 @@ describe('SumTransactions', () => {
     ]);
   });
 
+  test('restricted to currencies: only rows in those, in any grouping; empty = every currency', async () => {
+    const userId = registerUser(h);
+    const food = await createCategory(h, userId, 'Food');
+    const add = (d: string, amount: string, extra: object = {}) => h.client.createTransaction(newTransaction(userId, { amount, date: date(d), ...extra }));
+    await add('2026-03-02', '1.00', { categoryId: food.id });
+    await add('2026-03-02', '100.00', { categoryId: food.id, currency: 'EUR' });
+    await add('2026-03-03', '2.00', { currency: 'EUR' });
+    await add('2026-03-03', '8', { categoryId: food.id, currency: 'JPY' });
+    await add('2026-03-03', '5.00', { currency: 'GBP' });
+    await add('2026-03-03', '50.00', { transactionType: INCOME, currency: 'EUR' });
+
+    const sum = async (grouping: number, currencies: string[], transactionType = EXPENSE) =>
+      (await h.client.sumTransactions({ userId, from: date('2026-03-02'), to: date('2026-03-03'), transactionType, grouping, categoryIds: [], currencies })).rows.map(row);
+
+    expect(await sum(SumGrouping.SUM_GROUPING_DAY_CATEGORY, ['JPY', 'EUR', 'EUR'])).toEqual([
+      { type: 'expense', category: food.id, period: '2026-03-02', total: '10000 EUR', count: '1' },
+      { type: 'expense', category: null, period: '2026-03-03', total: '200 EUR', count: '1' },
+      { type: 'expense', category: food.id, period: '2026-03-03', total: '8 JPY', count: '1' },
+    ]);
+    expect(await sum(SumGrouping.SUM_GROUPING_DAY, ['EUR'], 0)).toEqual([
+      { type: 'expense', category: null, period: '2026-03-02', total: '10000 EUR', count: '1' },
+      { type: 'expense', category: null, period: '2026-03-03', total: '200 EUR', count: '1' },
+      { type: 'income', category: null, period: '2026-03-03', total: '5000 EUR', count: '1' },
+    ]);
+    expect(await sum(SumGrouping.SUM_GROUPING_CATEGORY, ['USD'])).toEqual([{ type: 'expense', category: food.id, period: null, total: '100 USD', count: '1' }]);
+    // A currency nobody used matches nothing; none named is every currency.
+    expect(await sum(SumGrouping.SUM_GROUPING_MONTH, ['CHF'])).toEqual([]);
+    expect((await sum(SumGrouping.SUM_GROUPING_MONTH, [])).map((r) => r.total).sort()).toEqual(['100 USD', '10200 EUR', '500 GBP', '8 JPY']);
+  });
+
   test('an empty range or a user without transactions sums to no rows', async () => {
     const userId = registerUser(h);
-    const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [] });
+    const { rows } = await h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [], currencies: [] });
     expect(rows).toEqual([]);
   });
 
@@ -130,7 +160,7 @@ describe('SumTransactions', () => {
     const userId = registerUser(h);
     // 10 × ~10^18 fils: each fits a bigint, their sum does not.
     await Promise.all(Array.from({ length: 10 }, () => h.client.createTransaction(newTransaction(userId, { amount: '999999999999999.999', currency: 'KWD' }))));
-    expect(await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_DAY, categoryIds: [] }))).toMatchObject({
+    expect(await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_DAY, categoryIds: [], currencies: [] }))).toMatchObject({
       httpStatus: 409,
       code: 'LEDGER_SUM_TOO_LARGE',
     });
@@ -144,10 +174,12 @@ describe('SumTransactions', () => {
     ['no grouping', 'grouping', { grouping: 0 }],
     ['an unknown grouping', 'grouping', { grouping: 42 }],
     ['a malformed category id', 'category_ids', { categoryIds: ['food'] }],
+    ['a currency in lower case', 'currencies', { currencies: ['EUR', 'usd'] }],
+    ['a currency that is no code', 'currencies', { currencies: ['EURO'] }],
   ])('%s → 422 on path %s', async (_, path, overrides) => {
     const userId = registerUser(h);
     expect(
-      await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [], ...overrides })),
+      await rejected(h.client.sumTransactions({ userId, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_MONTH, categoryIds: [], currencies: [], ...overrides })),
     ).toMatchObject({ httpStatus: 422, errors: [{ path }] });
   });
 
@@ -156,7 +188,7 @@ describe('SumTransactions', () => {
     const stranger = registerUser(h);
     const category = await createCategory(h, owner);
     await h.client.createTransaction(newTransaction(owner, { categoryId: category.id }));
-    const { rows } = await h.client.sumTransactions({ userId: stranger, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [category.id, randomUUID()] });
+    const { rows } = await h.client.sumTransactions({ userId: stranger, ...range, transactionType: 0, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [category.id, randomUUID()], currencies: [] });
     expect(rows).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { ledgerV1, type reportingV1 } from '@finance/proto';
 import { allCalls, Interval, iso, minor, periodRow, range, rejected, startReportingHarness, stubError, type ReportingHarness } from './helpers.js';
 
 // GetIncomeVsExpense against scripted auth, ledger and currency stubs: the intervals reporting lists,
-// what it asks the ledger (sums per day), and how it converts and files the ledger's rows. That the real ledger groups days, weeks
+// what it asks the ledger (sums per interval; per day only for the currencies other than the base one), and how it converts and files the ledger's rows. That the real ledger groups days, weeks
 // (from Monday), months and years the same way is e2e's (analytics.e2e.test.ts).
 
 let h: ReportingHarness;
@@ -56,14 +56,17 @@ describe('GetIncomeVsExpense', () => {
       net: { minorUnits: '295470', currency: 'USD' },
     });
     expect({ currency: r.currency, interval: r.interval, excluded: r.excludedCurrencies }).toEqual({ currency: 'USD', interval: MONTH, excluded: [] });
-    // Both types at once, per day (each day is converted at its own rate), for the caller alone.
-    expect(h.ledger.lastRequest('sumTransactions')).toEqual({
-      userId,
-      ...range('2026-01-01', '2026-04-30'),
-      transactionType: TransactionType.TRANSACTION_TYPE_UNSPECIFIED,
-      grouping: SumGrouping.SUM_GROUPING_DAY,
-      categoryIds: [],
-    });
+    // Both types at once, per month (all in the base currency: no day is asked), for the caller alone.
+    expect(h.ledger.callsOf('sumTransactions').map((c) => c.request)).toEqual([
+      {
+        userId,
+        ...range('2026-01-01', '2026-04-30'),
+        transactionType: TransactionType.TRANSACTION_TYPE_UNSPECIFIED,
+        grouping: SumGrouping.SUM_GROUPING_MONTH,
+        categoryIds: [],
+        currencies: [],
+      },
+    ]);
     expect(h.auth.lastRequest('getUser')).toEqual({ userId });
   });
 
@@ -73,7 +76,7 @@ describe('GetIncomeVsExpense', () => {
     const r = await report(userId, '2026-02-10', '2026-03-05', UNSPECIFIED);
     expect(r.interval).toBe(MONTH);
     expect(rows(r).map((x) => x[0])).toEqual(['2026-02-01', '2026-03-01']);
-    expect(h.ledger.lastRequest('sumTransactions').grouping).toBe(SumGrouping.SUM_GROUPING_DAY);
+    expect(h.ledger.lastRequest('sumTransactions').grouping).toBe(SumGrouping.SUM_GROUPING_MONTH);
   });
 
   test('weeks start on Monday: Sunday 2026-03-08 and Monday 2026-03-09 are in different weeks; 2026-12-31 is in the week of 2026-12-28', async () => {
@@ -84,7 +87,7 @@ describe('GetIncomeVsExpense', () => {
       ['2026-03-09', '2026-03-15', '0', '200', '-200'],
       ['2026-03-16', '2026-03-22', '0', '0', '0'],
     ]);
-    expect(asked()).toEqual(['2026-03-05', '2026-03-16', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2026-03-05', '2026-03-16', SumGrouping.SUM_GROUPING_WEEK, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
 
     sums(periodRow('expense', '2026-12-31', '1200', 'USD', 2));
     expect(rows(await report(userId, '2026-12-31', '2027-01-04', WEEK))).toEqual([
@@ -101,7 +104,7 @@ describe('GetIncomeVsExpense', () => {
 
     expect(rows(r)).toEqual([['2026-03-01', '2026-03-31', '0', '600', '-600']]);
     expect(minor(r.totals!.expense)).toBe('600 USD');
-    expect(asked()).toEqual(['2026-03-15', '2026-03-20', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2026-03-15', '2026-03-20', SumGrouping.SUM_GROUPING_MONTH, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
   test('daily and yearly', async () => {
@@ -119,7 +122,7 @@ describe('GetIncomeVsExpense', () => {
       ['2027-01-01', '2027-12-31', '0', '0', '0'],
       ['2028-01-01', '2028-12-31', '500', '100', '400'],
     ]);
-    expect(asked()).toEqual(['2027-06-01', '2028-06-01', SumGrouping.SUM_GROUPING_DAY, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
+    expect(asked()).toEqual(['2027-06-01', '2028-06-01', SumGrouping.SUM_GROUPING_YEAR, TransactionType.TRANSACTION_TYPE_UNSPECIFIED]);
   });
 
   test("other currencies are converted into the base currency at their day's rate; each user gets the ledger's answer about them alone", async () => {
@@ -152,6 +155,25 @@ describe('GetIncomeVsExpense', () => {
       ['2026-03-09', '2026-03-15', '1200', '0', '1200'],
     ]);
     expect(r.totals).toEqual({ income: { minorUnits: '1200', currency: 'USD' }, expense: { minorUnits: '2326', currency: 'USD' }, net: { minorUnits: '-1126', currency: 'USD' } });
+  });
+
+  test("two steps: the base currency's sums per interval are taken as they are; exactly the other currencies are asked per day and converted at each day's rate", async () => {
+    const userId = h.user('USD');
+    h.ledger.on('sumTransactions', ({ grouping }) =>
+      grouping === SumGrouping.SUM_GROUPING_WEEK
+        ? { rows: [periodRow('expense', '2026-03-02', '500'), periodRow('expense', '2026-03-02', '2000', 'EUR', 2)] }
+        : // 10.00 EUR × 1.1698 = 11.698 → 11.70 (Mon 03-02); Sunday 03-08 at Friday's rates: × 1.1561 = 11.561 → 11.56.
+          // The USD row was not asked (a ledger that does not know `currencies` answers it): the weekly row holds it.
+          { rows: [periodRow('expense', '2026-03-02', '1000', 'EUR'), periodRow('expense', '2026-03-08', '1000', 'EUR'), periodRow('expense', '2026-03-02', '500')] },
+    );
+
+    const r = await report(userId, '2026-03-02', '2026-03-08', WEEK);
+
+    expect(rows(r)).toEqual([['2026-03-02', '2026-03-08', '0', '2826', '-2826']]);
+    expect(h.ledger.callsOf('sumTransactions').map((c) => [c.request.grouping, c.request.currencies])).toEqual([
+      [SumGrouping.SUM_GROUPING_WEEK, []],
+      [SumGrouping.SUM_GROUPING_DAY, ['EUR']],
+    ]);
   });
 
   test('a currency without a usable rate on its day is left out and listed (KWD: never published by the ECB)', async () => {

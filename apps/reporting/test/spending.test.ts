@@ -69,7 +69,7 @@ describe('GetSpending', () => {
     });
   });
 
-  test('asks the ledger for the expenses (income is not spending) of the caller over exactly [from, to], per day and category, and for every category', async () => {
+  test('asks the ledger for the expenses (income is not spending) of the caller over exactly [from, to], per category (no day: all in the base currency), and for every category', async () => {
     const userId = h.user();
     ledgerAnswers([]);
 
@@ -77,8 +77,8 @@ describe('GetSpending', () => {
     await spending(userId, '2026-03-31', '2026-03-31');
 
     expect(h.ledger.callsOf('sumTransactions').map((c) => c.request)).toEqual([
-      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds: [] },
-      { userId, ...range('2026-03-31', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds: [] },
+      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [], currencies: [] },
+      { userId, ...range('2026-03-31', '2026-03-31'), transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [], currencies: [] },
     ]);
     expect(h.auth.callsOf('getUser').map((c) => c.request)).toEqual([{ userId }, { userId }]);
     expect(h.ledger.lastRequest('listCategories')).toEqual({ userId, page: { limit: 200, cursor: '' } });
@@ -276,6 +276,62 @@ describe('GetSpending', () => {
     ledgerAnswers([categoryRow(undefined, '100', 'USD', 1)]);
     expect((await spending(userId, '0001-01-01', '9999-12-31')).total).toEqual({ minorUnits: '100', currency: 'USD' });
     expect(h.ledger.lastRequest('sumTransactions')).toMatchObject(range('0001-01-01', '9999-12-31'));
+  });
+});
+
+describe('two steps: per category, then per day only for the other currencies', () => {
+  /** A row of the CATEGORY grouping (no day). */
+  const coarseRow = (categoryId: string | undefined, minorUnits: string, currency: string, count: number): ledgerV1.SumRow => ({ ...categoryRow(categoryId, minorUnits, currency, count), periodStart: undefined });
+
+  test("the base currency's sums per category are taken as they are; exactly the other currencies are asked per day and converted at each day's rate", async () => {
+    const userId = h.user('USD');
+    const food = randomUUID();
+    h.ledger.answer('listCategories', categoryPage([category(food, 'Food')]));
+    h.ledger.on('sumTransactions', ({ grouping }) =>
+      grouping === SumGrouping.SUM_GROUPING_CATEGORY
+        ? { rows: [coarseRow(food, '1000', 'USD', 2), coarseRow(food, '2500', 'EUR', 2), coarseRow(undefined, '5000', 'JPY', 1)] }
+        : {
+            rows: [
+              // 12.50 EUR × 1.1698 = 14.6225 → 14.62 (03-02); × 1.1555 = 14.44375 → 14.44 (03-09)
+              categoryRow(food, '1250', 'EUR', 1, '2026-03-02'),
+              categoryRow(food, '1250', 'EUR', 1, '2026-03-09'),
+              // Saturday 03-07 at Friday's rates: 5000 JPY / 182.57 × 1.1561 = 31.6618… → 31.66
+              categoryRow(undefined, '5000', 'JPY', 1, '2026-03-07'),
+              // Not asked (a ledger that does not know `currencies` answers every currency): the coarse row holds it.
+              categoryRow(food, '1000', 'USD', 2, '2026-03-02'),
+            ],
+          },
+    );
+
+    const r = await spending(userId, '2026-03-01', '2026-03-31');
+
+    expect(rows(r)).toEqual([
+      ['Food', '3906 USD', '4'],
+      ['-', '3166 USD', '1'],
+    ]);
+    expect(r.total).toEqual({ minorUnits: '7072', currency: 'USD' });
+    expect(r.excludedCurrencies).toEqual([]);
+    const expense = TransactionType.TRANSACTION_TYPE_EXPENSE;
+    expect(h.ledger.callsOf('sumTransactions').map((c) => c.request)).toEqual([
+      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: expense, grouping: SumGrouping.SUM_GROUPING_CATEGORY, categoryIds: [], currencies: [] },
+      { userId, ...range('2026-03-01', '2026-03-31'), transactionType: expense, grouping: SumGrouping.SUM_GROUPING_DAY_CATEGORY, categoryIds: [], currencies: ['EUR', 'JPY'] },
+    ]);
+  });
+
+  test('a total per category beyond int64 (in its own currency) is asked per day for every currency instead: it may fit once converted', async () => {
+    const userId = h.user('USD');
+    h.ledger.answer('listCategories', categoryPage([]));
+    h.ledger.on('sumTransactions', ({ grouping }) => {
+      if (grouping === SumGrouping.SUM_GROUPING_CATEGORY) throw stubError('failed_precondition', 'LEDGER_SUM_TOO_LARGE');
+      return { rows: [categoryRow(undefined, '1000', 'EUR', 1, '2026-03-02'), categoryRow(undefined, '100', 'USD', 1, '2026-03-02')] };
+    });
+
+    // 10.00 EUR × 1.1698 = 11.698 → 11.70, plus 1.00 USD
+    expect((await spending(userId, '2026-03-01', '2026-03-31')).total).toEqual({ minorUnits: '1270', currency: 'USD' });
+    expect(h.ledger.callsOf('sumTransactions').map((c) => [c.request.grouping, c.request.currencies])).toEqual([
+      [SumGrouping.SUM_GROUPING_CATEGORY, []],
+      [SumGrouping.SUM_GROUPING_DAY_CATEGORY, []],
+    ]);
   });
 });
 

@@ -1,11 +1,11 @@
 import { localDate, readDateField, type CalendarDate, type IsoDate } from '@finance/calendar';
+import { convertSums } from '@finance/rates';
 import { analyzeBudget, HISTORY_PERIODS, type BudgetAnalysis } from '../domain/analysis.js';
 import { FieldErrors } from '../domain/errors.js';
 import { periodContaining, previousPeriods } from '../domain/periods.js';
 import { selectActiveBudgets } from '../persistence/budget.queries.js';
 import { mapConcurrently } from './concurrency.js';
 import type { BudgetingContext } from './context.js';
-import { inCurrency } from './convert.js';
 import { requireUserId } from './users.js';
 import type { AnalysedBudget, BudgetView } from './views.js';
 
@@ -36,7 +36,7 @@ export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date:
     to: period.end,
     categoryId: budget.categoryId,
   });
-  const converted = await inCurrency(ctx.rates, budget.amount.currency, spending);
+  const converted = await convertSums(ctx.rates, budget.amount.currency, spending);
   return analyzeBudget({ amount: budget.amount, period, date, history, spending: converted });
 }
 

@@ -148,7 +148,7 @@ describe('budgetStatus', () => {
 
 describe('analyzeBudget', () => {
   const row = (date: string, amount: string, currency = 'USD'): DailySpending => ({
-    date: d(date),
+    day: d(date),
     currency,
     minor: parseMoney(amount, currency).minor,
   });

@@ -18,10 +18,10 @@ export function budgetStatus(spent: Money, amount: Money): BudgetStatus {
 
 /**
  * Expenses of one day in one currency, as the ledger sums them (minor units), converted into the
- * budget's currency where a rate existed (application/convert.ts).
+ * budget's currency where a rate existed (convertSums of @finance/rates).
  */
 export interface DailySpending {
-  date: IsoDate;
+  day: IsoDate;
   currency: string;
   minor: bigint;
 }
@@ -99,7 +99,7 @@ export function analyzeBudget(input: { amount: Money; period: Period; date: IsoD
   const totals = periods.map(() => 0n);
   const excluded = new Set<string>();
   for (const row of input.spending) {
-    const index = periods.findIndex((p) => periodIncludes(p, row.date));
+    const index = periods.findIndex((p) => periodIncludes(p, row.day));
     if (index < 0) continue;
     if (row.currency === currency) totals[index]! += row.minor;
     else if (index === 0) excluded.add(row.currency);

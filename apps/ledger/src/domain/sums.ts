@@ -5,6 +5,14 @@ import type { TransactionType } from './transaction.js';
 
 export type SumGrouping = 'category' | 'day' | 'week' | 'month' | 'year' | 'day_category';
 export const MAX_SUM_CATEGORIES = 200;
+/** More than there are ISO 4217 codes. */
+export const MAX_SUM_CURRENCIES = 200;
+/**
+ * The shape of an ISO 4217 code, not the list of active ones: a filter names currencies stored on
+ * transactions, and a code withdrawn after amounts were stored in it must still find them. A code
+ * nobody uses simply matches nothing.
+ */
+const CURRENCY_CODE = /^[A-Z]{3}$/;
 export const GROUPING_MESSAGE = 'must be one of category, day, week, month, year, day_category';
 
 export interface SumRequestInput {
@@ -13,6 +21,8 @@ export interface SumRequestInput {
   type: TransactionType | undefined;
   grouping: SumGrouping | undefined;
   categoryIds: string[];
+  /** Empty (or absent) = every currency. */
+  currencies?: string[] | undefined;
 }
 
 export interface SumRequest {
@@ -22,6 +32,8 @@ export interface SumRequest {
   grouping: SumGrouping;
   /** Empty = every category, uncategorized included. */
   categoryIds: string[];
+  /** ISO 4217 codes, once each; empty = every currency. */
+  currencies: string[];
 }
 
 export function validateSumRequest(input: SumRequestInput): SumRequest {
@@ -42,6 +54,18 @@ export function validateSumRequest(input: SumRequestInput): SumRequest {
       if (!categoryIds.includes(id)) categoryIds.push(id);
     }
   }
+  const currencies: string[] = [];
+  const askedCurrencies = input.currencies ?? [];
+  if (askedCurrencies.length > MAX_SUM_CURRENCIES) errors.add('currencies', `must name at most ${MAX_SUM_CURRENCIES} currencies`);
+  else {
+    for (const code of askedCurrencies) {
+      if (!CURRENCY_CODE.test(code)) {
+        errors.add('currencies', `${JSON.stringify(code.slice(0, 64))} is not an ISO 4217 currency code in upper case, like "USD"`);
+        break;
+      }
+      if (!currencies.includes(code)) currencies.push(code);
+    }
+  }
   errors.throwIfAny();
-  return { from: from!, to: to!, type: input.type, grouping: input.grouping!, categoryIds };
+  return { from: from!, to: to!, type: input.type, grouping: input.grouping!, categoryIds, currencies };
 }

@@ -41,6 +41,10 @@ export async function sumTransactionsInSql(em: EntityManager, userId: string, re
     where.push(`t.category_id in (${req.categoryIds.map(() => '?').join(', ')})`);
     params.push(...req.categoryIds);
   }
+  if (req.currencies.length) {
+    where.push(`t.currency in (${req.currencies.map(() => '?').join(', ')})`);
+    params.push(...req.currencies);
+  }
   const rows = await em.execute<{ transaction_type: TransactionType; category_id: string | null; period_start: string | null; currency: string; total: string; count: string }[]>(
     `select t.transaction_type, ${group.category} as category_id, (${group.period})::text as period_start, t.currency,
             sum(t.total_minor)::text as total, sum(t.count)::text as count

@@ -2,6 +2,7 @@ import type { IsoDate } from '@finance/calendar';
 import type { RateBook } from '@finance/rates';
 import type { BudgetStatusReport } from '../domain/budget-status.js';
 import type { PeriodSum } from '../domain/income-vs-expense.js';
+import type { IntervalKind } from '../domain/intervals.js';
 import type { DateRange } from '../domain/range.js';
 import type { CategorySum } from '../domain/spending.js';
 
@@ -18,13 +19,21 @@ export interface UserDirectory {
 
 /** Port: the ledger, owner of transactions and categories. Throws a DomainError when it cannot answer. */
 export interface Ledger {
+  /** Expense totals over the range per category and currency (SumTransactions, CATEGORY). */
+  expensesByCategory(userId: string, range: DateRange): Promise<CategorySum[]>;
   /**
-   * Expense totals over the range per day, category and currency (SumTransactions, DAY_CATEGORY):
-   * per day, so that each is converted at its own day's rate.
+   * Expense totals over the range per day, category and currency, of these currencies only
+   * (SumTransactions, DAY_CATEGORY, `currencies`; empty = all): per day, so that each is converted
+   * at its own day's rate.
    */
-  expensesByDayAndCategory(userId: string, range: DateRange): Promise<(CategorySum & { day: IsoDate })[]>;
-  /** Income and expense totals over the range per day and currency (SumTransactions, DAY); bucketed into intervals here. */
-  sumsByDay(userId: string, range: DateRange): Promise<PeriodSum[]>;
+  expensesByDayAndCategory(userId: string, range: DateRange, currencies: readonly string[]): Promise<(CategorySum & { day: IsoDate })[]>;
+  /**
+   * Income and expense totals over the range per interval of `kind` and currency (SumTransactions,
+   * DAY/WEEK/MONTH/YEAR); each sum's `day` is the first day of its interval (weeks from Monday).
+   */
+  sumsByInterval(userId: string, range: DateRange, kind: IntervalKind): Promise<PeriodSum[]>;
+  /** Income and expense totals over the range per day and currency, of these currencies only (SumTransactions, DAY, `currencies`; empty = all). */
+  sumsByDay(userId: string, range: DateRange, currencies: readonly string[]): Promise<PeriodSum[]>;
   /** Every category of the user: id → name (all pages of ListCategories). */
   categoryNames(userId: string): Promise<Map<string, string>>;
 }

@@ -4,9 +4,9 @@ import { requireInt64, sortedUnique } from './int64.js';
 import type { Interval } from './intervals.js';
 
 /**
- * One sum from the ledger: the income or the expenses of one day in one currency, converted into the
- * base currency where a rate existed (application/convert.ts). It counts in the interval containing
- * its day.
+ * One sum from the ledger: the income or the expenses in one currency of one interval (`day` = its
+ * first day) or, for a currency converted day by day, of one day, converted into the base currency
+ * where a rate existed (convertSums of @finance/rates). It counts in the interval containing its day.
  */
 export interface PeriodSum {
   type: 'income' | 'expense';
@@ -59,7 +59,7 @@ function intervalIndexOf(intervals: readonly Interval[], day: IsoDate): number {
 
 /**
  * Income, expense and net per interval in the base currency: every interval gets an item (zeros when
- * nothing happened), each day's sum goes to the interval containing it; sums still in another
+ * nothing happened), each sum goes to the interval containing its day; sums still in another
  * currency (no usable rate) are left out and listed. Exact bigint arithmetic; any figure beyond
  * int64 is refused. A day outside every interval means the ledger answered outside the range asked:
  * a fault, not something to hide.

@@ -2,8 +2,9 @@ import { money, type Money } from '@finance/money';
 import { requireInt64, sortedUnique } from './int64.js';
 
 /**
- * One sum from the ledger: the expenses of one category (null = uncategorized) on one day in one
- * currency, converted into the base currency where a rate existed (application/convert.ts).
+ * One sum from the ledger: the expenses of one category (null = uncategorized) in one currency, over
+ * the whole range or (for a currency converted day by day) on one day, converted into the base
+ * currency where a rate existed (convertSums of @finance/rates).
  */
 export interface CategorySum {
   categoryId: string | null;

@@ -34,6 +34,9 @@ export function ledgerPort(client: LedgerClient): Ledger {
           transactionType: ledgerV1.TransactionType.TRANSACTION_TYPE_EXPENSE,
           grouping: ledgerV1.SumGrouping.SUM_GROUPING_DAY,
           categoryIds: query.categoryId === null ? [] : [query.categoryId],
+          // Every currency: the budget's own are most rows and are needed per day anyway (the days
+          // are bucketed into the periods), so restricting would only add a call.
+          currencies: [],
         }));
       } catch (err) {
         // A total beyond int64 (LEDGER_SUM_TOO_LARGE).
@@ -41,9 +44,9 @@ export function ledgerPort(client: LedgerClient): Ledger {
         throw err;
       }
       return rows.map((row): DailySpending => {
-        const date = row.periodStart && fromCalendarDate(row.periodStart);
-        if (!date || !row.total || !/^-?\d+$/.test(row.total.minorUnits)) throw new Error('the ledger answered a sum row without a day or a total');
-        return { date, currency: row.total.currency, minor: BigInt(row.total.minorUnits) };
+        const day = row.periodStart && fromCalendarDate(row.periodStart);
+        if (!day || !row.total || !/^-?\d+$/.test(row.total.minorUnits)) throw new Error('the ledger answered a sum row without a day or a total');
+        return { day, currency: row.total.currency, minor: BigInt(row.total.minorUnits) };
       });
     },
   };

@@ -253,6 +253,7 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
         type: typeFromProto(req.transactionType),
         grouping: GROUPINGS[req.grouping],
         categoryIds: req.categoryIds,
+        currencies: req.currencies,
       });
       return {
         rows: rows.map((r) => ({

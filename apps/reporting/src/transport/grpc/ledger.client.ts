@@ -3,7 +3,9 @@ import type { ServiceClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import type { Ledger } from '../../application/context.js';
 import type { PeriodSum } from '../../domain/income-vs-expense.js';
+import type { IntervalKind } from '../../domain/intervals.js';
 import type { DateRange } from '../../domain/range.js';
+import type { CategorySum } from '../../domain/spending.js';
 import { asReportingError, int64FromWire } from './dependency-verdicts.js';
 
 export type LedgerClient = ServiceClient<typeof ledgerV1.LedgerServiceService>;
@@ -12,27 +14,43 @@ const CATEGORY_PAGE_SIZE = 200;
 
 const { SumGrouping, TransactionType } = ledgerV1;
 
+const GROUPING: Record<IntervalKind, ledgerV1.SumGrouping> = {
+  day: SumGrouping.SUM_GROUPING_DAY,
+  week: SumGrouping.SUM_GROUPING_WEEK,
+  month: SumGrouping.SUM_GROUPING_MONTH,
+  year: SumGrouping.SUM_GROUPING_YEAR,
+};
+
 const money = (row: ledgerV1.SumRow) => {
   if (!row.total?.currency) throw new Error('the ledger answered a sum row without a total');
   return { currency: row.total.currency, minor: int64FromWire(row.total.minorUnits, 'SumRow.total.minor_units') };
 };
 
-const dayOf = (row: ledgerV1.SumRow) => {
+const categorySum = (row: ledgerV1.SumRow): CategorySum => ({ categoryId: row.categoryId || null, ...money(row), count: int64FromWire(row.count, 'SumRow.count') });
+
+const periodSum = (row: ledgerV1.SumRow): PeriodSum => {
+  const type =
+    row.transactionType === TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : row.transactionType === TransactionType.TRANSACTION_TYPE_EXPENSE ? 'expense' : undefined;
+  if (!type) throw new Error(`the ledger answered a sum row of transaction type ${row.transactionType}`);
+  return { type, day: dayOf(row), ...money(row) };
+};
+
+function dayOf(row: ledgerV1.SumRow) {
   const day = row.periodStart && fromCalendarDate(row.periodStart);
   if (!day) throw new Error('the ledger answered a sum row without a day');
   return day;
-};
+}
 
 /**
  * The Ledger port over the ledger's gRPC API: SumTransactions (grouped in the ledger's SQL, exact
- * minor units as int64 strings; per day, so that reporting converts each day at its own rate) and
- * every page of ListCategories.
+ * minor units as int64 strings; coarse, or per day for the currencies reporting converts) and every
+ * page of ListCategories.
  */
 export function ledgerPort(client: LedgerClient): Ledger {
-  async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping) {
+  async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping, currencies: readonly string[] = []) {
     try {
       const { rows } = await client.sumTransactions(
-        { userId, from: toCalendarDate(range.from), to: toCalendarDate(range.to), transactionType: type, grouping, categoryIds: [] },
+        { userId, from: toCalendarDate(range.from), to: toCalendarDate(range.to), transactionType: type, grouping, categoryIds: [], currencies: [...currencies] },
       );
       return rows;
     } catch (err) {
@@ -41,19 +59,24 @@ export function ledgerPort(client: LedgerClient): Ledger {
   }
 
   return {
-    async expensesByDayAndCategory(userId, range) {
-      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_DAY_CATEGORY);
-      return rows.map((row) => ({ categoryId: row.categoryId || null, day: dayOf(row), ...money(row), count: int64FromWire(row.count, 'SumRow.count') }));
+    async expensesByCategory(userId, range) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_CATEGORY);
+      return rows.map(categorySum);
     },
 
-    async sumsByDay(userId, range) {
-      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, SumGrouping.SUM_GROUPING_DAY);
-      return rows.map((row): PeriodSum => {
-        const type =
-          row.transactionType === TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : row.transactionType === TransactionType.TRANSACTION_TYPE_EXPENSE ? 'expense' : undefined;
-        if (!type) throw new Error(`the ledger answered a sum row of transaction type ${row.transactionType}`);
-        return { type, day: dayOf(row), ...money(row) };
-      });
+    async expensesByDayAndCategory(userId, range, currencies) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_EXPENSE, SumGrouping.SUM_GROUPING_DAY_CATEGORY, currencies);
+      return rows.map((row) => ({ ...categorySum(row), day: dayOf(row) }));
+    },
+
+    async sumsByInterval(userId, range, kind) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, GROUPING[kind]);
+      return rows.map(periodSum);
+    },
+
+    async sumsByDay(userId, range, currencies) {
+      const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, SumGrouping.SUM_GROUPING_DAY, currencies);
+      return rows.map(periodSum);
     },
 
     async categoryNames(userId) {
