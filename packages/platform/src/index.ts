@@ -10,4 +10,5 @@ export * from './pagination.js';
 export * from './text.js';
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './periodic.js';
 export * from './db/index.js';

@@ -1,5 +1,5 @@
 import { addDays, localDate, type IsoDate } from '@finance/calendar';
-import type { Logger } from '@finance/platform';
+import { runPeriodically, type Logger, type PeriodicTask } from '@finance/platform';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { checkFeed, MalformedRatesError, type PublishedRates, type RawRate } from '../domain/published-rates.js';
 import type { RateHistory } from '../domain/rate-history.js';
@@ -77,32 +77,13 @@ export async function refreshRates(ctx: RefreshContext, signal?: AbortSignal): P
   return { outcome, ...(problem === undefined ? {} : { problem }), inserted, added, latest: history.latestDay };
 }
 
-export interface RunningRefresher {
-  stop(): Promise<void>;
-}
+export type RunningRefresher = PeriodicTask;
 
 /**
  * Refreshes at once (after the load; the service is already serving) and then every `intervalS`
  * seconds after the previous refresh ended. Never throws: refreshRates logs its failures.
  */
 export function startRefresher(ctx: RefreshContext, intervalS: number): RunningRefresher {
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    inFlight = refreshRates(ctx, abort.signal)
-      .catch((err: unknown) => ctx.logger.error({ err }, 'rates refresh failed'))
-      .then(() => {
-        if (!abort.signal.aborted) timer = setTimeout(tick, intervalS * 1000).unref();
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      // A fetch under way is cut short: stopping waits for no provider.
-      abort.abort();
-      clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  // A fetch under way is cut short by stop(): stopping waits for no provider.
+  return runPeriodically(intervalS * 1000, (signal) => refreshRates(ctx, signal), (err) => ctx.logger.error({ err }, 'rates refresh failed'));
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, isoDate, occurrencesBetween, type IsoDate } from '@finance/calendar';
 import { enqueueEvent } from '@finance/events';
 import { recurringUpcoming } from '@finance/events/contracts/ledger';
-import { isUserDeleted, tryLockUserShared, type Logger } from '@finance/platform';
+import { isUserDeleted, runPeriodically, tryLockUserShared, type Logger, type PeriodicTask } from '@finance/platform';
 import { scheduleOf } from '../domain/recurring.js';
 import { RecurringTemplateEntity, type RecurringTemplate } from '../persistence/ledger.entities.js';
 import { insertReminderMarks, lockDueTemplates, lockTemplatesToRemind, type LockedTemplateRef, type ReminderMark } from '../persistence/recurring.queries.js';
@@ -158,36 +158,20 @@ export async function runSchedulerPass(ctx: LedgerContext, now: Date, settings: 
   return result;
 }
 
-export interface RunningScheduler {
-  /** Stops the timer and waits for a pass in flight to end (it stops after its current batch). */
-  stop(): Promise<void>;
-}
+/** stop() waits for a pass in flight to end (it stops after its current batch). */
+export type RunningScheduler = PeriodicTask;
 
 /**
  * Runs a pass now and then `intervalS` seconds after each pass ends (passes never overlap in one
  * process). A failed pass is logged; the next one retries.
  */
 export function startScheduler(ctx: LedgerContext, settings: SchedulerSettings & { intervalS: number }, logger: Logger): RunningScheduler {
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  const tick = () => {
-    inFlight = runSchedulerPass(ctx, ctx.now(), settings, abort.signal).then(
-      (r) => {
-        if (r.created || r.reminded || r.deferred) logger.info(r, 'recurring scheduler pass');
-      },
-      (err: unknown) => logger.error({ err }, 'recurring scheduler pass failed'),
-    );
-    void inFlight.then(() => {
-      if (!abort.signal.aborted) timer = setTimeout(tick, settings.intervalS * 1000).unref();
-    });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      abort.abort();
-      clearTimeout(timer);
-      await inFlight;
+  return runPeriodically(
+    settings.intervalS * 1000,
+    async (signal) => {
+      const r = await runSchedulerPass(ctx, ctx.now(), settings, signal);
+      if (r.created || r.reminded || r.deferred) logger.info(r, 'recurring scheduler pass');
     },
-  };
+    (err) => logger.error({ err }, 'recurring scheduler pass failed'),
+  );
 }
