@@ -16,10 +16,16 @@ export interface UnaryMethodDefinition<Req, Res> {
   responseDeserialize(value: Buffer): Res;
 }
 
-type AnyMethod = UnaryMethodDefinition<any, any>;
+/** A server-streaming RPC (`rpc StreamX(Req) returns (stream Res)`): one request, many responses. */
+export interface ServerStreamingMethodDefinition<Req, Res> extends Omit<UnaryMethodDefinition<Req, Res>, 'responseStream'> {
+  responseStream: true;
+}
+
+type AnyMethod = UnaryMethodDefinition<any, any> | ServerStreamingMethodDefinition<any, any>;
 export type ServiceDefinition = Record<string, AnyMethod>;
-type RequestOf<M> = M extends UnaryMethodDefinition<infer Req, any> ? Req : never;
-type ResponseOf<M> = M extends UnaryMethodDefinition<any, infer Res> ? Res : never;
+export type RequestOf<M> = M extends { requestDeserialize(value: Buffer): infer Req } ? Req : never;
+export type ResponseOf<M> = M extends { responseSerialize(value: infer Res): Buffer } ? Res : never;
+type IsStream<M> = M extends { responseStream: true } ? true : false;
 
 export interface CallContext {
   requestId: string;
@@ -29,9 +35,21 @@ export interface CallContext {
   deadline: grpc.Deadline;
 }
 
-/** A service implemented with async functions; thrown DomainErrors become gRPC statuses. */
+/** What a server-streaming handler is given besides the request. */
+export interface StreamCallContext extends CallContext {
+  /** Aborted when the caller goes away: it cancelled (broke out of its loop) or its deadline passed. */
+  signal: AbortSignal;
+}
+
+/**
+ * A service implemented with async functions; thrown DomainErrors become gRPC statuses. A
+ * server-streaming RPC is an `async function*` (or anything returning an AsyncIterable) of its
+ * responses; see "Server-streaming RPCs" below.
+ */
 export type AsyncServiceImplementation<D extends ServiceDefinition> = {
-  [K in keyof D]: (request: RequestOf<D[K]>, context: CallContext) => Promise<ResponseOf<D[K]>>;
+  [K in keyof D]: IsStream<D[K]> extends true
+    ? (request: RequestOf<D[K]>, context: StreamCallContext) => AsyncIterable<ResponseOf<D[K]>>
+    : (request: RequestOf<D[K]>, context: CallContext) => Promise<ResponseOf<D[K]>>;
 };
 
 export const REQUEST_ID_KEY = 'x-request-id';
@@ -42,37 +60,50 @@ export const REQUEST_ID_KEY = 'x-request-id';
  */
 const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.enable_channelz': 0 };
 
+/** What every handler of one call shares: its request id, lazy logger, context and call scope. */
+function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline }, path: string, logger: Logger) {
+  const given = call.metadata.get(REQUEST_ID_KEY)[0];
+  const requestId = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
+  // The request's child logger is made when something logs: most calls log nothing.
+  let log: Logger | undefined;
+  const requestLogger = () => (log ??= logger.child({ request_id: requestId, rpc: path }));
+  const debug = logger.isLevelEnabled('debug');
+  const started = debug ? process.hrtime.bigint() : 0n;
+  const deadline = call.getDeadline();
+  const context: CallContext = {
+    requestId,
+    get logger() {
+      return requestLogger();
+    },
+    metadata: call.metadata,
+    deadline,
+  };
+  // Calls this handler makes to other services inherit the request id and the remaining time.
+  const scope = { requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
+  const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
+  return { context, scope, requestLogger, debug, elapsedMs };
+}
+
 function adapt<D extends ServiceDefinition>(definition: D, impl: AsyncServiceImplementation<D>, logger: Logger): grpc.UntypedServiceImplementation {
   const handlers: grpc.UntypedServiceImplementation = {};
   for (const name of Object.keys(definition) as (keyof D & string)[]) {
     const method = definition[name]!;
+    if (method.responseStream) {
+      const serve = impl[name] as unknown as StreamHandler;
+      handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger))) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
+      continue;
+    }
+    const serve = impl[name] as unknown as (request: unknown, context: CallContext) => Promise<unknown>;
     const handler: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-      const given = call.metadata.get(REQUEST_ID_KEY)[0];
-      const requestId = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
-      // The request's child logger is made when something logs: most calls log nothing.
-      let log: Logger | undefined;
-      const requestLogger = () => (log ??= logger.child({ request_id: requestId, rpc: method.path }));
-      const debug = logger.isLevelEnabled('debug');
-      const started = debug ? process.hrtime.bigint() : 0n;
-      const deadline = call.getDeadline();
-      const context: CallContext = {
-        requestId,
-        get logger() {
-          return requestLogger();
-        },
-        metadata: call.metadata,
-        deadline,
-      };
-      // Calls this handler makes to other services inherit the request id and the remaining time.
-      const scope = { requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
-      runInCallScope(scope, () => impl[name](call.request as RequestOf<D[typeof name]>, context)).then(
+      const { context, scope, requestLogger, debug, elapsedMs } = startCall(call, method.path, logger);
+      runInCallScope(scope, () => serve(call.request, context)).then(
         (response) => {
-          if (debug) requestLogger().debug({ ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'rpc ok');
+          if (debug) requestLogger().debug({ ms: elapsedMs() }, 'rpc ok');
           callback(null, response);
         },
         (err: unknown) => {
           const st = toGrpcStatus(err, requestLogger());
-          if (debug) requestLogger().debug({ code: st.code, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'rpc failed');
+          if (debug) requestLogger().debug({ code: st.code, ms: elapsedMs() }, 'rpc failed');
           callback(st as grpc.ServiceError);
         },
       );
@@ -80,6 +111,72 @@ function adapt<D extends ServiceDefinition>(definition: D, impl: AsyncServiceImp
     handlers[name] = handler;
   }
   return handlers;
+}
+
+// Server-streaming RPCs (the export of a million rows, issue 13).
+// - The implementation is an `async function*` (or returns an AsyncIterable) of responses, given the
+//   request and a StreamCallContext: the unary context plus `signal`, aborted when the caller goes
+//   away (cancelled, broke out of its loop, or its deadline passed). It runs in the same call scope
+//   as a unary handler, so calls it makes to other services inherit the request id and deadline.
+// - Back-pressure: the next item is asked of the iterable only once the previous one was accepted;
+//   when `call.write` returns false (16 messages queued while HTTP/2 flow control holds them, i.e.
+//   the client reads slowly), the server waits for 'drain'. A generator therefore runs ahead of its
+//   consumer by at most those queues and the flow-control windows, never by the whole result.
+// - The call ends OK when the iterable ends. A throw, before the first item or after many, ends it
+//   with the status a unary handler's throw gets (toGrpcStatus), sent after the items already
+//   yielded. The client sees those items in order, then the error; but grpc-js drops the items it had
+//   received and not yet handed to a slow reader (beyond its 16-message read-ahead) when a failure
+//   status comes in, so a failed stream is incomplete, whatever arrived: never use its items as a whole.
+// - When the caller goes away the iterator's `return()` is called (a generator's `finally` runs:
+//   close the cursor there); an item it was awaiting when that happened is dropped.
+type StreamHandler = (request: unknown, context: StreamCallContext) => AsyncIterable<unknown>;
+
+function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: StreamHandler, started: ReturnType<typeof startCall>): void {
+  const { context, scope, requestLogger, debug, elapsedMs } = started;
+  const cancelled = new AbortController();
+  call.once('cancelled', () => cancelled.abort());
+  const streamContext: StreamCallContext = Object.assign(context, { signal: cancelled.signal });
+  let items = 0;
+  const pump = async () => {
+    for await (const item of serve(call.request, streamContext)) {
+      if (cancelled.signal.aborted) return;
+      items++;
+      if (!call.write(item)) await drained(call, cancelled.signal);
+      if (cancelled.signal.aborted) return;
+    }
+  };
+  runInCallScope(scope, pump).then(
+    () => {
+      if (debug) requestLogger().debug({ items, ms: elapsedMs(), cancelled: cancelled.signal.aborted }, 'rpc stream ended');
+      if (!cancelled.signal.aborted) call.end();
+    },
+    (err: unknown) => {
+      // Once the caller went away, a throw is the generator reacting to the abort: nobody hears a status.
+      if (cancelled.signal.aborted) {
+        if (debug) requestLogger().debug({ err, items, ms: elapsedMs() }, 'rpc stream cancelled');
+        return;
+      }
+      const st = toGrpcStatus(err, requestLogger());
+      if (debug) requestLogger().debug({ code: st.code, items, ms: elapsedMs() }, 'rpc stream failed');
+      // The status goes out after the items already written (grpc-js: 'error' → end with that status).
+      call.emit('error', st);
+    },
+  );
+}
+
+/** Resolves when the stream's queue has room again, or the call is over (cancelled, closed). */
+function drained(call: grpc.ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('close', done);
+    signal.addEventListener('abort', done);
+  });
 }
 
 export interface GrpcServiceRegistration {
@@ -150,9 +247,14 @@ export interface RequestOptions {
   requestId?: string;
 }
 
-/** A promise-returning client for every RPC of a service definition. */
+/**
+ * A promise-returning client for every RPC of a service definition; a server-streaming RPC returns
+ * an AsyncIterable of its responses instead (see `streamResponses`).
+ */
 export type GrpcClient<D extends ServiceDefinition> = {
-  [K in keyof D]: (request: RequestOf<D[K]>, options?: RequestOptions) => Promise<ResponseOf<D[K]>>;
+  [K in keyof D]: IsStream<D[K]> extends true
+    ? (request: RequestOf<D[K]>, options?: RequestOptions) => AsyncIterable<ResponseOf<D[K]>>
+    : (request: RequestOf<D[K]>, options?: RequestOptions) => Promise<ResponseOf<D[K]>>;
 } & { readonly $channel: grpc.Client };
 
 export function createGrpcClient<D extends ServiceDefinition>(definition: D, address: string, options: { deadlineMs?: number } = {}): GrpcClient<D> {
@@ -174,11 +276,24 @@ export function createGrpcClient<D extends ServiceDefinition>(definition: D, add
   });
   const defaultDeadline = options.deadlineMs ?? 5000;
   const client: Record<string, unknown> = { $channel: channel };
+  const metadataOf = (opts: RequestOptions) => {
+    const metadata = new grpc.Metadata();
+    if (opts.requestId) metadata.set(REQUEST_ID_KEY, opts.requestId);
+    return metadata;
+  };
   for (const [name, method] of Object.entries(definition)) {
+    if (method.responseStream) {
+      client[name] = (request: unknown, opts: RequestOptions = {}) =>
+        streamResponses(() =>
+          channel.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadataOf(opts), {
+            deadline: Date.now() + (opts.deadlineMs ?? defaultDeadline),
+          }),
+        );
+      continue;
+    }
     client[name] = (request: unknown, opts: RequestOptions = {}) =>
       new Promise((resolve, reject) => {
-        const metadata = new grpc.Metadata();
-        if (opts.requestId) metadata.set(REQUEST_ID_KEY, opts.requestId);
+        const metadata = metadataOf(opts);
         const deadline = Date.now() + (opts.deadlineMs ?? defaultDeadline);
         channel.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline }, (err, res) =>
           err ? reject(err) : resolve(res),
@@ -186,6 +301,31 @@ export function createGrpcClient<D extends ServiceDefinition>(definition: D, add
       });
   }
   return client as GrpcClient<D>;
+}
+
+/**
+ * The responses of a server-streaming call, for `for await`. The call starts at the first `next()`
+ * (an iterable never iterated sends nothing). Reading it as a Node Readable gives back-pressure:
+ * grpc-js asks the connection for the next message only when the consumer took the last, so a slow
+ * consumer holds the server back (HTTP/2 flow control) instead of buffering. Leaving the loop
+ * early (break, return, a throw in its body) cancels the call, so the server stops producing.
+ * A failed call rejects the pending `next()` with the grpc-js ServiceError, after a prefix (in
+ * order) of the items sent before the failure: grpc-js drops those it had not yet handed over.
+ */
+export async function* streamResponses<T>(start: () => grpc.ClientReadableStream<T>): AsyncGenerator<T, void, undefined> {
+  const call = start();
+  let finished = false;
+  call.once('status', () => (finished = true));
+  try {
+    for await (const item of call) yield item as T;
+    finished = true;
+  } finally {
+    if (!finished) {
+      // Cancelling makes grpc-js emit 'error' (CANCELLED) on a stream nobody reads any more.
+      call.on('error', () => {});
+      call.cancel();
+    }
+  }
 }
 
 export type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN' | 'UNREACHABLE';

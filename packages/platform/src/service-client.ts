@@ -1,6 +1,7 @@
-// One way to call another service: a typed promise client over the generated definition that
-// forwards the request id and the caller's remaining deadline, retries idempotent reads on
-// UNAVAILABLE within a bounded budget, and maps every failure, once, to a DomainError.
+// One way to call another service: a typed promise client over the generated definition (an
+// AsyncIterable for a server-streaming RPC, see below) that forwards the request id and the caller's
+// remaining deadline, retries idempotent reads on UNAVAILABLE within a bounded budget, and maps
+// every failure, once, to a DomainError.
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { currentCallScope } from './call-scope.js';
 import { DomainError, type ErrorKind } from './errors.js';
@@ -20,7 +21,7 @@ export interface ServiceClientOptions {
   retries?: number;
 }
 
-/** The same promise client as createGrpcClient; its calls reject with DomainErrors only. */
+/** The same client as createGrpcClient; its calls (and streams) reject with DomainErrors only. */
 export type ServiceClient<D extends ServiceDefinition> = GrpcClient<D> & { close(): void };
 
 const READ_VERBS = /^(get|list|sum|check|stream)[A-Z]/;
@@ -78,6 +79,12 @@ export function dependencyError(serviceName: string, err: unknown): unknown {
   return serviceUnavailable(serviceName, err);
 }
 
+/** One attempt of a call: its absolute deadline (epoch ms) and the options it goes out with. */
+interface CallTarget {
+  deadline: number;
+  options: RequestOptions;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A failure that never reached a handler: nothing ran, so a read may be sent again. */
@@ -98,31 +105,67 @@ export function connectService<D extends ServiceDefinition>(
   const idempotent = options.idempotent ?? isReadRpc;
   const retries = options.retries ?? 2;
   const client: Record<string, unknown> = { $channel: raw.$channel, close: () => raw.$channel.close() };
-  for (const rpc of Object.keys(entry.definition)) {
-    const call = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => Promise<unknown>>)[rpc]!;
+  /** Where a call made now goes: the earliest of its own, the served request's and the default deadline. */
+  const target = (callOptions: RequestOptions) => {
+    const scope = currentCallScope();
+    let deadline = Date.now() + (callOptions.deadlineMs ?? defaultMs);
+    if (scope?.deadline !== undefined && Number.isFinite(scope.deadline)) deadline = Math.min(deadline, scope.deadline);
+    const requestId = callOptions.requestId ?? scope?.requestId;
+    // A deadline already past still goes out, so it fails as DEADLINE_EXCEEDED by the same path.
+    return (): CallTarget => ({ deadline, options: { deadlineMs: Math.max(1, deadline - Date.now()), ...(requestId ? { requestId } : {}) } });
+  };
+  const mayRetryAfter = (err: unknown, attempt: number, { deadline }: CallTarget) =>
+    attempt < retries && isTransportUnavailable(err) && deadline - Date.now() > 100 * 3 ** attempt;
+  for (const [rpc, method] of Object.entries(entry.definition)) {
     const mayRetry = idempotent(rpc);
+    if (method.responseStream) {
+      const open = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => AsyncIterable<unknown>>)[rpc]!;
+      client[rpc] = (request: unknown, callOptions: RequestOptions = {}) => streamWithRetry(open, request, target(callOptions), mayRetry);
+      continue;
+    }
+    const call = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => Promise<unknown>>)[rpc]!;
     client[rpc] = async (request: unknown, callOptions: RequestOptions = {}) => {
-      const scope = currentCallScope();
-      const now = Date.now();
-      let deadline = now + (callOptions.deadlineMs ?? defaultMs);
-      if (scope?.deadline !== undefined && Number.isFinite(scope.deadline)) deadline = Math.min(deadline, scope.deadline);
-      const requestId = callOptions.requestId ?? scope?.requestId;
+      const targetNow = target(callOptions);
       for (let attempt = 0; ; attempt++) {
-        // A deadline already past still goes out, so it fails as DEADLINE_EXCEEDED by the same path.
-        const opts: RequestOptions = { deadlineMs: Math.max(1, deadline - Date.now()) };
-        if (requestId) opts.requestId = requestId;
+        const now = targetNow();
         try {
-          return await call(request, opts);
+          return await call(request, now.options);
         } catch (err) {
-          const backoff = 100 * 3 ** attempt;
-          if (mayRetry && attempt < retries && isTransportUnavailable(err) && deadline - Date.now() > backoff) {
-            await sleep(backoff);
+          if (mayRetry && mayRetryAfter(err, attempt, now)) {
+            await sleep(100 * 3 ** attempt);
             continue;
           }
           throw dependencyError(entry.name, err);
         }
       }
     };
+  }
+
+  // Server-streaming RPCs: the client returns an AsyncIterable of responses (`for await`), with the
+  // request id and deadline of a unary call; the deadline covers the whole stream, not each item.
+  // Back-pressure comes from grpc-js (a slow loop body holds the server back, see streamResponses);
+  // leaving the loop early cancels the call. A failure, at the start or mid-stream, is thrown once as
+  // the same DomainError a unary call gets (dependencyError). A `Stream*` read is retried on
+  // UNAVAILABLE like a unary read only while no item has arrived: after one, a retry would repeat
+  // items the consumer already has, so the error is thrown.
+  async function* streamWithRetry(open: (req: unknown, o: RequestOptions) => AsyncIterable<unknown>, request: unknown, targetNow: () => CallTarget, mayRetry: boolean) {
+    for (let attempt = 0; ; attempt++) {
+      const now = targetNow();
+      let received = false;
+      try {
+        for await (const item of open(request, now.options)) {
+          received = true;
+          yield item;
+        }
+        return;
+      } catch (err) {
+        if (mayRetry && !received && mayRetryAfter(err, attempt, now)) {
+          await sleep(100 * 3 ** attempt);
+          continue;
+        }
+        throw dependencyError(entry.name, err);
+      }
+    }
   }
   return client as ServiceClient<D>;
 }

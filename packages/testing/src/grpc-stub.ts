@@ -1,7 +1,15 @@
-import { createLogger, DomainError, serviceNameOf, startGrpcServer, type AsyncServiceImplementation, type CallContext, type RunningGrpcServer, type ServiceDefinition } from '@finance/platform';
-
-type RequestOf<M> = M extends { requestDeserialize(value: Buffer): infer Req } ? Req : never;
-type ResponseOf<M> = M extends { responseSerialize(value: infer Res): Buffer } ? Res : never;
+import {
+  createLogger,
+  DomainError,
+  serviceNameOf,
+  startGrpcServer,
+  type AsyncServiceImplementation,
+  type CallContext,
+  type RequestOf,
+  type ResponseOf,
+  type RunningGrpcServer,
+  type ServiceDefinition,
+} from '@finance/platform';
 
 /** One RPC as the stub received it. */
 export interface StubCall<Req = unknown> {
@@ -12,8 +20,17 @@ export interface StubCall<Req = unknown> {
   remainingMs: number;
 }
 
-/** Answers one RPC: a response, or a throw (a DomainError becomes its gRPC status; anything else INTERNAL). */
-export type StubHandler<M> = (request: RequestOf<M>, call: StubCall<RequestOf<M>>) => ResponseOf<M> | Promise<ResponseOf<M>>;
+/**
+ * Answers one RPC: a response, or a throw (a DomainError becomes its gRPC status; anything else
+ * INTERNAL). A server-streaming RPC is answered by an iterable of responses, typically an
+ * `async function*` (a throw in it, before or after some items, ends the stream with that status).
+ */
+export type StubHandler<M> = M extends { responseStream: true }
+  ? (request: RequestOf<M>, call: StubCall<RequestOf<M>>) => AsyncIterable<ResponseOf<M>> | Iterable<ResponseOf<M>>
+  : (request: RequestOf<M>, call: StubCall<RequestOf<M>>) => ResponseOf<M> | Promise<ResponseOf<M>>;
+
+/** What `answer` takes: the response, or for a server-streaming RPC all its responses. */
+export type StubAnswer<M> = M extends { responseStream: true } ? readonly ResponseOf<M>[] : ResponseOf<M>;
 
 /**
  * A real gRPC server on a free port serving one service definition with scripted answers: the
@@ -42,7 +59,12 @@ export class GrpcStub<D extends ServiceDefinition> {
   static async start<D extends ServiceDefinition>(definition: D, options: { port?: number } = {}): Promise<GrpcStub<D>> {
     let stub: GrpcStub<D> | undefined;
     const implementation = Object.fromEntries(
-      Object.keys(definition).map((rpc) => [rpc, (request: unknown, context: CallContext) => stub!.serve(rpc, request, context)]),
+      Object.entries(definition).map(([rpc, method]) => [
+        rpc,
+        method.responseStream
+          ? (request: unknown, context: CallContext) => stub!.serveStream(rpc, request, context)
+          : (request: unknown, context: CallContext) => stub!.serve(rpc, request, context),
+      ]),
     ) as AsyncServiceImplementation<D>;
     const server = await startGrpcServer({
       address: `127.0.0.1:${options.port ?? 0}`,
@@ -63,18 +85,22 @@ export class GrpcStub<D extends ServiceDefinition> {
 
   /** Scripts `rpc` (replacing what was scripted before). */
   on<K extends keyof D & string>(rpc: K, handler: StubHandler<D[K]>): this {
-    this.handlers.set(rpc, handler as (request: unknown, call: StubCall) => unknown);
+    return this.script(rpc, handler as (request: unknown, call: StubCall) => unknown);
+  }
+
+  private script(rpc: string, handler: (request: unknown, call: StubCall) => unknown): this {
+    this.handlers.set(rpc, handler);
     return this;
   }
 
-  /** `rpc` answers `response` to every request. */
-  answer<K extends keyof D & string>(rpc: K, response: ResponseOf<D[K]>): this {
-    return this.on(rpc, () => response);
+  /** `rpc` answers `response` to every request (a server-streaming RPC: streams these responses). */
+  answer<K extends keyof D & string>(rpc: K, response: StubAnswer<D[K]>): this {
+    return this.script(rpc, () => response);
   }
 
   /** `rpc` fails with `error` (a DomainError for a verdict of the service, a plain Error for a fault). */
   fail<K extends keyof D & string>(rpc: K, error: unknown): this {
-    return this.on(rpc, () => {
+    return this.script(rpc, () => {
       throw error;
     });
   }
@@ -126,6 +152,16 @@ export class GrpcStub<D extends ServiceDefinition> {
   }
 
   private async serve(rpc: string, request: unknown, context: CallContext): Promise<any> {
+    return (await this.handlerFor(rpc, request, context))();
+  }
+
+  /** A server-streaming RPC: the scripted iterable's items, through the same record, delay, outage and script. */
+  private async *serveStream(rpc: string, request: unknown, context: CallContext): AsyncGenerator<unknown> {
+    yield* (await this.handlerFor(rpc, request, context))() as AsyncIterable<unknown> | Iterable<unknown>;
+  }
+
+  /** Records the call, waits the delay, throws the outage, else hands back the scripted answer to run. */
+  private async handlerFor(rpc: string, request: unknown, context: CallContext): Promise<() => unknown> {
     const deadline = context.deadline instanceof Date ? context.deadline.getTime() : context.deadline;
     const call: StubCall = { rpc, request, requestId: context.requestId, remainingMs: Number.isFinite(deadline) ? deadline - Date.now() : Infinity };
     this.calls.push(call);
@@ -136,7 +172,7 @@ export class GrpcStub<D extends ServiceDefinition> {
       this.unscripted.push(rpc);
       throw new Error(`stub: no answer scripted for ${rpc}`);
     }
-    return handler(request, call);
+    return () => handler(request, call);
   }
 }
 

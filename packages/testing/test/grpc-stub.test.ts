@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
-import { createGrpcClient, DomainError, type GrpcClient } from '@finance/platform';
+import { connectService, createGrpcClient, DomainError, type GrpcClient, type ServiceClient, type ServiceDefinition } from '@finance/platform';
 import { authV1 } from '@finance/proto';
 import { GrpcStub } from '../src/grpc-stub.js';
 import { rejected } from '../src/grpc.js';
@@ -58,4 +58,62 @@ test('a delay past the caller\'s deadline is DEADLINE_EXCEEDED; stop() cuts ever
     c.$channel.close();
     await other.stop();
   }
+});
+
+describe('a server-streaming RPC', () => {
+  // No proto of ours streams yet: a JSON-message definition of the shape ts-proto generates.
+  const json = (v: { n: number }) => Buffer.from(JSON.stringify(v));
+  const parse = (b: Buffer) => JSON.parse(b.toString()) as { n: number };
+  const Numbers = {
+    streamNumbers: { path: '/test.Numbers/StreamNumbers', requestStream: false, responseStream: true, requestSerialize: json, requestDeserialize: parse, responseSerialize: json, responseDeserialize: parse },
+  } as const satisfies ServiceDefinition;
+  let numbers: GrpcStub<typeof Numbers>;
+  let numbersClient: ServiceClient<typeof Numbers>;
+
+  beforeAll(async () => {
+    numbers = await GrpcStub.start(Numbers);
+    numbersClient = connectService({ name: 'numbers', definition: Numbers }, numbers.address, { deadlineMs: 2000 });
+  });
+  afterAll(async () => {
+    numbersClient.close();
+    await numbers.stop();
+  });
+  beforeEach(() => numbers.reset());
+
+  async function read(request: { n: number }, requestId?: string) {
+    const items: number[] = [];
+    try {
+      for await (const item of numbersClient.streamNumbers(request, requestId ? { requestId } : {})) items.push(item.n);
+      return { items };
+    } catch (error) {
+      return { items, error };
+    }
+  }
+
+  test('streams what an async generator scripted, failing where it throws; the call is recorded', async () => {
+    numbers.on('streamNumbers', async function* ({ n }) {
+      for (let i = 1; i <= n; i++) yield { n: i };
+      throw new DomainError('failed_precondition', 'NUMBERS_RAN_OUT', 'ran out');
+    });
+    const { items, error } = await read({ n: 3 }, 'r-stream');
+    expect(items).toEqual([1, 2, 3]);
+    expect(error).toMatchObject({ kind: 'failed_precondition', code: 'NUMBERS_RAN_OUT' });
+    expect(numbers.callsOf('streamNumbers')).toMatchObject([{ rpc: 'streamNumbers', request: { n: 3 }, requestId: 'r-stream' }]);
+  });
+
+  test('answer streams the given responses', async () => {
+    numbers.answer('streamNumbers', [{ n: 7 }, { n: 8 }]);
+    expect(await read({ n: 0 })).toEqual({ items: [7, 8] });
+  });
+
+  test('fail and outage end the stream before any item with their error; unscripted fails and is listed', async () => {
+    numbers.fail('streamNumbers', new DomainError('not_found', 'NUMBERS_NONE', 'none'));
+    expect(await read({ n: 1 })).toMatchObject({ items: [], error: { kind: 'not_found', code: 'NUMBERS_NONE' } });
+    numbers.answer('streamNumbers', [{ n: 1 }]);
+    numbers.outage = new DomainError('unavailable', 'NUMBERS_DOWN', 'down');
+    expect(await read({ n: 1 })).toMatchObject({ items: [], error: { kind: 'unavailable', code: 'NUMBERS_DOWN' } });
+    numbers.reset();
+    expect(await read({ n: 1 })).toMatchObject({ items: [], error: { kind: 'unavailable', code: 'NUMBERS_UNAVAILABLE' } });
+    expect(numbers.unscripted).toEqual(['streamNumbers']);
+  });
 });
