@@ -34,8 +34,9 @@ module.exports = {
       comment:
         'apps/*/src/domain is plain TypeScript: other files of the same domain, @finance/money, @finance/calendar, ' +
         'the dependency-free parts of @finance/platform (errors, ids, pagination, text, amount-fields), pure node ' +
-        'built-ins (crypto, util, assert) and the crypto primitives auth\'s password and token rules use (jose, ' +
-        '@node-rs/argon2). No framework, persistence, transport, proto or events; not the app\'s application, ' +
+        'built-ins (crypto, util, assert), the crypto primitives auth\'s password and token rules use (jose, ' +
+        '@node-rs/argon2) and the synchronous CSV codec entry points reporting\'s csv format uses (csv-parse/sync, ' +
+        'csv-stringify/sync: they import nothing but their own files). No framework, persistence, transport, proto or events; not the app\'s application, ' +
         'persistence or transport folders.',
       from: { path: '^apps/([^/]+)/src/domain/' },
       to: {
@@ -45,6 +46,8 @@ module.exports = {
           '^packages/platform/src/(errors|ids|pagination|text|amount-fields)\\.ts$',
           '^(node:)?(crypto|util|assert)$',
           ...npm('jose|@node-rs/argon2'),
+          '(^|/)node_modules/(csv-parse|csv-stringify)/lib/sync\\.(js|d\\.ts)$',
+          '^(csv-parse|csv-stringify)/sync$',
           // Test libraries, for the unit tests beside the code (domain-test-libraries-only-in-tests below).
           ...npm('@jest/globals|fast-check|@fast-check/jest'),
         ],

@@ -25,6 +25,21 @@ ensure_toolchain() {
   [[ "$(node --version)" == "v$want_node" ]] || { log "Node $want_node is not first on PATH"; exit 1; }
 }
 
+ensure_chromium() {
+  # The PDF report (reporting, puppeteer-core) drives Debian's Chromium; puppeteer's own browser
+  # download cannot work on these machines. CHROMIUM_PATH points elsewhere if it lives elsewhere.
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [[ -x "$chromium" ]] && return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    log "Chromium is missing ($chromium), needed for the PDF report; install it as root: sudo apt-get update && sudo apt-get install -y chromium"
+    exit 1
+  fi
+  log "installing Chromium from Debian's packages (apt-get install -y chromium, about 40 s)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  [[ -x "$chromium" ]] || { log "apt-get installed chromium but $chromium is still missing"; exit 1; }
+}
+
 ensure_deps() {
   # pnpm is quick when nothing changed; --frozen-lockfile keeps CI and users on the lockfile.
   pnpm install --frozen-lockfile --prefer-offline --reporter=silent
@@ -60,10 +75,12 @@ run() {
 
 case "$cmd" in
   start)
+    ensure_chromium
     run
     exec node infra/scripts/run-all.mjs "$@"
     ;;
   test)
+    ensure_chromium
     run
     typecheck
     lint_deps

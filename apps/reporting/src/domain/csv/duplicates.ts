@@ -1,0 +1,58 @@
+import type { Money } from '@finance/money';
+import type { TransactionType } from './csv-format.js';
+
+// Which rows of an import are new, counting multiplicity. A row's key is (date, type, amount,
+// currency, description, category name case-insensitively; no category = uncategorized). For each
+// key, imported = max(0, count in the file − count already stored): two identical coffees in the
+// file and one stored → one imported, one skipped; re-importing a file imports nothing. Of the rows
+// sharing a key, the first ones in the file are taken as the stored ones (skipped) and the rest are
+// imported. Descriptions compare exactly (case and spaces count), as the ledger stores them.
+
+/** What makes two transactions duplicates of each other. */
+export interface DuplicateKeyFields {
+  /** YYYY-MM-DD. */
+  date: string;
+  type: TransactionType;
+  amount: Money;
+  /** null = uncategorized. */
+  categoryName: string | null;
+  description: string;
+}
+
+/**
+ * The key of a row. Category names are compared trimmed and with JS toLowerCase (the ledger keeps them
+ * unique by PostgreSQL's lower(), which agrees for every name but a few special-cased letters).
+ */
+export function duplicateKey(row: DuplicateKeyFields): string {
+  // JSON of an array: no choice of separator can make two different rows meet.
+  return JSON.stringify([row.date, row.type, row.amount.minor.toString(), row.amount.currency, row.description, row.categoryName?.trim().toLowerCase() ?? '']);
+}
+
+export interface NewRows<T> {
+  /** The rows to write, in file order. */
+  toImport: T[];
+  /** How many rows of the file were already stored. */
+  skipped: number;
+}
+
+/** The rows of `fileRows` beyond what `existingRows` (the user's stored transactions, at least those on the file's dates) already hold. */
+export function countNewRows<T extends DuplicateKeyFields>(fileRows: readonly T[], existingRows: Iterable<DuplicateKeyFields>): NewRows<T> {
+  const stored = new Map<string, number>();
+  for (const row of existingRows) {
+    const key = duplicateKey(row);
+    stored.set(key, (stored.get(key) ?? 0) + 1);
+  }
+  const toImport: T[] = [];
+  let skipped = 0;
+  for (const row of fileRows) {
+    const key = duplicateKey(row);
+    const left = stored.get(key) ?? 0;
+    if (left > 0) {
+      stored.set(key, left - 1);
+      skipped++;
+    } else {
+      toImport.push(row);
+    }
+  }
+  return { toImport, skipped };
+}
