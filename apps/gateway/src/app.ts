@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
 import { categoriesRoutes } from './routes/categories.routes.js';
 import { currencyRoutes } from './routes/currency.routes.js';
+import { exportRoutes } from './routes/export.routes.js';
 import { goalsRoutes } from './routes/goals.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
@@ -178,6 +179,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(analyticsRoutes, { reporting });
     await app.register(goalsRoutes, { goals });
     await app.register(currencyRoutes, { currency, auth, ledger });
+    await app.register(exportRoutes, { reporting });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

@@ -59,6 +59,7 @@ const OPERATIONS = [
   ['get', '/currencies', true],
   ['get', '/exchange-rates', true],
   ['post', '/transactions/convert', true],
+  ['get', '/export/csv', true],
 ] as const;
 
 describe('/docs', () => {

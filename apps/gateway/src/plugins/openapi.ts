@@ -102,6 +102,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'goals', description: 'Savings goals and the transactions contributed to them' },
         { name: 'analytics', description: 'Summaries over the caller’s data' },
         { name: 'currencies', description: 'ISO 4217 currencies, ECB exchange rates and conversion' },
+        { name: 'export', description: 'Your data as files' },
         { name: 'operations', description: 'Health' },
       ],
       components: { securitySchemes: SECURITY_SCHEMES as never },

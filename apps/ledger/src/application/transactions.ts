@@ -1,13 +1,14 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ForeignKeyConstraintViolationException, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CalendarDate } from '@finance/calendar';
 import { enqueueEvent } from '@finance/events';
 import { transactionCreated, transactionDeleted, transactionUpdated, type TransactionSnapshot } from '@finance/events/contracts/ledger';
 import { money, type Money } from '@finance/money';
 import { canonicalUuid } from '@finance/platform/ids';
 import { errors } from '../domain/errors.js';
 import { IDEMPOTENCY_TTL_MS, requestFingerprint, validateIdempotencyKey } from '../domain/idempotency.js';
-import { decodeTransactionCursor, encodeTransactionCursor, resolvePageSize, toPage, type Page } from '../domain/pagination.js';
+import { decodeTransactionCursor, encodeTransactionCursor, resolvePageSize, toPage, type Page, type TransactionCursor } from '../domain/pagination.js';
 import {
   amountInBaseCurrency,
   applyTransactionChanges,
@@ -20,7 +21,7 @@ import {
   type TransactionType,
 } from '../domain/transaction.js';
 import { CategoryEntity, IdempotencyKeyEntity, TransactionEntity, type Transaction } from '../persistence/ledger.entities.js';
-import { findTransactionView, selectTransactionPage } from '../persistence/transaction.queries.js';
+import { findTransactionView, selectTransactionBatchAscending, selectTransactionPage } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
 import { guardUserWrite } from './erasure.js';
 import { claimIdempotencyKey, findStoredResponse } from './idempotency.js';
@@ -218,6 +219,35 @@ export async function listTransactions(ctx: LedgerContext, input: ListTransactio
   const filter = validateTransactionFilter(input);
   const rows = await selectTransactionPage(ctx.orm, userId, filter, after, limit + 1);
   return toPage(rows, limit, (last) => encodeTransactionCursor({ date: last.date, id: last.id }));
+}
+
+/** How many transactions one StreamTransactions batch (and one keyset query) holds. */
+export const STREAM_BATCH_SIZE = 1000;
+
+export interface StreamTransactionsInput {
+  userId: string;
+  from?: CalendarDate | undefined;
+  to?: CalendarDate | undefined;
+}
+
+/**
+ * Every transaction of the user in [from, to] (either bound optional), oldest first ((date, id)
+ * ascending), in batches of up to STREAM_BATCH_SIZE: one keyset query per batch, the next one asked
+ * only when the consumer took the previous batch, so memory stays flat whatever the count. Each
+ * query is its own snapshot: a transaction written during a long export appears if it sorts after
+ * the rows already sent. Stops without another query once `signal` aborts (the caller went away).
+ */
+export async function* streamTransactions(ctx: LedgerContext, input: StreamTransactionsInput, signal: AbortSignal): AsyncGenerator<TransactionView[]> {
+  const userId = requireUserId(input.userId);
+  const { from, to } = validateTransactionFilter({ from: input.from, to: input.to });
+  let after: TransactionCursor | undefined;
+  while (!signal.aborted) {
+    const batch = await selectTransactionBatchAscending(ctx.orm, userId, { from, to }, after, STREAM_BATCH_SIZE);
+    if (batch.length > 0) yield batch;
+    if (batch.length < STREAM_BATCH_SIZE) return;
+    const last = batch[batch.length - 1]!;
+    after = { date: last.date, id: last.id };
+  }
 }
 
 export interface UpdateTransactionInput extends TransactionChangesInput {

@@ -102,6 +102,40 @@ export async function selectTransactionPage(
 }
 
 /**
+ * One batch of the user's transactions in [from, to] (either bound optional), OLDEST first: (date,
+ * id) ascending, starting strictly after `after`. The export's keyset read (StreamTransactions):
+ * each batch is one index range scan (the (user_id, date desc, id desc) index read backwards), so
+ * batch 1,000 costs what batch 1 does. A named prepared statement per shape, as for the page.
+ */
+export async function selectTransactionBatchAscending(
+  orm: MikroORM,
+  userId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+  after: TransactionCursor | undefined,
+  limit: number,
+): Promise<TransactionView[]> {
+  const where = ['t.user_id = $1'];
+  const values: unknown[] = [userId];
+  let shape = 0;
+  const add = (bit: number, condition: (n: number) => string, ...given: unknown[]) => {
+    shape |= bit;
+    where.push(condition(values.length + 1));
+    values.push(...given);
+  };
+  if (range.from) add(1, (n) => `t.date >= $${n}::date`, range.from);
+  if (range.to) add(2, (n) => `t.date <= $${n}::date`, range.to);
+  if (after) add(4, (n) => `(t.date, t.id) > ($${n}::date, $${n + 1}::uuid)`, after.date, after.id);
+  values.push(limit);
+  const pool = await orm.em.getConnection().getNativeClient();
+  const { rows } = await pool.query<TransactionRow>({
+    name: `ledger_transaction_batch_asc_${shape}`,
+    text: `${SELECT} where ${where.join(' and ')} order by t.date asc, t.id asc limit $${values.length}`,
+    values,
+  });
+  return rows.map((row) => toView(userId, row));
+}
+
+/**
  * Moves the user's transactions of category `from` to `to` (null: uncategorized), stamping
  * updated_at; returns how many moved.
  */

@@ -1,9 +1,10 @@
 import type { IsoDate } from '@finance/calendar';
 import type { RateBook } from '@finance/rates';
 import type { BudgetStatusReport } from '../domain/budget-status.js';
+import type { ExportTransaction } from '../domain/csv/csv-format.js';
 import type { PeriodSum } from '../domain/income-vs-expense.js';
 import type { IntervalKind } from '../domain/intervals.js';
-import type { DateRange } from '../domain/range.js';
+import type { DateRange, OpenDateRange } from '../domain/range.js';
 import type { CategorySum } from '../domain/spending.js';
 
 /** What reporting needs to know about a user, answered by auth. */
@@ -36,6 +37,13 @@ export interface Ledger {
   sumsByDay(userId: string, range: DateRange, currencies: readonly string[]): Promise<PeriodSum[]>;
   /** Every category of the user: id → name (all pages of ListCategories). */
   categoryNames(userId: string): Promise<Map<string, string>>;
+  /**
+   * Every transaction of the user in the range (either bound optional), oldest first ((date, id)
+   * ascending), in the ledger's batches as they arrive (StreamTransactions): nothing is held beyond
+   * the batch being consumed. A failure, at the start or after some batches, is thrown (never a
+   * clean end), so an export is never silently cut short.
+   */
+  transactionBatches(userId: string, range: OpenDateRange): AsyncIterable<ExportTransaction[]>;
 }
 
 /** Port: the budgeting service. Throws a DomainError when it cannot answer. */

@@ -13,7 +13,7 @@ import {
   updateRecurring,
 } from '../../application/recurring.js';
 import { sumTransactions } from '../../application/sums.js';
-import { createTransaction, deleteTransaction, getTransaction, listTransactions, updateTransaction } from '../../application/transactions.js';
+import { createTransaction, deleteTransaction, getTransaction, listTransactions, streamTransactions, updateTransaction } from '../../application/transactions.js';
 import type { CategoryView, RecurringView, TransactionView } from '../../application/views.js';
 import { errors } from '../../domain/errors.js';
 import { GROUPING_MESSAGE, type SumGrouping } from '../../domain/sums.js';
@@ -156,6 +156,11 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
         q: req.q,
       });
       return { items: page.items.map(toTransaction), page: { nextCursor: page.nextCursor } };
+    },
+    streamTransactions: async function* (req, { signal }) {
+      for await (const batch of streamTransactions(ctx, { userId: req.userId, from: req.from, to: req.to }, signal)) {
+        yield { items: batch.map(toTransaction) };
+      }
     },
     updateTransaction: async (req) => {
       const transaction = await updateTransaction(ctx, {

@@ -1,7 +1,9 @@
 import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
+import { money as moneyOf } from '@finance/money';
 import type { ServiceClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
 import type { Ledger } from '../../application/context.js';
+import type { ExportTransaction } from '../../domain/csv/csv-format.js';
 import type { PeriodSum } from '../../domain/income-vs-expense.js';
 import type { IntervalKind } from '../../domain/intervals.js';
 import type { DateRange } from '../../domain/range.js';
@@ -11,6 +13,11 @@ import { asReportingError, int64FromWire } from './dependency-verdicts.js';
 export type LedgerClient = ServiceClient<typeof ledgerV1.LedgerServiceService>;
 /** The ledger's largest page. */
 const CATEGORY_PAGE_SIZE = 200;
+/**
+ * A client deadline covers a whole stream, and a large export takes longer than one unary call's
+ * 5 s: the caller's own deadline (the gateway's, inherited through the call scope) is what bounds it.
+ */
+const EXPORT_STREAM_DEADLINE_MS = 10 * 60_000;
 
 const { SumGrouping, TransactionType } = ledgerV1;
 
@@ -41,10 +48,28 @@ function dayOf(row: ledgerV1.SumRow) {
   return day;
 }
 
+/** A streamed transaction as the export writes it: exact minor units in its own currency, the embedded category's name. */
+function exportTransaction(t: ledgerV1.Transaction): ExportTransaction {
+  const type =
+    t.transactionType === TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : t.transactionType === TransactionType.TRANSACTION_TYPE_EXPENSE ? 'expense' : undefined;
+  if (!type) throw new Error(`the ledger streamed a transaction of type ${t.transactionType}`);
+  const date = t.date && fromCalendarDate(t.date);
+  if (!date) throw new Error('the ledger streamed a transaction without a date');
+  if (!t.amount?.currency) throw new Error('the ledger streamed a transaction without an amount');
+  return {
+    id: t.id,
+    date,
+    type,
+    amount: moneyOf(int64FromWire(t.amount.minorUnits, 'Transaction.amount.minor_units'), t.amount.currency),
+    categoryName: t.category ? t.category.name : null,
+    description: t.description,
+  };
+}
+
 /**
  * The Ledger port over the ledger's gRPC API: SumTransactions (grouped in the ledger's SQL, exact
- * minor units as int64 strings; coarse, or per day for the currencies reporting converts) and every
- * page of ListCategories.
+ * minor units as int64 strings; coarse, or per day for the currencies reporting converts), every
+ * page of ListCategories, and StreamTransactions for the CSV export.
  */
 export function ledgerPort(client: LedgerClient): Ledger {
   async function sum(userId: string, range: DateRange, type: ledgerV1.TransactionType, grouping: ledgerV1.SumGrouping, currencies: readonly string[] = []) {
@@ -77,6 +102,19 @@ export function ledgerPort(client: LedgerClient): Ledger {
     async sumsByDay(userId, range, currencies) {
       const rows = await sum(userId, range, TransactionType.TRANSACTION_TYPE_UNSPECIFIED, SumGrouping.SUM_GROUPING_DAY, currencies);
       return rows.map(periodSum);
+    },
+
+    async *transactionBatches(userId, range) {
+      const request = {
+        userId,
+        from: range.from === undefined ? undefined : toCalendarDate(range.from),
+        to: range.to === undefined ? undefined : toCalendarDate(range.to),
+      };
+      try {
+        for await (const batch of client.streamTransactions(request, { deadlineMs: EXPORT_STREAM_DEADLINE_MS })) yield batch.items.map(exportTransaction);
+      } catch (err) {
+        throw asReportingError(err);
+      }
     },
 
     async categoryNames(userId) {

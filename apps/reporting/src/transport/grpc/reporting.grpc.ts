@@ -3,6 +3,7 @@ import type { Money } from '@finance/money';
 import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finance/platform';
 import { reportingV1 } from '@finance/proto';
 import type { ReportingContext } from '../../application/context.js';
+import { exportTransactionsCsv } from '../../application/export.js';
 import { getBudgetStatus, getIncomeVsExpense, getSpending } from '../../application/reports.js';
 import type { BudgetStatusView } from '../../domain/budget-status.js';
 import type { IncomeExpenseNet } from '../../domain/income-vs-expense.js';
@@ -77,6 +78,9 @@ export function reportingGrpcService(ctx: ReportingContext): AsyncServiceImpleme
         excludedCurrencies: report.excludedCurrencies,
         interval: PROTO_KINDS[report.interval],
       };
+    },
+    exportTransactionsCsv: async function* (req) {
+      for await (const text of exportTransactionsCsv(ctx, { userId: req.userId, from: req.from, to: req.to })) yield { data: Buffer.from(text, 'utf8') };
     },
     getBudgetStatus: async (req) => {
       const report = await getBudgetStatus(ctx, { userId: req.userId, date: req.date });
