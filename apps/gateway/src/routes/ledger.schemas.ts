@@ -90,12 +90,23 @@ component(categorySchema, 'Category');
 component(transactionPageSchema, 'TransactionPage', 'A page of transactions, newest `date` first');
 component(categoryPageSchema, 'CategoryPage', 'A page of categories');
 
+/**
+ * `category_id` and the embedded `category` of a transaction or a recurring template. Uncategorized
+ * (or a category the ledger did not embed) → null, never a half-filled object.
+ */
+export function categoryFieldsOf(row: { categoryId?: string | undefined; category?: ledgerV1.CategoryRef | undefined }) {
+  const categoryId = row.categoryId || row.category?.id || null;
+  const ref = row.category;
+  return {
+    category_id: categoryId,
+    category: categoryId && ref?.id ? { id: ref.id, name: ref.name, color: ref.color, icon: ref.icon || null } : null,
+  };
+}
+
 export function toTransactionResponse(transaction: ledgerV1.Transaction | undefined): TransactionResponse {
   if (!transaction) throw new ContractViolationError('ledger returned no transaction');
   const amount = transaction.amount;
   if (!amount) throw new ContractViolationError('ledger returned a transaction without amount');
-  const categoryId = transaction.categoryId || transaction.category?.id || null;
-  const ref = transaction.category;
   return {
     id: transaction.id,
     amount: formatMoney(money(amount.minorUnits, amount.currency)),
@@ -103,9 +114,7 @@ export function toTransactionResponse(transaction: ledgerV1.Transaction | undefi
     transaction_type: fromProtoTransactionType(transaction.transactionType),
     date: fromProtoDate(transaction.date),
     description: transaction.description,
-    category_id: categoryId,
-    // Uncategorized (or a category the ledger did not embed) → null, never a half-filled object.
-    category: categoryId && ref?.id ? { id: ref.id, name: ref.name, color: ref.color, icon: ref.icon || null } : null,
+    ...categoryFieldsOf(transaction),
     created_at: timestamp(transaction.createdAt, 'transaction created_at'),
     updated_at: timestamp(transaction.updatedAt, 'transaction updated_at'),
   };

@@ -2,7 +2,7 @@ import { formatMoney, money } from '@finance/money';
 import { ledgerV1, type commonV1 } from '@finance/proto';
 import { z } from 'zod';
 import { component, doc } from '../openapi-registry.js';
-import { categoryRefSchema, fromProtoTransactionType, transactionSchema, transactionTypeField } from './ledger.schemas.js';
+import { categoryFieldsOf, categoryRefSchema, fromProtoTransactionType, transactionSchema, transactionTypeField } from './ledger.schemas.js';
 import { ContractViolationError, isoDate, pageSchema, timestamp } from './schemas.js';
 
 // Recurring templates (API.md, Version 3) as the REST API shows them, and the mapping to and from
@@ -110,17 +110,13 @@ export function toRecurringResponse(template: ledgerV1.RecurringTemplate | undef
   if (!template) throw new ContractViolationError('ledger returned no recurring template');
   const amount = template.amount;
   if (!amount?.currency) throw new ContractViolationError('ledger returned a recurring template without amount');
-  const categoryId = template.categoryId || template.category?.id || null;
-  const ref = template.category;
   return {
     id: template.id,
     amount: formatMoney(money(amount.minorUnits, amount.currency)),
     currency: amount.currency,
     transaction_type: fromProtoTransactionType(template.transactionType),
     description: template.description,
-    category_id: categoryId,
-    // Uncategorized (or a category the ledger did not embed) → null, never a half-filled object.
-    category: categoryId && ref?.id ? { id: ref.id, name: ref.name, color: ref.color, icon: ref.icon || null } : null,
+    ...categoryFieldsOf(template),
     frequency: fromProto(FREQUENCY_TO_PROTO, template.frequency, 'frequency'),
     // UNSPECIFIED is the proto default: a template that never had a rule has none.
     weekend: template.weekend === ledgerV1.WeekendRule.WEEKEND_RULE_UNSPECIFIED ? 'none' : fromProto(WEEKEND_TO_PROTO, template.weekend, 'weekend'),

@@ -1,19 +1,12 @@
 import type { IsoDate } from '@finance/calendar';
 import type { Money } from '@finance/money';
-import type { GoalStatus } from '../domain/goal.js';
+import type { GoalState } from '../domain/goal.js';
 import type { GoalProgress } from '../domain/progress.js';
 
-/** A goal as the service answers it. */
-export interface GoalView {
+/** A goal as the service answers it: its state plus who owns it and when it was made. */
+export interface GoalView extends GoalState {
   id: string;
   userId: string;
-  name: string;
-  target: Money;
-  current: Money;
-  /** The part of `current` that is not contributions. */
-  starting: Money;
-  deadline: IsoDate | null;
-  status: GoalStatus;
   /** The creation date in the user's time zone. */
   createdOn: IsoDate;
   createdAt: Date;
