@@ -8,7 +8,7 @@ import { DEADLINE_DETAIL, UNAVAILABLE_DETAIL } from './support/upstream-failures
 let gw: TestGateway;
 let token: string;
 beforeAll(async () => {
-  gw = await startTestGateway({ GRPC_DEADLINE_MS: '300' });
+  gw = await startTestGateway();
   ({ token } = await gw.caller());
 });
 afterAll(async () => {
@@ -107,12 +107,20 @@ describe('service failures', () => {
     expect(res.body).not.toContain('secret_column');
   });
 
+  // A short deadline in a gateway of its own: the file's other tests keep the default, so a loaded
+  // machine cannot turn their answers into timeouts.
   it('auth not answering within GRPC_DEADLINE_MS → 504 AUTH_DEADLINE_EXCEEDED', async () => {
-    gw.auth.delayMs = 1000;
-    const res = await gw.app.inject({ method: 'GET', url: '/users/me', headers: bearer(token) });
-    const body = expectProblem(res, 504, 'AUTH_DEADLINE_EXCEEDED');
-    expect(body.detail).toBe(DEADLINE_DETAIL);
-    expect(body.type).toBe('tag:finance-tracker,2026:problems/upstream-timeout');
+    const local = await startTestGateway({ GRPC_DEADLINE_MS: '300' });
+    try {
+      const { token: t } = await local.caller();
+      local.auth.delayMs = 1000;
+      const res = await local.app.inject({ method: 'GET', url: '/users/me', headers: bearer(t) });
+      const body = expectProblem(res, 504, 'AUTH_DEADLINE_EXCEEDED');
+      expect(body.detail).toBe(DEADLINE_DETAIL);
+      expect(body.type).toBe('tag:finance-tracker,2026:problems/upstream-timeout');
+    } finally {
+      await local.close();
+    }
   });
 
   it('auth stopped altogether → 503 AUTH_UNAVAILABLE', async () => {
