@@ -78,7 +78,10 @@ export async function startStack() {
   };
   try {
     // Every service of the manifest in start order (as infra/scripts/run-all.mjs), each told where the others listen.
-    const { startOrder } = await import(join(ROOT, 'packages/platform/dist/services.js'));
+    const { startOrder, serviceNodeOptions } = await import(join(ROOT, 'packages/platform/dist/services.js'));
+    // The services' V8 flags as every start path sets them (SERVICE_NODE_OPTIONS), then any of the
+    // bench's own for the services only (not this process), e.g. BENCH_SERVICE_NODE_OPTIONS='--max-semi-space-size=4'.
+    common.NODE_OPTIONS = serviceNodeOptions(process.env.BENCH_SERVICE_NODE_OPTIONS);
     const services = startOrder().map((svc) => svc.name);
     const addrs = {};
     const ports = {};
@@ -91,7 +94,7 @@ export async function startStack() {
     // The per-address limits would throttle a load generator on one address; raise them here.
     await waitForPort(gatewayPort, 'gateway', run('gateway', { ...addrs, PORT: String(gatewayPort), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' }));
     const pids = Object.fromEntries([...services, 'gateway'].map((name, i) => [name, children[i].pid]));
-    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), pids, close };
+    return { baseUrl: `http://127.0.0.1:${gatewayPort}`, databaseUrl: dbUrl.toString(), pids, addrs, close };
   } catch (err) {
     await close();
     throw err;
@@ -214,4 +217,34 @@ export function cpuPerRequest(before, after, pids, requests) {
   out.postgres = [...after].filter(([, p]) => p.comm.startsWith('postgres')).reduce((sum, [pid]) => sum + used(pid), 0);
   for (const k of Object.keys(out)) out[k] = Number(((1000 * out[k]) / requests).toFixed(3));
   return out;
+}
+
+/** Resident memory of a process in MB (VmRSS), and its peak since it started (VmHWM). */
+export function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+/**
+ * Samples the RSS of the named pids every `intervalMs` until stop(): what each had at the start and
+ * the most seen (also VmHWM, the kernel's own peak since the process started, which a sample can miss).
+ */
+export function sampleRss(pids, intervalMs = 20) {
+  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssOf(pid).rss]));
+  const peak = { ...start };
+  const timer = setInterval(() => {
+    for (const [name, pid] of Object.entries(pids)) peak[name] = Math.max(peak[name], rssOf(pid).rss);
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => {
+          const now = rssOf(pid);
+          return [name, { 'start MB': Math.round(start[name]), 'peak MB': Math.round(Math.max(peak[name], now.rss)), 'VmHWM MB': Math.round(now.hwm) }];
+        }),
+      );
+    },
+  };
 }

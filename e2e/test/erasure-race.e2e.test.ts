@@ -4,8 +4,8 @@ import { waitFor } from '@finance/testing';
 import { client, signUp, startStack, type Reply, type Stack } from './support/stack.js';
 
 // Issue 9, as a client meets it: DELETE /users/me racing POST /categories, /transactions, /budgets,
-// /goals, /recurring and /recurring/{id}/process
-// fired 0–20 ms apart. Every write either lands before the erasure (and is erased with the rest) or
+// /goals, /recurring, /recurring/{id}/process and /import/csv fired 0–20 ms apart (with a budget
+// already past 80 %, so budget alerts and notifications race the erasure too). Every write either lands before the erasure (and is erased with the rest) or
 // is refused (401, or 404); afterwards not one row of the user is left in any service's tables.
 
 let stack: Stack;
@@ -25,9 +25,13 @@ afterAll(async () => {
 });
 
 const ROUNDS = 20;
-const SCHEMAS = ['auth', 'ledger', 'budgeting', 'goals'];
+const SCHEMAS = ['auth', 'ledger', 'budgeting', 'goals', 'notifications'];
 /** The services that erase on auth.user.deleted.v1 (auth deletes at once). */
-const ERASING = ['ledger', 'budgeting', 'goals'];
+const ERASING = ['ledger', 'budgeting', 'goals', 'notifications'];
+/** The erasing services that publish events (notifications publishes none). */
+const PUBLISHING = ['ledger', 'budgeting', 'goals'];
+const today = () => new Date().toISOString().slice(0, 10);
+const thisMonthStart = () => `${today().slice(0, 7)}-01`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs `work` after 0–20 ms. */
 const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(work);
@@ -54,7 +58,7 @@ async function leftovers(tables: string[], userId: string): Promise<Record<strin
   await count('auth.user', 'auth."user" where id = $1', userId);
   await count('auth.login_failure', 'auth.login_failure where key = $1', `user:${userId}`);
   // auth's own outbox keeps auth.user.deleted.v1 itself until it is relayed and pruned: that is the erasure's messenger.
-  for (const schema of ERASING) await count(`${schema}.outbox_message`, `${schema}.outbox_message where payload->>'user_id' = $1`, userId);
+  for (const schema of PUBLISHING) await count(`${schema}.outbox_message`, `${schema}.outbox_message where payload->>'user_id' = $1`, userId);
   return counts;
 }
 
@@ -64,7 +68,7 @@ const erased = async (userId: string) => {
 };
 
 describe('DELETE /users/me racing writes', () => {
-  test(`${ROUNDS} rounds of the deletion racing 9 POSTs leave no row of the user in any service`, async () => {
+  test(`${ROUNDS} rounds of the deletion racing 10 POSTs leave no row of the user in any service`, async () => {
     const tables = await userTables();
     expect(tables).toEqual(
       expect.arrayContaining(['auth.session', 'budgeting.budget', 'goals.goal', 'ledger.category', 'ledger.recurring_template', 'ledger.recurring_occurrence', 'ledger.transaction']),
@@ -81,6 +85,10 @@ describe('DELETE /users/me racing writes', () => {
       expect((await api.post('/transactions', { amount: '1.00', transaction_type: 'expense', date: '2026-03-01', category_id: seeded.body.id }, token)).status).toBe(201);
       const template = await api.post('/recurring', { amount: '9.99', transaction_type: 'expense', frequency: 'monthly', start_date: '2030-01-31', auto_create: false }, token);
       expect(template.status).toBe(201);
+      // 90 % of a budget of this month: the alert (budgeting → notifications) is under way while the user is erased.
+      const budget = await api.post('/budgets', { amount: '10.00', period: 'monthly', start_date: thisMonthStart() }, token);
+      expect(budget.status).toBe(201);
+      expect((await api.post('/transactions', { amount: '9.00', transaction_type: 'expense', date: today() }, token)).status).toBe(201);
 
       const deletion = jittered(() => api.delete('/users/me', token));
       const writes: Promise<Reply>[] = [
@@ -93,6 +101,12 @@ describe('DELETE /users/me racing writes', () => {
         () => api.post('/goals', { name: `Bike ${round}`, target_amount: '500.00' }, token),
         () => api.post('/recurring', { amount: '30', transaction_type: 'income', frequency: 'weekly', start_date: '2030-01-07', auto_create: false }, token),
         () => api.post(`/recurring/${template.body.id}/process`, {}, token),
+        () =>
+          api.request('POST', '/import/csv', {
+            token,
+            body: `date,transaction_type,amount,category\n2026-03-12,expense,4.20,Imported ${round}\n2026-03-13,income,100,\n`,
+            headers: { 'content-type': 'text/csv' },
+          }),
       ].map((write) => jittered(write));
 
       expect((await deletion).status).toBe(204);

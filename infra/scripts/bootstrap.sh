@@ -28,15 +28,24 @@ ensure_toolchain() {
 ensure_chromium() {
   # The PDF report (reporting, puppeteer-core) drives Debian's Chromium; puppeteer's own browser
   # download cannot work on these machines. CHROMIUM_PATH points elsewhere if it lives elsewhere.
+  # The emoji font is wanted, not required: without it an emoji in a category name or description
+  # prints as an empty box in the PDF.
   local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  [[ -x "$chromium" ]] && return 0
+  local emoji_font=fonts-noto-color-emoji
+  local have_font=1
+  dpkg -s "$emoji_font" >/dev/null 2>&1 || have_font=0
+  [[ -x "$chromium" && $have_font == 1 ]] && return 0
   if [[ "$(id -u)" != 0 ]]; then
-    log "Chromium is missing ($chromium), needed for the PDF report; install it as root: sudo apt-get update && sudo apt-get install -y chromium"
+    if [[ -x "$chromium" ]]; then
+      log "note: emoji in PDF reports print as boxes without $emoji_font (sudo apt-get install -y $emoji_font)"
+      return 0
+    fi
+    log "Chromium is missing ($chromium), needed for the PDF report; install it as root: sudo apt-get update && sudo apt-get install -y chromium $emoji_font"
     exit 1
   fi
-  log "installing Chromium from Debian's packages (apt-get install -y chromium, about 40 s)"
+  log "installing Chromium and its emoji font from Debian's packages (apt-get install -y chromium $emoji_font, about 40 s)"
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium "$emoji_font" >/dev/null
   [[ -x "$chromium" ]] || { log "apt-get installed chromium but $chromium is still missing"; exit 1; }
 }
 

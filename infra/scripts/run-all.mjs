@@ -11,7 +11,7 @@ const port = process.env.PORT ?? '8080';
 
 // The services and their start order come from the service manifest (packages/platform/src/services.ts),
 // built by the bootstrap before this runs; the gateway comes last and is told where each one listens.
-const { startOrder, defaultAddress } = await import(join(ROOT, 'packages/platform/dist/services.js'));
+const { startOrder, defaultAddress, serviceNodeOptions } = await import(join(ROOT, 'packages/platform/dist/services.js'));
 
 const log = (msg) => process.stderr.write(`\x1b[1m[finance]\x1b[0m ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -20,7 +20,8 @@ let stopping = false;
 
 function run(name, env) {
   const child = spawn(process.execPath, [join(ROOT, 'apps', name, 'dist/main.js')], {
-    env: { ...process.env, ...env },
+    // The services' V8 flags (SERVICE_NODE_OPTIONS in the manifest: why), then any NODE_OPTIONS given to npm start.
+    env: { ...process.env, NODE_OPTIONS: serviceNodeOptions(process.env.NODE_OPTIONS), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

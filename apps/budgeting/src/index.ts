@@ -1,14 +1,18 @@
-// Budgeting service: budgets, their periods and spending analysis (API.md, "Version 2").
-import { connectNats } from '@finance/events';
+// Budgeting service: budgets, their periods and spending analysis (API.md, "Version 2"), and the
+// budget alerts at 80 and 100 % (Version 4; README "Budget alerts").
+import { connectNats, OutboxRelay } from '@finance/events';
+import { budgetingEventStreams } from '@finance/events/contracts/budgeting';
 import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
 import { createRateBook } from '@finance/rates';
 import { userProfileOf } from '@finance/platform/user-profile';
 import type { BudgetingContext } from './application/context.js';
+import { cachedTimezones, ThresholdChecker } from './application/thresholds.js';
 import { budgetingConfigSchema, type BudgetingConfig } from './config.js';
 import { errors } from './domain/errors.js';
 import { openBudgetingDatabase } from './persistence/database.js';
 import { subscribeToCategoryDeleted } from './transport/events/on-category-deleted.subscriber.js';
+import { subscribeToTransactionEvents } from './transport/events/on-transaction-changed.subscriber.js';
 import { subscribeToUserDeleted } from './transport/events/on-user-deleted.subscriber.js';
 import { budgetingGrpcRegistration } from './transport/grpc/budgeting.grpc.js';
 import { ledgerPort } from './transport/grpc/ledger.client.js';
@@ -24,12 +28,22 @@ export interface RunningBudgetingService {
 export interface BudgetingServiceOptions {
   /** The clock ("today" when a request names no date; created_at/updated_at). Tests pin it. */
   now?: () => Date;
+  /**
+   * Whether this process runs the threshold checker (default true). Checks are still queued without
+   * it (another replica works them); test files that count every call to their stubs turn it off.
+   */
+  thresholdChecker?: boolean;
+  /** Delay before a failed threshold check is tried again (default 5 s). Tests shorten it. */
+  thresholdRetryMs?: number;
 }
 
 /** Ledger calls one GetBudgetStatus runs at once. */
 const STATUS_CONCURRENCY = 8;
 
-/** Composition: database + migrations, auth, ledger and currency clients, event consumers, gRPC server. */
+/**
+ * Composition: database + migrations, outbox relay, auth, ledger and currency clients, event
+ * consumers, the threshold checker (budget alerts), gRPC server.
+ */
 export async function startBudgetingService(
   config: BudgetingConfig,
   logger: Logger = createLogger('budgeting', config.LOG_LEVEL),
@@ -40,6 +54,10 @@ export async function startBudgetingService(
   const now = options.now ?? (() => new Date());
 
   const nats = connectNats({ url: config.NATS_URL, name: 'budgeting', logger });
+  // Budget alerts (budgeting.budget.threshold_crossed.v1) leave through the outbox, so one written
+  // while NATS is down goes out when it returns.
+  const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: budgetingEventStreams });
+  relay.start();
   const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
   const onCategoryDeleted = subscribeToCategoryDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
 
@@ -56,6 +74,18 @@ export async function startBudgetingService(
     now,
     statusConcurrency: STATUS_CONCURRENCY,
   };
+  const timezones = cachedTimezones(ctx.users);
+  const checker = new ThresholdChecker(ctx, {
+    logger,
+    timezones,
+    eventsWritten: () => relay.wake(),
+    ...(options.thresholdRetryMs === undefined ? {} : { retryMs: options.thresholdRetryMs }),
+  });
+  if (options.thresholdChecker !== false) {
+    ctx.thresholdChecksRequested = () => checker.wake();
+    checker.start();
+  }
+  const onTransaction = subscribeToTransactionEvents({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, ctx, timezones, checker });
 
   const grpcServer = await startGrpcServer({
     address: config.BUDGETING_GRPC_ADDR,
@@ -68,8 +98,11 @@ export async function startBudgetingService(
     address: grpcServer.address,
     async stop() {
       await grpcServer.stop();
+      for (const consumer of onTransaction) await consumer.stop();
+      await checker.stop();
       await onCategoryDeleted.stop();
       await onUserDeleted.stop();
+      await relay.stop();
       await nats.close();
       auth.close();
       ledger.close();

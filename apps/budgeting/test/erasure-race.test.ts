@@ -5,18 +5,20 @@ import { categoryDeleted } from '@finance/events/contracts/ledger';
 import { isServiceError } from '@finance/platform';
 import { status } from '@grpc/grpc-js';
 import { unexpectedErasureOutcome, userRowCounter, waitFor } from '@finance/testing';
-import { createBudget, createCategory, newBudget, publishEvent, registerUser, startBudgetingHarness, type BudgetingHarness } from './helpers.js';
+import { createBudget, createCategory, newBudget, publishEvent, registerUser, spend, startBudgetingHarness, type BudgetingHarness } from './helpers.js';
 
 // Issue 9: writes racing the erasure of their user must not survive it. Each round: a user with some
 // budgets, then auth.user.deleted.v1 and ten writes (budget creates, updates, a delete, and a
 // ledger.category.deleted.v1 of the user) fired 0–20 ms apart; afterwards not one row of the user is
 // left in any table of the schema, and every write either succeeded (and was erased) or was refused
-// as a deleted account (401) or as not found (404).
+// as a deleted account (401) or as not found (404). The threshold checker runs too, with spending
+// at 90 % of the budgets, so alert marks, queued checks and alert events race the erasure as well.
 
 let h: BudgetingHarness;
 
 beforeAll(async () => {
-  h = await startBudgetingHarness();
+  // With the threshold checker: budget alerts (marks, queued checks, outbox rows) race the erasure too.
+  h = await startBudgetingHarness({ thresholds: true });
 });
 
 afterAll(async () => {
@@ -54,6 +56,8 @@ describe('erasure racing writes', () => {
       const food = createCategory(h, userId, 'Food');
       const travel = createCategory(h, userId, 'Travel');
       const doomed = createCategory(h, userId, 'Doomed');
+      // 90 % of the 500.00 budgets of all expenses: the checker writes alerts while the erasure runs.
+      spend(h, userId, '450.00', new Date().toISOString().slice(0, 10));
       const b1 = await createBudget(h, userId);
       const b2 = await createBudget(h, userId, { categoryId: food.id });
       const b3 = await createBudget(h, userId, { categoryId: doomed.id });

@@ -80,6 +80,8 @@ export interface BudgetingHarness {
   orm: MikroORM;
   /** Pins budgeting's clock ("today", created_at); undefined = the real clock. */
   setNow(instant: Date | undefined): void;
+  /** Budgeting's clock (pinned or real): for a second instance of the service in the same test. */
+  now(): Date;
   close(): Promise<void>;
 }
 
@@ -153,13 +155,24 @@ export function scriptCurrency(h: Pick<BudgetingHarness, 'currency'>): void {
   });
 }
 
+export interface HarnessOptions {
+  /**
+   * Run the threshold checker (budget alerts), which calls auth, the ledger and currency in the
+   * background after budget writes and ledger events. Off by default: the files that count every
+   * call to the stubs would see its calls too. thresholds.test.ts and erasure-race.test.ts turn it on.
+   */
+  thresholds?: boolean;
+  /** Where budgeting reaches NATS (default testNatsUrl()): a TcpProxy's URL for outages. */
+  natsUrl?: string;
+}
+
 /**
  * The budgeting service in-process on one fresh database and one event namespace (real PostgreSQL
  * and NATS), with scripted stubs of auth, the ledger and currency behind TCP proxies, and a real gRPC
  * client. Budgeting's rate cache lives as long as the harness (as in a running service).
  * Events of other services are published by the test (publishEvent).
  */
-export async function startBudgetingHarness(): Promise<BudgetingHarness> {
+export async function startBudgetingHarness(opts: HarnessOptions = {}): Promise<BudgetingHarness> {
   const db = await createTestDatabase();
   const namespace = randomNamespace();
   const stoppers: (() => Promise<void>)[] = [];
@@ -181,7 +194,7 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
     stoppers.push(() => currencyProxy.close());
     const config = budgetingConfigSchema.parse({
       DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
+      NATS_URL: opts.natsUrl ?? testNatsUrl(),
       EVENT_NAMESPACE: namespace,
       LOG_LEVEL: testLogLevel,
       BUDGETING_GRPC_ADDR: '127.0.0.1:0',
@@ -190,7 +203,11 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
       CURRENCY_GRPC_ADDR: `127.0.0.1:${currencyProxy.port}`,
     });
     let pinned: Date | undefined;
-    const budgeting = await startBudgetingService(config, createLogger('budgeting-test', testLogLevel), { now: () => pinned ?? new Date() });
+    const budgeting = await startBudgetingService(config, createLogger('budgeting-test', testLogLevel), {
+      now: () => pinned ?? new Date(),
+      thresholdChecker: opts.thresholds ?? false,
+      thresholdRetryMs: 500,
+    });
     stoppers.push(() => budgeting.stop());
     const client = createGrpcClient(budgetingV1.BudgetingServiceService, budgeting.address, { deadlineMs: 15_000 });
     stoppers.push(async () => client.$channel.close());
@@ -215,6 +232,7 @@ export async function startBudgetingHarness(): Promise<BudgetingHarness> {
       setNow(instant) {
         pinned = instant;
       },
+      now: () => pinned ?? new Date(),
       async close() {
         await stopAll();
         await db.drop();

@@ -21,6 +21,9 @@ import { currencyRoutes } from './routes/currency.routes.js';
 import { exportRoutes } from './routes/export.routes.js';
 import { goalsRoutes } from './routes/goals.routes.js';
 import { healthRoutes, type HealthCheck } from './routes/health.routes.js';
+import { importRoutes } from './routes/import.routes.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
+import { pdfExportRoutes } from './routes/pdf-export.routes.js';
 import { recurringRoutes } from './routes/recurring.routes.js';
 import { transactionsRoutes } from './routes/transactions.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
@@ -89,7 +92,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     closers.push(() => client.close());
     (clients as Record<ServiceName, unknown>)[name] = client;
   }
-  const { auth, ledger, budgeting, reporting, goals, currency } = clients;
+  const { auth, ledger, budgeting, reporting, goals, currency, notifications } = clients;
   let healthChecks = options.healthChecks;
   if (!healthChecks) {
     healthChecks = {};
@@ -180,6 +183,9 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(goalsRoutes, { goals });
     await app.register(currencyRoutes, { currency, auth, ledger });
     await app.register(exportRoutes, { reporting });
+    await app.register(importRoutes, { reporting, maxBytes: config.IMPORT_MAX_BYTES });
+    await app.register(pdfExportRoutes, { reporting });
+    await app.register(notificationsRoutes, { notifications });
     await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.

@@ -10,3 +10,4 @@ export type BudgetingClient = ServiceClients['budgeting'];
 export type ReportingClient = ServiceClients['reporting'];
 export type GoalsClient = ServiceClients['goals'];
 export type CurrencyClient = ServiceClients['currency'];
+export type NotificationsClient = ServiceClients['notifications'];

@@ -15,6 +15,7 @@ describe('gateway config', () => {
       REPORTING_GRPC_ADDR: '127.0.0.1:50054',
       GOALS_GRPC_ADDR: '127.0.0.1:50055',
       CURRENCY_GRPC_ADDR: '127.0.0.1:50056',
+      NOTIFICATIONS_GRPC_ADDR: '127.0.0.1:50057',
       GRPC_DEADLINE_MS: 5000,
       HEALTH_CHECK_TIMEOUT_MS: 1000,
       TRUST_PROXY: false,
@@ -24,6 +25,7 @@ describe('gateway config', () => {
       JWKS_REFETCH_COOLDOWN_MS: 10000,
       RATE_LIMIT_PER_MINUTE: 600,
       AUTH_RATE_LIMIT_PER_MINUTE: 300,
+      IMPORT_MAX_BYTES: 10 * 1024 * 1024,
     });
   });
 

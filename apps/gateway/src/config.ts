@@ -51,6 +51,9 @@ export const gatewayConfigSchema = z.object({
   JWKS_REFETCH_COOLDOWN_MS: integer(0, 3_600_000).default(10_000),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
+  // POST /import/csv: the largest file taken (413 beyond), 10 MiB by default. At most 30 MiB: the
+  // file travels to reporting in one gRPC message, and reporting takes messages up to 32 MiB.
+  IMPORT_MAX_BYTES: integer(1, 30 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -7,13 +7,13 @@ describe('GET /health', () => {
     try {
       const up = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(up.statusCode).toBe(200);
-      expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(up.json()).toEqual({ status: 'ok', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
 
       await gw.auth.stop();
       const started = Date.now();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await gw.close();
@@ -27,7 +27,7 @@ describe('GET /health', () => {
       await gw.ledger.stop();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
     } finally {
       await gw.close();
     }
@@ -40,7 +40,7 @@ describe('GET /health', () => {
       await gw.budgeting.stop();
       const down = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), reporting: 'SERVING', goals: 'SERVING' } });
+      expect(down.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
     } finally {
       await gw.close();
     }
@@ -55,7 +55,7 @@ describe('GET /health', () => {
       expect(down.statusCode).toBe(503);
       expect(down.json()).toEqual({
         status: 'unavailable',
-        services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), goals: 'SERVING' },
+        services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), goals: 'SERVING', notifications: 'SERVING' },
       });
     } finally {
       await gw.close();
@@ -71,7 +71,23 @@ describe('GET /health', () => {
       expect(down.statusCode).toBe(503);
       expect(down.json()).toEqual({
         status: 'unavailable',
-        services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/) },
+        services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), notifications: 'SERVING' },
+      });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('503 when the notifications service is stopped, naming it', async () => {
+    const gw = await startTestGateway({ HEALTH_CHECK_TIMEOUT_MS: '300' });
+    try {
+      expect((await gw.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      await gw.notifications.stop();
+      const down = await gw.app.inject({ method: 'GET', url: '/health' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({
+        status: 'unavailable',
+        services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/) },
       });
     } finally {
       await gw.close();
@@ -87,7 +103,7 @@ describe('GET /health', () => {
       expect(down.statusCode).toBe(503);
       expect(down.json()).toEqual({
         status: 'unavailable',
-        services: { auth: 'SERVING', ledger: 'SERVING', currency: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' },
+        services: { auth: 'SERVING', ledger: 'SERVING', currency: expect.stringMatching(/^(UNREACHABLE|NOT_SERVING)$/), budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' },
       });
     } finally {
       await gw.close();
@@ -100,22 +116,22 @@ describe('GET /health', () => {
       gw.ledger.setHealth('NOT_SERVING');
       const res = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'NOT_SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(res.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'NOT_SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
       gw.ledger.setHealth('SERVING');
       gw.auth.setHealth('NOT_SERVING');
       const auth = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(auth.statusCode).toBe(503);
-      expect(auth.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(auth.json()).toEqual({ status: 'unavailable', services: { auth: 'NOT_SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
       gw.auth.setHealth('SERVING');
       gw.budgeting.setHealth('NOT_SERVING');
       const budgeting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(budgeting.statusCode).toBe(503);
-      expect(budgeting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'NOT_SERVING', reporting: 'SERVING', goals: 'SERVING' } });
+      expect(budgeting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'NOT_SERVING', reporting: 'SERVING', goals: 'SERVING', notifications: 'SERVING' } });
       gw.budgeting.setHealth('SERVING');
       gw.reporting.setHealth('NOT_SERVING');
       const reporting = await gw.app.inject({ method: 'GET', url: '/health' });
       expect(reporting.statusCode).toBe(503);
-      expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING', goals: 'SERVING' } });
+      expect(reporting.json()).toEqual({ status: 'unavailable', services: { auth: 'SERVING', ledger: 'SERVING', currency: 'SERVING', budgeting: 'SERVING', reporting: 'NOT_SERVING', goals: 'SERVING', notifications: 'SERVING' } });
     } finally {
       await gw.close();
     }

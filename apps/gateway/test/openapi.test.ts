@@ -60,6 +60,11 @@ const OPERATIONS = [
   ['get', '/exchange-rates', true],
   ['post', '/transactions/convert', true],
   ['get', '/export/csv', true],
+  ['post', '/import/csv', true],
+  ['get', '/export/pdf', true],
+  ['get', '/notifications', true],
+  ['post', '/notifications/{id}/read', true],
+  ['post', '/notifications/read-all', true],
 ] as const;
 
 describe('/docs', () => {

@@ -83,6 +83,8 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
     address: config.LEDGER_GRPC_ADDR,
     services: [ledgerGrpcRegistration(ctx)],
     logger,
+    // ImportTransactions carries a whole file's rows: a 10 MiB CSV is about 12–14 MiB of protobuf.
+    maxReceiveMessageBytes: 32 * 1024 * 1024,
   });
   logger.info({ address: grpcServer.address }, 'ledger service listening');
 

@@ -5,10 +5,10 @@ import { isServiceError } from '@finance/platform';
 import { status } from '@grpc/grpc-js';
 import { unexpectedErasureOutcome, userRowCounter, waitFor } from '@finance/testing';
 import { runSchedulerPass } from '../src/index.js';
-import { createCategory, date, FREQUENCY, newRecurring, newTransaction, publishEvent, registerUser, schedulerContext, startLedgerHarness, type LedgerHarness } from './helpers.js';
+import { createCategory, date, EXPENSE, FREQUENCY, newRecurring, newTransaction, publishEvent, registerUser, schedulerContext, startLedgerHarness, type LedgerHarness } from './helpers.js';
 
 // Issue 9: writes racing the erasure of their user must not survive it. Each round: a user with some
-// data, then auth.user.deleted.v1 and fifteen writes (recurring ones and a scheduler pass among them)
+// data, then auth.user.deleted.v1 and seventeen writes (recurring ones, imports and a scheduler pass among them)
 // fired 0–20 ms apart; afterwards not one row of the user is left in any table of the schema, and
 // every write either succeeded (and was erased) or was refused as a deleted account (401) or as not
 // found (404).
@@ -28,11 +28,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs `work` after 0–20 ms. */
 const jittered = <T>(work: () => Promise<T>) => sleep(Math.random() * 20).then(work);
 
+/** An import's rows: 50 transactions, in a new category (by name), the existing one (another case) and none. */
+const importRows = (seed: number, existing: string) =>
+  Array.from({ length: 50 }, (_, i) => ({
+    amount: `${seed + 1}.${String(i).padStart(2, '0')}`,
+    currency: 'USD',
+    transactionType: EXPENSE,
+    date: date('2026-02-10'),
+    description: `Imported ${i}`,
+    categoryName: i % 3 === 0 ? `Imported ${seed}` : i % 3 === 1 ? existing.toUpperCase() : undefined,
+  }));
+
 /** Tables without a user_id column: the outbox is counted by payload below; handled event ids and applied migrations are no one's data. */
 const TABLES_WITHOUT_USER_ID = ['mikro_orm_migrations', 'outbox_message', 'processed_event'];
 
 describe('erasure racing writes', () => {
-  test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 15 writes leave no row of the user`, async () => {
+  test(`${ROUNDS} rounds of auth.user.deleted.v1 racing 17 writes leave no row of the user`, async () => {
     const counter = await userRowCounter(h.db.url, 'ledger');
     expect(counter.tablesWithoutUserId).toEqual(TABLES_WITHOUT_USER_ID);
     expect(counter.tablesWithUserId).toEqual(
@@ -84,6 +95,9 @@ describe('erasure racing writes', () => {
         () => h.client.processRecurring({ userId, id: tpl!.id }),
         () => h.client.processRecurring({ userId, id: tpl!.id, idempotencyKey: randomUUID() }),
         () => h.client.updateRecurring({ userId, id: tpl!.id, amount: '7.00', transactionType: 0, startDate: undefined, endDate: undefined, clearEndDate: false }),
+        // Imports (issue 13): many rows, new and existing categories, one with an Idempotency-Key.
+        () => h.client.importTransactions({ userId, rows: importRows(round, kept.name), dryRun: false }),
+        () => h.client.importTransactions({ userId, rows: importRows(round + 1000, kept.name), dryRun: false, idempotencyKey: randomUUID() }),
         // The scheduler: reminders and (bounded) catch-up of the user's template.
         () => runSchedulerPass(schedulerContext(h.orm), new Date('2026-03-01T00:00:00Z'), { reminderDays: 3, perTemplateCatchUp: 5 }),
       ].map((write) => jittered(write));

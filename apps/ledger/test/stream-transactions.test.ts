@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
-import type { ledgerV1 } from '@finance/proto';
+import { ledgerV1 } from '@finance/proto';
+import { STREAM_MESSAGE_BYTES } from '../src/transport/grpc/ledger.grpc.js';
 import { createCategory, date, INCOME, iso, newTransaction, registerUser, rejected, startLedgerHarness, transactionRows, type LedgerHarness } from './helpers.js';
 
 let h: LedgerHarness;
@@ -18,9 +19,9 @@ afterAll(async () => {
 });
 
 /** Every batch of a StreamTransactions call, as they arrived. */
-async function batchesOf(request: ledgerV1.StreamTransactionsRequest): Promise<ledgerV1.Transaction[][]> {
-  const batches: ledgerV1.Transaction[][] = [];
-  for await (const response of h.client.streamTransactions(request)) batches.push(response.items);
+async function batchesOf(request: ledgerV1.StreamTransactionsRequest): Promise<ledgerV1.StreamedTransaction[][]> {
+  const batches: ledgerV1.StreamedTransaction[][] = [];
+  for await (const response of h.client.streamTransactions(request)) batches.push(response.rows);
   return batches;
 }
 
@@ -38,21 +39,37 @@ async function insertMany(userId: string, count: number, description: string): P
 }
 
 describe('StreamTransactions', () => {
-  test('2,500 rows arrive complete, oldest first by (date, id), in batches of 1,000, 1,000 and 500, only the user\'s', async () => {
+  test('16,000 rows arrive complete, oldest first by (date, id), in batches of 1,000 growing twofold to 8,000, only the user\'s', async () => {
     const userId = registerUser(h);
     const other = registerUser(h);
-    await insertMany(userId, 2500, 'mine');
+    await insertMany(userId, 16_000, 'mine');
     await insertMany(other, 40, 'theirs');
 
     const batches = await batchesOf({ userId, from: undefined, to: undefined });
-    expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
+    expect(batches.map((b) => b.length)).toEqual([1000, 2000, 4000, 8000, 1000]);
     const streamed = batches.flat();
     const stored = await transactionRows(h, userId); // ordered by date, id
     expect(streamed.map((t) => t.id)).toEqual(stored.map((r) => r.id));
-    expect(new Set(streamed.map((t) => t.id)).size).toBe(2500);
-    expect(streamed.every((t) => t.userId === userId && t.description === 'mine')).toBe(true);
+    expect(new Set(streamed.map((t) => t.id)).size).toBe(16_000);
+    expect(streamed.every((t) => t.description === 'mine')).toBe(true);
     expect(streamed.map((t) => iso(t.date))).toEqual(stored.map((r) => r.date));
     expect(streamed.map((t) => t.amount!.minorUnits)).toEqual(stored.map((r) => r.amount_minor));
+  });
+
+  test('rows of long texts: each message stays within STREAM_MESSAGE_BYTES, cut between rows, nothing lost or reordered', async () => {
+    const userId = registerUser(h);
+    // 1,000 characters of 3 UTF-8 bytes each: ~3 KB a row, so a batch of 1,000 rows (~3 MB) is cut in four.
+    await insertMany(userId, 1200, '€'.repeat(1000));
+    const messages: ledgerV1.StreamTransactionsResponse[] = [];
+    for await (const response of h.client.streamTransactions({ userId, from: undefined, to: undefined })) messages.push(response);
+
+    const sizes = messages.map((m) => ledgerV1.StreamTransactionsResponse.encode(m).finish().length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(STREAM_MESSAGE_BYTES);
+    expect(Math.max(...sizes)).toBeGreaterThan(STREAM_MESSAGE_BYTES * 0.9); // cut near the bound, not at every row
+    expect(messages.map((m) => m.rows.length)).toEqual([338, 338, 324, 200]); // the first batch of 1,000 cut in three, then the 200 left
+    const stored = await transactionRows(h, userId);
+    expect(messages.flatMap((m) => m.rows.map((t) => t.id))).toEqual(stored.map((r) => r.id));
+    expect(messages.every((m) => m.rows.every((t) => t.description === '€'.repeat(1000)))).toBe(true);
   });
 
   test('exactly one full batch: one batch, no empty one after it; a user without transactions: no batch at all', async () => {
@@ -62,7 +79,7 @@ describe('StreamTransactions', () => {
     expect(await batchesOf({ userId: registerUser(h), from: undefined, to: undefined })).toEqual([]);
   });
 
-  test('each transaction as GetTransaction answers it: exact amount in its own currency, type, category embedded or absent', async () => {
+  test('each transaction as GetTransaction answers it (what the stream carries of it): exact amount in its own currency, type, category name or absent', async () => {
     const userId = registerUser(h);
     const food = await createCategory(h, userId, 'Food, "fresh"');
     const created = [
@@ -72,11 +89,19 @@ describe('StreamTransactions', () => {
     ];
     const streamed = (await batchesOf({ userId, from: undefined, to: undefined })).flat();
     // 01-15 first; on 02-01 the ids (UUIDv7, time-ordered) put the earlier one first.
-    const expected = [created[1]!, created[0]!, created[2]!];
+    const expected = [created[1]!, created[0]!, created[2]!].map((t) => ({
+      id: t.id,
+      date: t.date,
+      transactionType: t.transactionType,
+      amount: t.amount,
+      categoryName: t.category?.name,
+      description: t.description,
+    }));
     expect(streamed).toEqual(expected);
     expect(streamed[1]!.amount).toEqual({ minorUnits: '4750', currency: 'KWD' });
-    expect(streamed[1]!.category).toMatchObject({ id: food.id, name: 'Food, "fresh"' });
-    expect(streamed[0]!.category).toBeUndefined();
+    expect(streamed[1]!.categoryName).toBe('Food, "fresh"');
+    expect(streamed[0]!.categoryName).toBeUndefined();
+    expect(streamed[0]!.transactionType).toBe(INCOME);
   });
 
   test('from and to are inclusive, each optional', async () => {
@@ -113,7 +138,7 @@ describe('StreamTransactions', () => {
     await insertMany(userId, 3000, 'x');
     let seen = 0;
     for await (const response of h.client.streamTransactions({ userId, from: undefined, to: undefined })) {
-      seen += response.items.length;
+      seen += response.rows.length;
       break;
     }
     expect(seen).toBe(1000);

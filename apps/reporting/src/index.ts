@@ -1,5 +1,5 @@
 // Reporting service: analytics over a user's money (API.md, "Version 2": /analytics/*). Owns no
-// data: everything is read from auth, the ledger, budgeting and currency over gRPC.
+// data: everything is read from auth, the ledger, budgeting, goals and currency over gRPC.
 import { createLogger, loadConfig, startGrpcServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
 import { createRateBook } from '@finance/rates';
@@ -7,11 +7,17 @@ import { userProfileOf } from '@finance/platform/user-profile';
 import type { ReportingContext } from './application/context.js';
 import { reportingConfigSchema, type ReportingConfig } from './config.js';
 import { errors } from './domain/errors.js';
+import { createPdfRenderer } from './pdf/render-pdf.js';
+import { accountOf } from './transport/grpc/auth.client.js';
 import { budgetingPort } from './transport/grpc/budgeting.client.js';
+import { goalsPort } from './transport/grpc/goals.client.js';
 import { ledgerPort } from './transport/grpc/ledger.client.js';
 import { reportingGrpcRegistration } from './transport/grpc/reporting.grpc.js';
 
 export { reportingConfigSchema, type ReportingConfig };
+
+/** The largest request reporting's gRPC server takes: an import file of the gateway's IMPORT_MAX_BYTES and then some. */
+const IMPORT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 export interface RunningReportingService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
@@ -19,7 +25,7 @@ export interface RunningReportingService {
   stop(): Promise<void>;
 }
 
-/** Composition: auth, ledger, budgeting and currency clients, gRPC server. No database, no NATS. */
+/** Composition: auth, ledger, budgeting, goals and currency clients, the PDF renderer, gRPC server. No database, no NATS. */
 export async function startReportingService(
   config: ReportingConfig,
   logger: Logger = createLogger('reporting', config.LOG_LEVEL),
@@ -29,19 +35,28 @@ export async function startReportingService(
   // Budgeting asks the ledger once per budget (8 at a time), so it gets longer than one ledger call.
   const budgeting = createServiceClient('budgeting', config, { deadlineMs: 10_000 });
   const currency = createServiceClient('currency', config, { deadlineMs: 3000 });
+  const goals = createServiceClient('goals', config, { deadlineMs: 5000 });
+  // The monthly PDF's Chromium is launched by the first render, not here: starting the service (every
+  // e2e stack, every test harness) stays quick, and a process that never prints a PDF never runs it.
+  const pdf = createPdfRenderer(config, logger);
   const closeClients = () => {
     auth.close();
+    goals.close();
     ledger.close();
     budgeting.close();
     currency.close();
   };
   const ctx: ReportingContext = {
-    users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
+    users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound), accountOf: (userId) => accountOf(auth, userId, errors.userNotFound) },
     ledger: ledgerPort(ledger),
     budgets: budgetingPort(budgeting),
     // One rate book for the process: its cache (past days kept, the latest day 10 minutes) is what
     // keeps conversion off the network.
     rates: createRateBook(currency),
+    importMaxRows: config.IMPORT_MAX_ROWS,
+    goals: goalsPort(goals),
+    pdf,
+    now: () => new Date(),
   };
 
   let grpcServer;
@@ -50,9 +65,12 @@ export async function startReportingService(
       address: config.REPORTING_GRPC_ADDR,
       services: [reportingGrpcRegistration(ctx)],
       logger,
+      // ImportTransactionsCsv carries a whole file (the gateway takes up to IMPORT_MAX_BYTES, 10 MiB by default).
+      maxReceiveMessageBytes: IMPORT_MAX_MESSAGE_BYTES,
     });
   } catch (err) {
     closeClients();
+    await pdf.close();
     throw err;
   }
   logger.info({ address: grpcServer.address }, 'reporting service listening');
@@ -62,6 +80,8 @@ export async function startReportingService(
     async stop() {
       await grpcServer.stop();
       closeClients();
+      // After the server: renders still running have finished; the browser (if one was launched) goes with them.
+      await pdf.close();
     },
   };
 }

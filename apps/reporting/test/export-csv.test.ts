@@ -28,29 +28,22 @@ const HEADER = 'id,date,transaction_type,amount,currency,category,description\r\
 
 let seq = 0;
 /** A streamed ledger transaction (expense, 12.50 USD, uncategorized unless given); ids sort in creation order. */
-function tx(over: Partial<ledgerV1.Transaction> & { categoryName?: string } = {}): ledgerV1.Transaction {
-  const { categoryName, ...fields } = over;
-  const id = `0190f0a0-0000-7000-8000-${String(++seq).padStart(12, '0')}`;
-  const categoryId = categoryName === undefined ? undefined : `0190f0a0-0000-7000-9000-${String(seq).padStart(12, '0')}`;
+function tx(over: Partial<ledgerV1.StreamedTransaction> = {}): ledgerV1.StreamedTransaction {
   return {
-    id,
-    userId: '',
+    id: `0190f0a0-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
     amount: wireMoney('1250'),
     transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE,
     date: date('2026-03-01'),
     description: '',
-    categoryId,
-    category: categoryName === undefined ? undefined : { id: categoryId!, name: categoryName, color: '#336699' },
-    createdAt: undefined,
-    updatedAt: undefined,
-    ...fields,
+    categoryName: undefined,
+    ...over,
   };
 }
 
 /** The ledger streams these batches (then ends, or throws `failAfter` once they are sent). */
-function ledgerStreams(batches: ledgerV1.Transaction[][], failAfter?: unknown) {
+function ledgerStreams(batches: ledgerV1.StreamedTransaction[][], failAfter?: unknown) {
   h.ledger.on('streamTransactions', async function* () {
-    for (const items of batches) yield { items };
+    for (const rows of batches) yield { rows };
     if (failAfter !== undefined) throw failAfter;
   });
 }

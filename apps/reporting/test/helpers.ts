@@ -1,5 +1,5 @@
 import { createGrpcClient, createLogger, type GrpcClient } from '@finance/platform';
-import { authV1, budgetingV1, currencyV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
 import { addStubUser, answerUserProfiles, date, GrpcStub, iso, TcpProxy, updateStubUser, type StubProfile } from '@finance/testing';
 import { reportingConfigSchema, startReportingService, type RunningReportingService } from '../src/index.js';
 
@@ -14,6 +14,7 @@ export type AuthStub = GrpcStub<typeof authV1.AuthServiceService>;
 export type LedgerStub = GrpcStub<typeof ledgerV1.LedgerServiceService>;
 export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>;
 export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
+export type GoalsStub = GrpcStub<typeof goalsV1.GoalsServiceService>;
 
 export interface ReportingHarness {
   /** Scripted stand-ins for the four services reporting calls (real gRPC servers). */
@@ -22,11 +23,13 @@ export interface ReportingHarness {
   budgeting: BudgetingStub;
   /** Answers GetRateTable from ECB_ROWS (answerEcbRates) after every reset. */
   currency: CurrencyStub;
+  /** ListGoals, for the monthly report. */
+  goals: GoalsStub;
   /**
    * Reporting reaches each stub only through its proxy: `cut()` takes the connection away (a
    * transport failure, no answer at all), unlike a stub's scripted error (an answer of the service).
    */
-  proxies: { auth: TcpProxy; ledger: TcpProxy; budgeting: TcpProxy; currency: TcpProxy };
+  proxies: { auth: TcpProxy; ledger: TcpProxy; budgeting: TcpProxy; currency: TcpProxy; goals: TcpProxy };
   reporting: RunningReportingService;
   /** Reporting's client: what the gateway calls. */
   client: GrpcClient<typeof reportingV1.ReportingServiceService>;
@@ -49,10 +52,10 @@ const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':'
 
 /**
  * Reporting in-process over real gRPC, with stubs of auth, the ledger, budgeting and currency behind
- * TCP proxies. Reporting owns no database and no NATS, so nothing else runs. The numbers through the
+ * TCP proxies; `env` adds to (or overrides) its configuration. Reporting owns no database and no NATS, so nothing else runs. The numbers through the
  * real ledger and budgeting are e2e's (e2e/test/analytics.e2e.test.ts, reporting-wiring.e2e.test.ts).
  */
-export async function startReportingHarness(): Promise<ReportingHarness> {
+export async function startReportingHarness(env: Record<string, string> = {}): Promise<ReportingHarness> {
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop();
@@ -66,11 +69,14 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
     stoppers.push(() => budgeting.stop());
     const currency = await GrpcStub.start(currencyV1.CurrencyServiceService);
     stoppers.push(() => currency.stop());
+    const goals = await GrpcStub.start(goalsV1.GoalsServiceService);
+    stoppers.push(() => goals.stop());
     const proxies = {
       auth: await TcpProxy.start('127.0.0.1', auth.port),
       ledger: await TcpProxy.start('127.0.0.1', ledger.port),
       budgeting: await TcpProxy.start('127.0.0.1', budgeting.port),
       currency: await TcpProxy.start('127.0.0.1', currency.port),
+      goals: await TcpProxy.start('127.0.0.1', goals.port),
     };
     stoppers.push(async () => {
       for (const proxy of Object.values(proxies)) await proxy.close();
@@ -84,6 +90,8 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
         LEDGER_GRPC_ADDR: via(proxies.ledger),
         BUDGETING_GRPC_ADDR: via(proxies.budgeting),
         CURRENCY_GRPC_ADDR: via(proxies.currency),
+        GOALS_GRPC_ADDR: via(proxies.goals),
+        ...env,
       }),
       createLogger('reporting-test', logLevel),
     );
@@ -101,14 +109,15 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
       ledger,
       budgeting,
       currency,
+      goals,
       proxies,
       reporting,
       client,
       user: (baseCurrency = 'USD') => addStubUser(profiles, { baseCurrency }),
       setBaseCurrency: (userId, baseCurrency) => updateStubUser(profiles, userId, { baseCurrency }),
-      unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted, ...currency.unscripted],
+      unscripted: () => [...auth.unscripted, ...ledger.unscripted, ...budgeting.unscripted, ...currency.unscripted, ...goals.unscripted],
       reset() {
-        for (const stub of [auth, ledger, budgeting, currency]) stub.reset();
+        for (const stub of [auth, ledger, budgeting, currency, goals]) stub.reset();
         for (const proxy of Object.values(proxies)) proxy.restore();
         scriptAuth();
         answerEcbRates(currency);
@@ -122,7 +131,7 @@ export async function startReportingHarness(): Promise<ReportingHarness> {
 }
 
 /** Every call any stub received. */
-export const allCalls = (h: ReportingHarness) => [...h.auth.calls, ...h.ledger.calls, ...h.budgeting.calls, ...h.currency.calls];
+export const allCalls = (h: ReportingHarness) => [...h.auth.calls, ...h.ledger.calls, ...h.budgeting.calls, ...h.currency.calls, ...h.goals.calls];
 
 /**
  * Real rows of the ECB file (/work/shared/data/rates/eurofxref-hist.csv; EUR 1 = value), the

@@ -107,6 +107,23 @@ describe('renderPdf', () => {
     expect(await pdfText(await small.renderPdf(page('Fourth')))).toContain('Fourth');
   });
 
+  test('a page that printed cleanly is reused by the next render: no page opened, only the new document printed', async () => {
+    const own = renderer({ PDF_MAX_CONCURRENT: 1 });
+    expect(await pdfText(await own.renderPdf(page('First document')))).toContain('First document');
+    const browser = own.pool.currentBrowser()!;
+    let opened = 0;
+    const count = () => opened++;
+    browser.on('targetcreated', count);
+    try {
+      const text = await pdfText(await own.renderPdf(page('Second document')));
+      expect(text).toContain('Second document');
+      expect(text).not.toContain('First document');
+    } finally {
+      browser.off('targetcreated', count);
+    }
+    expect(opened).toBe(0);
+  });
+
   test('a killed browser is relaunched by the next render', async () => {
     const own = renderer();
     await own.renderPdf(page('Before the crash'));

@@ -12,7 +12,8 @@ export {
 export { assertNamespace, namespacedDurable, namespacedStream, namespacedSubject, streamSubjects } from './naming.js';
 export { connectNats, NatsClient, type ConnectNatsOptions } from './nats/connect.js';
 export { ensureDurableConsumer, ensureStream, STREAM_DUPLICATE_WINDOW_MS, STREAM_MAX_AGE_MS } from './nats/streams.js';
-export { enqueueEvent } from './outbox/enqueue.js';
+export { copyRows, copyTextRow, copyTextValue, type CopyValue } from './outbox/copy-rows.js';
+export { enqueueEvent, enqueueEvents } from './outbox/enqueue.js';
 export {
   OutboxMessageEntity,
   outboxEntities,

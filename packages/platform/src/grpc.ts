@@ -208,8 +208,10 @@ export async function startGrpcServer(options: {
   address: string;
   services: GrpcServiceRegistration[];
   logger: Logger;
+  /** The largest request accepted (default 8 MiB): raised by the services that take a whole import file or its rows. */
+  maxReceiveMessageBytes?: number;
 }): Promise<RunningGrpcServer> {
-  const server = new grpc.Server({ ...CHANNEL_OPTIONS, 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  const server = new grpc.Server({ ...CHANNEL_OPTIONS, 'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 8 * 1024 * 1024 });
   const names = ['', ...options.services.map(({ definition }) => serviceNameOf(definition))];
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
   health.addToServer(server);

@@ -3,7 +3,7 @@
 // `npm start` (infra/scripts/run-all.mjs), the e2e and bench stacks, and is checked against
 // docker-compose.yml by a test. Adding a service = its folder, its proto, one entry here, its
 // compose block.
-import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, notificationsV1, reportingV1 } from '@finance/proto';
 import { z } from 'zod';
 import { env } from './config.js';
 import type { ServiceDefinition } from './grpc.js';
@@ -75,22 +75,32 @@ export const SERVICES = [
     events: true,
   }),
   entry({
-    name: 'reporting',
-    addressVar: 'REPORTING_GRPC_ADDR',
-    defaultPort: 50054,
-    healthName: 'finance.reporting.v1.ReportingService',
-    definition: reportingV1.ReportingServiceService,
-    dependsOn: ['auth', 'ledger', 'currency', 'budgeting'],
-    database: false,
-    events: false,
-  }),
-  entry({
     name: 'goals',
     addressVar: 'GOALS_GRPC_ADDR',
     defaultPort: 50055,
     healthName: 'finance.goals.v1.GoalsService',
     definition: goalsV1.GoalsServiceService,
     dependsOn: ['auth', 'ledger', 'currency'],
+    database: true,
+    events: true,
+  }),
+  entry({
+    name: 'reporting',
+    addressVar: 'REPORTING_GRPC_ADDR',
+    defaultPort: 50054,
+    healthName: 'finance.reporting.v1.ReportingService',
+    definition: reportingV1.ReportingServiceService,
+    dependsOn: ['auth', 'ledger', 'currency', 'budgeting', 'goals'],
+    database: false,
+    events: false,
+  }),
+  entry({
+    name: 'notifications',
+    addressVar: 'NOTIFICATIONS_GRPC_ADDR',
+    defaultPort: 50057,
+    healthName: 'finance.notifications.v1.NotificationsService',
+    definition: notificationsV1.NotificationsServiceService,
+    dependsOn: ['auth'],
     database: true,
     events: true,
   }),
@@ -124,6 +134,26 @@ export function addressEnv<const N extends ServiceName>(...names: N[]): AddressS
 /** A service's own address variable and those of every service it calls. */
 export function ownAddressEnv<const N extends ServiceName>(name: N): AddressShape<N | ServiceOf<N>['dependsOn'][number]> {
   return addressEnv(name, ...(service(name).dependsOn as readonly string[] as ServiceName[])) as AddressShape<N | ServiceOf<N>['dependsOn'][number]>;
+}
+
+/**
+ * V8 flags every service process (and the gateway) starts with: `npm start` (run-all.mjs) and the
+ * bench stack put them in the children's NODE_OPTIONS (serviceNodeOptions), the container image sets
+ * the same NODE_OPTIONS (infra/Dockerfile; a test checks it against this).
+ *
+ * Why (bench P3, the root README): with Node's default sizing V8 lets the young generation grow to
+ * tens of MB per semi-space, and a burst of allocation (a 100,000-row import: parsing, protobuf,
+ * COPY lines) took reporting and the ledger past 256 MB RSS (261 and 327 MB) although their live
+ * heaps stayed near 100 MB; the gateway sat at 185 MB idle. Semi-spaces of at most 8 MB brought the
+ * peaks to ~200 MB and the idle gateway to ~130 MB, at no cost in import time measured. It is no heap
+ * cap: the old generation keeps Node's default limit, so the largest import and a 1,000,000-row
+ * export have all the room they had.
+ */
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8';
+
+/** NODE_OPTIONS for a service process: SERVICE_NODE_OPTIONS, then `extra` (a later V8 flag wins, so extra can override). */
+export function serviceNodeOptions(extra?: string): string {
+  return extra?.trim() ? `${SERVICE_NODE_OPTIONS} ${extra.trim()}` : SERVICE_NODE_OPTIONS;
 }
 
 /** Every service, each after the services it depends on (the manifest's order, checked). */

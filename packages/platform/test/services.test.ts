@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { connectService, createHealthChecker, createLogger, serviceNameOf, startGrpcServer, type AsyncServiceImplementation } from '../src/index.js';
-import { addressEnv, ownAddressEnv, SERVICES, startOrder, type ServiceManifestEntry } from '../src/services.js';
+import { addressEnv, ownAddressEnv, SERVICE_NODE_OPTIONS, serviceNodeOptions, SERVICES, startOrder, type ServiceManifestEntry } from '../src/services.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -57,6 +57,27 @@ interface ComposeService {
 }
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const appServices = Object.entries(compose.services).filter(([, s]) => s.build?.args?.APP && s.build.args.APP !== 'gateway');
+
+describe("the services' V8 flags", () => {
+  test('the container image starts every service with SERVICE_NODE_OPTIONS, and compose does not override them', () => {
+    const dockerfile = readFileSync(join(ROOT, 'infra/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`ENV NODE_OPTIONS="${SERVICE_NODE_OPTIONS}"`);
+    const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(composeText).not.toMatch(/NODE_OPTIONS/);
+  });
+
+  test('npm start and the bench stack put them in the children\'s NODE_OPTIONS', () => {
+    for (const script of ['infra/scripts/run-all.mjs', 'bench/lib/stack.mjs']) {
+      expect(readFileSync(join(ROOT, script), 'utf8')).toMatch(/NODE_OPTIONS = serviceNodeOptions\(|NODE_OPTIONS: serviceNodeOptions\(/);
+    }
+  });
+
+  test('flags given on top come after the defaults, so they win', () => {
+    expect(serviceNodeOptions()).toBe(SERVICE_NODE_OPTIONS);
+    expect(serviceNodeOptions('  ')).toBe(SERVICE_NODE_OPTIONS);
+    expect(serviceNodeOptions('--max-semi-space-size=4 --cpu-prof')).toBe(`${SERVICE_NODE_OPTIONS} --max-semi-space-size=4 --cpu-prof`);
+  });
+});
 
 describe('docker-compose.yml matches the manifest', () => {
   test('every manifest service has a compose service, and every compose app service is in the manifest', () => {

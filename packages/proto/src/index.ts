@@ -5,3 +5,4 @@ export * as budgetingV1 from './gen/finance/budgeting/v1/budgeting.js';
 export * as reportingV1 from './gen/finance/reporting/v1/reporting.js';
 export * as goalsV1 from './gen/finance/goals/v1/goals.js';
 export * as currencyV1 from './gen/finance/currency/v1/currency.js';
+export * as notificationsV1 from './gen/finance/notifications/v1/notifications.js';

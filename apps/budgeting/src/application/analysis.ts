@@ -25,12 +25,14 @@ export async function resolveDate(ctx: BudgetingContext, userId: string, date: C
  * The analysis of the budget's period that contains `date`; undefined when there is none (before
  * start_date, after end_date). One ledger call: the expenses per day and currency over the history
  * and the period, each converted into the budget's currency at its day's rate, bucketed here.
+ * `history: false` (the threshold checker, which needs only the period's `spent`) asks the ledger
+ * for the period alone; everything else is computed the same way.
  */
-export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date: IsoDate): Promise<BudgetAnalysis | undefined> {
+export async function analyseOn(ctx: BudgetingContext, budget: BudgetView, date: IsoDate, opts: { history?: boolean } = {}): Promise<BudgetAnalysis | undefined> {
   const endDate = budget.endDate ?? undefined;
   const period = periodContaining(budget.period, budget.startDate, date, endDate);
   if (!period) return undefined;
-  const history = previousPeriods(budget.period, budget.startDate, date, HISTORY_PERIODS, endDate);
+  const history = opts.history === false ? [] : previousPeriods(budget.period, budget.startDate, date, HISTORY_PERIODS, endDate);
   const spending = await ctx.ledger.expensesByDay(budget.userId, {
     from: history.length ? history[history.length - 1]!.start : period.start,
     to: period.end,

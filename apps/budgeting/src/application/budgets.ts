@@ -22,6 +22,7 @@ import {
   selectBudgetPage,
   updateBudget as updateBudgetRow,
 } from '../persistence/budget.queries.js';
+import { requestBudgetCheck } from '../persistence/threshold.queries.js';
 import { analyseOn, resolveDate } from './analysis.js';
 import type { BudgetingContext } from './context.js';
 import { guardUserWrite } from './erasure.js';
@@ -79,11 +80,28 @@ export async function createBudget(ctx: BudgetingContext, input: CreateBudgetInp
     endDate: valid.endDate,
     categoryId: valid.categoryId,
   };
-  return ctx.orm.em.fork().transactional(async (tx) => {
+  const created = await ctx.orm.em.fork().transactional(async (tx) => {
     await guardUserWrite(tx, userId);
     if (state.categoryId !== null) await guardCategory(tx, state.categoryId);
-    return insertBudget(tx, { id: randomUUID(), userId, state, now: ctx.now() });
+    const budget = await insertBudget(tx, { id: randomUUID(), userId, state, now: ctx.now() });
+    // A budget created where the period's spending already reaches 80 or 100 % announces it.
+    await requestBudgetCheck(tx, userId, budget.id);
+    return budget;
   });
+  ctx.thresholdChecksRequested?.();
+  return created;
+}
+
+/** Whether a change can move where the budget stands against its thresholds (a rename cannot). */
+function movesThresholds(before: BudgetState, after: BudgetState): boolean {
+  return (
+    before.amount.minor !== after.amount.minor ||
+    before.amount.currency !== after.amount.currency ||
+    before.period !== after.period ||
+    before.startDate !== after.startDate ||
+    before.endDate !== after.endDate ||
+    before.categoryId !== after.categoryId
+  );
 }
 
 /** The budget with the analysis of the period containing `date` (default: today in the user's time zone). */
@@ -129,7 +147,8 @@ export async function updateBudget(ctx: BudgetingContext, input: UpdateBudgetInp
   fields.throwIfAny();
   if (!applied.changed) return current;
 
-  return ctx.orm.em.fork().transactional(async (tx) => {
+  let checkQueued = false;
+  const result = await ctx.orm.em.fork().transactional(async (tx) => {
     await guardUserWrite(tx, userId);
     const locked = await findBudget(tx, userId, id, { forUpdate: true });
     if (!locked) throw errors.budgetNotFound();
@@ -140,8 +159,15 @@ export async function updateBudget(ctx: BudgetingContext, input: UpdateBudgetInp
     if (newCategoryId !== undefined) await guardCategory(tx, newCategoryId);
     const updated = await updateBudgetRow(tx, userId, id, next, ctx.now());
     if (!updated) throw errors.budgetNotFound();
+    // A lowered amount, another category, currency or period may reach a threshold now.
+    if (movesThresholds(stateOf(locked), next)) {
+      await requestBudgetCheck(tx, userId, id);
+      checkQueued = true;
+    }
     return updated;
   });
+  if (checkQueued) ctx.thresholdChecksRequested?.();
+  return result;
 }
 
 export async function deleteBudget(ctx: BudgetingContext, input: { userId: string; id: string }): Promise<void> {

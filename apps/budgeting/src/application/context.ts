@@ -48,4 +48,6 @@ export interface BudgetingContext {
   now(): Date;
   /** Ledger calls GetBudgetStatus runs at once. */
   statusConcurrency: number;
+  /** Called after a commit that queued a threshold check (a budget created or changed): wakes the checker. */
+  thresholdChecksRequested?: () => void;
 }

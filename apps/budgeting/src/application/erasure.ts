@@ -7,13 +7,15 @@ import { deleteUserOutboxMessages, insertDeletedUser, isUserDeleted, lockUserExc
 export interface ErasedCounts {
   budgets: number;
   alerts: number;
+  thresholdChecks: number;
   deletedCategories: number;
   outboxMessages: number;
 }
 
 /**
  * Erases every row of a user (the answer to auth.user.deleted.v1) and makes it final: budgets,
- * their alert marks, the record of their deleted categories, outbox rows of events about the user.
+ * their alert marks and threshold-check rows, the record of their deleted categories, outbox rows
+ * of events about the user (budget alerts not yet published included).
  * Runs in the caller's transaction (READ COMMITTED, so each statement sees what committed before it
  * started):
  *
@@ -27,7 +29,7 @@ export interface ErasedCounts {
  */
 export async function eraseUserData(em: EntityManager, userId: string, now: Date): Promise<ErasedCounts> {
   const id = canonicalUuid(userId);
-  if (!id) return { budgets: 0, alerts: 0, deletedCategories: 0, outboxMessages: 0 };
+  if (!id) return { budgets: 0, alerts: 0, thresholdChecks: 0, deletedCategories: 0, outboxMessages: 0 };
   await lockUserExclusive(em, id);
   await insertDeletedUser(em, id, now);
   const erased = await deleteUserBudgetData(em, id);
@@ -40,7 +42,7 @@ export async function eraseUserData(em: EntityManager, userId: string, now: Date
  * erasure) and tells whether the user was erased. Must run before the transaction writes or locks
  * anything else of the user, or an erasure waiting for it could wait for the erasure's rows.
  */
-async function lockLiveUser(tx: EntityManager, userId: string): Promise<boolean> {
+export async function lockLiveUser(tx: EntityManager, userId: string): Promise<boolean> {
   await lockUserShared(tx, userId);
   return !(await isUserDeleted(tx, userId));
 }

@@ -75,9 +75,13 @@ export async function insertBudget(em: EntityManager, budget: { id: string; user
   return toView(rows[0]!);
 }
 
-/** The user's budget, or undefined (someone else's is as absent as an unknown one). `forUpdate` locks the row. */
-export async function findBudget(em: EntityManager, userId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<BudgetView | undefined> {
-  const rows = await em.execute<BudgetRow[]>(`${SELECT} where user_id = ? and id = ?${opts.forUpdate ? ' for update' : ''}`, [userId, id]);
+/**
+ * The user's budget, or undefined (someone else's is as absent as an unknown one). `forUpdate` locks
+ * the row; `forShare` keeps it from changing until the transaction ends (the threshold checker).
+ */
+export async function findBudget(em: EntityManager, userId: string, id: string, opts: { forUpdate?: boolean; forShare?: boolean } = {}): Promise<BudgetView | undefined> {
+  const lock = opts.forUpdate ? ' for update' : opts.forShare ? ' for share' : '';
+  const rows = await em.execute<BudgetRow[]>(`${SELECT} where user_id = ? and id = ?${lock}`, [userId, id]);
   return rows[0] && toView(rows[0]);
 }
 
@@ -94,7 +98,7 @@ export async function updateBudget(em: EntityManager, userId: string, id: string
   return rows[0] && toView(rows[0]);
 }
 
-/** true when the user's budget existed. Its alert marks go with it (on delete cascade). */
+/** true when the user's budget existed. Its alert marks and threshold-check row go with it (on delete cascade). */
 export async function deleteBudget(em: EntityManager, userId: string, id: string): Promise<boolean> {
   const result = await em.execute<{ affectedRows: number }>('delete from budgeting.budget where user_id = ? and id = ?', [userId, id], 'run');
   return result.affectedRows > 0;
@@ -148,17 +152,19 @@ export async function deleteBudgetsOfCategory(em: EntityManager, userId: string,
 export interface ErasedBudgetRows {
   budgets: number;
   alerts: number;
+  thresholdChecks: number;
   deletedCategories: number;
 }
 
 /**
- * Deletes every row of the user: alert marks (through their budgets), budgets, and the record of
- * the user's deleted categories; returns how many of each.
+ * Deletes every row of the user: alert marks (through their budgets), threshold-check rows,
+ * budgets, and the record of the user's deleted categories; returns how many of each.
  */
 export async function deleteUserBudgetData(em: EntityManager, userId: string): Promise<ErasedBudgetRows> {
   const run = async (sql: string) => (await em.execute<{ affectedRows: number }>(sql, [userId], 'run')).affectedRows;
   const alerts = await run('delete from budgeting.budget_alert a using budgeting.budget b where b.id = a.budget_id and b.user_id = ?');
+  const thresholdChecks = await run('delete from budgeting.budget_threshold_check where user_id = ?');
   const budgets = await run('delete from budgeting.budget where user_id = ?');
   const deletedCategories = await run('delete from budgeting.deleted_category where user_id = ?');
-  return { budgets, alerts, deletedCategories };
+  return { budgets, alerts, thresholdChecks, deletedCategories };
 }

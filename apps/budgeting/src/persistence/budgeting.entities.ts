@@ -30,9 +30,10 @@ export const BudgetEntity = defineEntity({
 export type Budget = InferEntity<typeof BudgetEntity>;
 
 /**
- * A budget alert already sent (API.md, Version 4: once per budget, period and threshold, 80 and
- * 100 %). The notifications work inserts a row `on conflict do nothing` and sends only when the
- * insert took, so two replicas never send one alert twice. Nothing writes it yet.
+ * A budget alert already announced (API.md, Version 4: once per budget, period and threshold, 80
+ * and 100 %). The threshold checker inserts a row `on conflict do nothing` and writes the
+ * budgeting.budget.threshold_crossed.v1 event (outbox) only when the insert took, in the same
+ * transaction, so two replicas never announce one alert twice.
  */
 export const BudgetAlertEntity = defineEntity({
   name: 'BudgetAlert',
@@ -63,4 +64,27 @@ export const DeletedCategoryEntity = defineEntity({
 });
 export type DeletedCategory = InferEntity<typeof DeletedCategoryEntity>;
 
-export const budgetingEntities = [BudgetEntity, BudgetAlertEntity, DeletedCategoryEntity];
+/**
+ * A budget's threshold-check state: asked for (`version`) and done (`checked_version`); see
+ * Migration20261205000001BudgetThresholdChecks. One row per budget, coalescing every request.
+ */
+export const BudgetThresholdCheckEntity = defineEntity({
+  name: 'BudgetThresholdCheck',
+  tableName: 'budget_threshold_check',
+  properties: {
+    budgetId: p.uuid().primary(),
+    userId: p.uuid(),
+    /** The latest ledger transaction that asked; null when the budget itself changed. */
+    transactionId: p.uuid().nullable(),
+    /** Grows with every request. */
+    version: p.bigint('bigint'),
+    /** The version the last finished check answered; a check is due while version is ahead. */
+    checkedVersion: p.bigint('bigint'),
+    requestedAt: p.datetime(),
+    /** A replica's lease while it checks; after a check the earliest next one (coalescing) or retry. */
+    notBefore: p.datetime().nullable(),
+  },
+});
+export type BudgetThresholdCheck = InferEntity<typeof BudgetThresholdCheckEntity>;
+
+export const budgetingEntities = [BudgetEntity, BudgetAlertEntity, BudgetThresholdCheckEntity, DeletedCategoryEntity];

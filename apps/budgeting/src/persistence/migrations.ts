@@ -61,4 +61,37 @@ export class Migration20261201000001DeletedUsers extends Migration {
   }
 }
 
-export const budgetingMigrations = [Migration20261126000001CreateBudgetingTables, Migration20261201000001DeletedUsers];
+/**
+ * Budget alerts (API.md, Version 4). The marks (`budget_alert`) exist since the first migration;
+ * this adds each budget's threshold-check state: the ledger's transaction events (and budget writes)
+ * only raise `version` here, one row per budget however many changes arrive, and the threshold
+ * checker (application/thresholds.ts) checks a budget whose `version` is ahead of `checked_version`,
+ * so an import of 100,000 transactions costs a handful of ledger sums, not 100,000. `not_before`
+ * is both the lease of the replica running a check (`for update skip locked`; a crashed replica's
+ * lease runs out) and, after a check, the earliest time of the next one (at most one per budget
+ * per coalescing delay), or of a retry.
+ */
+export class Migration20261205000001BudgetThresholdChecks extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table budgeting.budget_threshold_check (
+        budget_id uuid primary key references budgeting.budget (id) on delete cascade,
+        user_id uuid not null,
+        -- the latest ledger transaction that asked for a check; null when the budget itself changed
+        transaction_id uuid,
+        version bigint not null default 1,
+        checked_version bigint not null default 0,
+        requested_at timestamptz not null default now(),
+        not_before timestamptz
+      )`);
+    // Erasure; and the checker's queue: the budgets asked for again since their last check.
+    this.addSql('create index budget_threshold_check_user_id_idx on budgeting.budget_threshold_check (user_id)');
+    this.addSql('create index budget_threshold_check_due_idx on budgeting.budget_threshold_check (requested_at) where version > checked_version');
+  }
+}
+
+export const budgetingMigrations = [
+  Migration20261126000001CreateBudgetingTables,
+  Migration20261201000001DeletedUsers,
+  Migration20261205000001BudgetThresholdChecks,
+];

@@ -100,6 +100,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'budgets', description: 'Spending limits per period, and how much of them is spent' },
         { name: 'recurring', description: 'Recurring transaction templates and their occurrences' },
         { name: 'goals', description: 'Savings goals and the transactions contributed to them' },
+        { name: 'notifications', description: 'Budget alerts, goal milestones and reminders of upcoming recurring transactions' },
         { name: 'analytics', description: 'Summaries over the caller’s data' },
         { name: 'currencies', description: 'ISO 4217 currencies, ECB exchange rates and conversion' },
         { name: 'export', description: 'Your data as files' },

@@ -52,6 +52,9 @@ component(problemSchema, 'Problem', 'RFC 9457 problem details');
 
 export type Problem = z.infer<typeof problemSchema>;
 
+/** An item of `errors`: a field (`path`), or a line of an uploaded file (`line`, POST /import/csv). */
+export type ProblemError = FieldError | { line: number; message: string };
+
 /** An error the gateway itself answers with (never a 5xx with internal text). */
 export class HttpProblem extends Error {
   override name = 'HttpProblem';
@@ -59,7 +62,7 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly extra: { errors?: ProblemError[]; headers?: Record<string, string> } = {},
   ) {
     super(detail);
   }
@@ -82,7 +85,7 @@ interface ProblemParts {
   status: number;
   code: string;
   detail: string;
-  errors?: FieldError[];
+  errors?: ProblemError[];
   headers?: Record<string, string>;
 }
 
@@ -181,7 +184,7 @@ export function toProblemParts(err: unknown, notFound?: { code: string; detail: 
 
 /** Writes a problem+json answer. The body is sent pre-serialized so no route schema can alter it. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, parts: ProblemParts): FastifyReply {
-  const problem: Problem = {
+  const problem: Omit<Problem, 'errors'> & { errors?: ProblemError[] } = {
     type: problemType(parts.status),
     title: problemTitle(parts.status),
     status: parts.status,

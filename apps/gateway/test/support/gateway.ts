@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@finance/platform';
-import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, reportingV1 } from '@finance/proto';
+import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, notificationsV1, reportingV1 } from '@finance/proto';
 import { GrpcStub } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, loadGatewayConfig, type BuildGatewayOptions } from '../../src/index.js';
@@ -12,6 +12,7 @@ export type BudgetingStub = GrpcStub<typeof budgetingV1.BudgetingServiceService>
 export type ReportingStub = GrpcStub<typeof reportingV1.ReportingServiceService>;
 export type GoalsStub = GrpcStub<typeof goalsV1.GoalsServiceService>;
 export type CurrencyStub = GrpcStub<typeof currencyV1.CurrencyServiceService>;
+export type NotificationsStub = GrpcStub<typeof notificationsV1.NotificationsServiceService>;
 
 export interface TestGateway {
   app: FastifyInstance;
@@ -22,6 +23,7 @@ export interface TestGateway {
   reporting: ReportingStub;
   goals: GoalsStub;
   currency: CurrencyStub;
+  notifications: NotificationsStub;
   /** The key tokens are signed with (see `mint`). */
   signingKey: SigningKey;
   /** What auth's ListPublicKeys answers. */
@@ -40,16 +42,17 @@ export interface TestGateway {
 
 /**
  * A gateway wired to scripted stubs of AuthService, LedgerService, BudgetingService,
- * ReportingService, GoalsService and CurrencyService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
+ * ReportingService, GoalsService, CurrencyService and NotificationsService over real gRPC, each at its `<SERVICE>_GRPC_ADDR`. `env` overrides configuration.
  */
 export async function startTestGateway(env: Record<string, string> = {}, extra: Partial<BuildGatewayOptions> = {}): Promise<TestGateway> {
-  const [auth, ledger, budgeting, reporting, goals, currency] = await Promise.all([
+  const [auth, ledger, budgeting, reporting, goals, currency, notifications] = await Promise.all([
     GrpcStub.start(authV1.AuthServiceService),
     GrpcStub.start(ledgerV1.LedgerServiceService),
     GrpcStub.start(budgetingV1.BudgetingServiceService),
     GrpcStub.start(reportingV1.ReportingServiceService),
     GrpcStub.start(goalsV1.GoalsServiceService),
     GrpcStub.start(currencyV1.CurrencyServiceService),
+    GrpcStub.start(notificationsV1.NotificationsServiceService),
   ]);
   const signingKey = await newSigningKey();
   const config = loadGatewayConfig({
@@ -59,6 +62,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     REPORTING_GRPC_ADDR: reporting.address,
     GOALS_GRPC_ADDR: goals.address,
     CURRENCY_GRPC_ADDR: currency.address,
+    NOTIFICATIONS_GRPC_ADDR: notifications.address,
     LOG_LEVEL: 'silent',
     ...env,
   });
@@ -71,6 +75,7 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
     reporting,
     goals,
     currency,
+    notifications,
     signingKey,
     publishedKeys: [signingKey],
     async rotateKey() {
@@ -85,12 +90,12 @@ export async function startTestGateway(env: Record<string, string> = {}, extra: 
       return { userId, sessionId, token: await gw.mint({ sub: userId, sid: sessionId }) };
     },
     reset() {
-      for (const stub of [auth, ledger, budgeting, reporting, goals, currency] as GrpcStub<any>[]) stub.reset();
+      for (const stub of [auth, ledger, budgeting, reporting, goals, currency, notifications] as GrpcStub<any>[]) stub.reset();
       publishKeys();
     },
     close: async () => {
       await app.close();
-      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop(), goals.stop(), currency.stop()]);
+      await Promise.all([auth.stop(), ledger.stop(), budgeting.stop(), reporting.stop(), goals.stop(), currency.stop(), notifications.stop()]);
     },
   };
   const publishKeys = () => auth.on('listPublicKeys', () => ({ keys: gw.publishedKeys.map((k) => k.publicJwk) }));

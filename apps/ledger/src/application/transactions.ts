@@ -21,12 +21,12 @@ import {
   type TransactionType,
 } from '../domain/transaction.js';
 import { CategoryEntity, IdempotencyKeyEntity, TransactionEntity, type Transaction } from '../persistence/ledger.entities.js';
-import { findTransactionView, selectTransactionBatchAscending, selectTransactionPage } from '../persistence/transaction.queries.js';
+import { findTransactionView, selectStreamBatchAscending, selectTransactionPage } from '../persistence/transaction.queries.js';
 import type { LedgerContext } from './context.js';
 import { guardUserWrite } from './erasure.js';
 import { claimIdempotencyKey, findStoredResponse } from './idempotency.js';
 import { requireUserId } from './users.js';
-import { transactionViewToJson, type CategoryRefView, type TransactionView } from './views.js';
+import { transactionViewToJson, type CategoryRefView, type StreamedTransactionView, type TransactionView } from './views.js';
 
 function snapshotOf(t: Transaction): TransactionSnapshot {
   return {
@@ -221,8 +221,13 @@ export async function listTransactions(ctx: LedgerContext, input: ListTransactio
   return toPage(rows, limit, (last) => encodeTransactionCursor({ date: last.date, id: last.id }));
 }
 
-/** How many transactions one StreamTransactions batch (and one keyset query) holds. */
-export const STREAM_BATCH_SIZE = 1000;
+/**
+ * How many rows the keyset queries of StreamTransactions read: the first few (so the first bytes
+ * of an export come at once), then twice as many each time up to the last (issue 13, P4: with 1,000
+ * rows a query, the round trips to PostgreSQL, one after the other, were a third of the stream's time).
+ * The transport cuts a batch into messages by size (ledger.grpc.ts), whatever the rows hold.
+ */
+export const STREAM_BATCH_SIZES = { first: 1000, max: 8000 } as const;
 
 export interface StreamTransactionsInput {
   userId: string;
@@ -232,21 +237,32 @@ export interface StreamTransactionsInput {
 
 /**
  * Every transaction of the user in [from, to] (either bound optional), oldest first ((date, id)
- * ascending), in batches of up to STREAM_BATCH_SIZE: one keyset query per batch, the next one asked
- * only when the consumer took the previous batch, so memory stays flat whatever the count. Each
- * query is its own snapshot: a transaction written during a long export appears if it sorts after
- * the rows already sent. Stops without another query once `signal` aborts (the caller went away).
+ * ascending), in batches (STREAM_BATCH_SIZES: one keyset query each). The query of the next batch
+ * is sent as soon as a batch has arrived, so PostgreSQL reads it while this batch is encoded and
+ * sent; no further one until the consumer took this one, so at most two batches are held and memory
+ * stays flat whatever the count. Each query is its own snapshot: a transaction written during a
+ * long export appears if it sorts after the rows already sent. Stops without another query once
+ * `signal` aborts (the caller went away).
  */
-export async function* streamTransactions(ctx: LedgerContext, input: StreamTransactionsInput, signal: AbortSignal): AsyncGenerator<TransactionView[]> {
+export async function* streamTransactions(ctx: LedgerContext, input: StreamTransactionsInput, signal: AbortSignal): AsyncGenerator<StreamedTransactionView[]> {
   const userId = requireUserId(input.userId);
   const { from, to } = validateTransactionFilter({ from: input.from, to: input.to });
-  let after: TransactionCursor | undefined;
-  while (!signal.aborted) {
-    const batch = await selectTransactionBatchAscending(ctx.orm, userId, { from, to }, after, STREAM_BATCH_SIZE);
-    if (batch.length > 0) yield batch;
-    if (batch.length < STREAM_BATCH_SIZE) return;
-    const last = batch[batch.length - 1]!;
-    after = { date: last.date, id: last.id };
+  const read = (after: TransactionCursor | undefined, limit: number) => ({ limit, rows: selectStreamBatchAscending(ctx.orm, userId, { from, to }, after, limit) });
+  let next: ReturnType<typeof read> | undefined = read(undefined, STREAM_BATCH_SIZES.first);
+  try {
+    while (next && !signal.aborted) {
+      const { limit, rows } = next;
+      const batch = await rows;
+      next = undefined;
+      if (batch.length === limit && !signal.aborted) {
+        const last = batch[batch.length - 1]!;
+        next = read({ date: last.date, id: last.id }, Math.min(limit * 2, STREAM_BATCH_SIZES.max));
+      }
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    // The consumer left (or a query failed) with a read in flight: nobody will take its rows or its error.
+    next?.rows.catch(() => {});
   }
 }
 

@@ -26,6 +26,23 @@ export interface TransactionView {
   updatedAt: Date;
 }
 
+/**
+ * A transaction as StreamTransactions sends it (the CSV export, the monthly report): only what they
+ * read, straight from the row, so a batch of thousands costs no Date or category object per row.
+ */
+export interface StreamedTransactionView {
+  id: string;
+  /** Integer minor units, exact, as a decimal string. */
+  amountMinor: string;
+  currency: string;
+  type: TransactionType;
+  /** YYYY-MM-DD, as PostgreSQL's `date::text` prints it. */
+  date: string;
+  description: string;
+  /** null = uncategorized. */
+  categoryName: string | null;
+}
+
 export interface CategoryView {
   id: string;
   userId: string;

@@ -9,11 +9,12 @@ export const CATEGORY_NAME_MAX = 100;
 export const CATEGORY_ICON_MAX = 100;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
-function normalizeCategoryName(errors: FieldErrors, name: string): string {
+/** A category name as stored: trimmed, 1 to 100 characters, no NUL (also an imported row's category name, on its own path). */
+export function normalizeCategoryName(errors: FieldErrors, name: string, path = 'name'): string {
   const trimmed = name.trim();
   const length = charLength(trimmed);
-  if (length < 1 || length > CATEGORY_NAME_MAX) errors.add('name', `must be 1 to ${CATEGORY_NAME_MAX} characters (surrounding spaces are ignored)`);
-  else if (hasNul(trimmed)) errors.add('name', 'must not contain NUL characters');
+  if (length < 1 || length > CATEGORY_NAME_MAX) errors.add(path, `must be 1 to ${CATEGORY_NAME_MAX} characters (surrounding spaces are ignored)`);
+  else if (hasNul(trimmed)) errors.add(path, 'must not contain NUL characters');
   return trimmed;
 }
 

@@ -18,6 +18,7 @@ export const LedgerErrorCode = {
   idempotencyInProgress: 'LEDGER_IDEMPOTENCY_IN_PROGRESS',
   sumTooLarge: 'LEDGER_SUM_TOO_LARGE',
   userNotFound: 'LEDGER_USER_NOT_FOUND',
+  importCategoriesChanged: 'LEDGER_IMPORT_CATEGORIES_CHANGED',
 } as const;
 
 /** Collects field errors; throwIfAny throws invalidFields (LEDGER_INVALID_FIELDS). */
@@ -29,6 +30,19 @@ export class FieldErrors extends PlatformFieldErrors {
 
 export function invalidFields(errors: FieldError[]): DomainError {
   return new DomainError('invalid_argument', LedgerErrorCode.invalidFields, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
+
+/**
+ * Invalid rows of an import: the first IMPORT_FIELD_ERRORS_MAX field errors (paths `rows[i].<field>`,
+ * in row order) travel in the error, which goes back in gRPC trailers (HTTP/2 headers, bounded), so a
+ * file of 100,000 bad rows cannot make the answer itself fail; the message says how many there were.
+ */
+export function invalidImportRows(all: FieldError[], badRows: number, max: number): DomainError {
+  const shown = all.slice(0, max);
+  const more = all.length > shown.length ? `; the first ${shown.length} are listed` : '';
+  return new DomainError('invalid_argument', LedgerErrorCode.invalidFields, `${badRows} row(s) invalid (${all.length} field error(s)${more}); nothing was imported.`, {
+    errors: shown,
+  });
 }
 
 export const errors = {
@@ -52,4 +66,7 @@ export const errors = {
     new DomainError('already_exists', LedgerErrorCode.idempotencyInProgress, 'A request with this Idempotency-Key is still being processed; retry shortly.'),
   sumTooLarge: () => new DomainError('failed_precondition', LedgerErrorCode.sumTooLarge, 'A total is too large to report; narrow the date range or the categories.'),
   userNotFound: () => new DomainError('unauthenticated', LedgerErrorCode.userNotFound, 'The account of this request no longer exists.'),
+  /** An import's categories kept being created and deleted by other requests; nothing was written. Retrying is safe. */
+  importCategoriesChanged: () =>
+    new DomainError('unavailable', LedgerErrorCode.importCategoriesChanged, 'Categories of this import were changed by other requests meanwhile; nothing was imported. Retry.'),
 };

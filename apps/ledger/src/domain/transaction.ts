@@ -18,9 +18,9 @@ export interface TransactionState {
   categoryId: string | null;
 }
 
-export function checkDescription(errors: FieldErrors, description: string): void {
-  if (charLength(description) > DESCRIPTION_MAX) errors.add('description', `must be at most ${DESCRIPTION_MAX} characters`);
-  else if (hasNul(description)) errors.add('description', 'must not contain NUL characters');
+export function checkDescription(errors: FieldErrors, description: string, path = 'description'): void {
+  if (charLength(description) > DESCRIPTION_MAX) errors.add(path, `must be at most ${DESCRIPTION_MAX} characters`);
+  else if (hasNul(description)) errors.add(path, 'must not contain NUL characters');
 }
 
 /**

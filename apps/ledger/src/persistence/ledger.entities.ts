@@ -43,7 +43,7 @@ export const TransactionEntity = defineEntity({
 });
 export type Transaction = InferEntity<typeof TransactionEntity>;
 
-/** A stored answer to a CreateTransaction with an Idempotency-Key. */
+/** A stored answer to a request with an Idempotency-Key (CreateTransaction, ProcessRecurring, ImportTransactions). */
 export const IdempotencyKeyEntity = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_key',
@@ -52,7 +52,8 @@ export const IdempotencyKeyEntity = defineEntity({
     key: p.text().primary(),
     requestHash: p.text(),
     response: p.json<Record<string, unknown>>(),
-    transactionId: p.uuid(),
+    /** The transaction the request created; null for an import (many). */
+    transactionId: p.uuid().nullable(),
     createdAt: p.datetime(),
     expiresAt: p.datetime(),
   },

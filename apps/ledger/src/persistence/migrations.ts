@@ -228,9 +228,17 @@ export class Migration20261205000001RecurringTemplates extends Migration {
   }
 }
 
+/** An import's stored answer (Idempotency-Key) belongs to many transactions, not one. */
+export class Migration20261205000002ImportIdempotency extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table ledger.idempotency_key alter column transaction_id drop not null');
+  }
+}
+
 export const ledgerMigrations = [
   Migration20261125000001CreateLedgerTables,
   Migration20261126000001DailyTotals,
   Migration20261201000001DeletedUsers,
   Migration20261205000001RecurringTemplates,
+  Migration20261205000002ImportIdempotency,
 ];

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { TransactionCursor } from '../domain/pagination.js';
 import type { TransactionFilter, TransactionType } from '../domain/transaction.js';
-import type { TransactionView } from '../application/views.js';
+import type { StreamedTransactionView, TransactionView } from '../application/views.js';
 
 // Reads of transactions with their category, in plain SQL: the list is the hot path, and rows go
 // straight to views without entity hydration. Every query is filtered by user_id.
@@ -101,19 +101,29 @@ export async function selectTransactionPage(
   return rows.map((row) => toView(userId, row));
 }
 
+/** A StreamTransactions row as node-postgres gives it in array mode: the columns of STREAM_SELECT in order. */
+type StreamRow = [id: string, date: string, type: TransactionType, amountMinor: string, currency: string, categoryName: string | null, description: string];
+
+// Only the columns the stream sends, every one as text (no timestamp, no per-row object from the
+// driver: array rows), for the export's million-row reads.
+const STREAM_SELECT = `
+  select t.id, t.date::text, t.transaction_type, t.amount_minor::text, t.currency, c.name, t.description
+    from ledger.transaction t
+    left join ledger.category c on c.id = t.category_id`;
+
 /**
  * One batch of the user's transactions in [from, to] (either bound optional), OLDEST first: (date,
  * id) ascending, starting strictly after `after`. The export's keyset read (StreamTransactions):
  * each batch is one index range scan (the (user_id, date desc, id desc) index read backwards), so
  * batch 1,000 costs what batch 1 does. A named prepared statement per shape, as for the page.
  */
-export async function selectTransactionBatchAscending(
+export async function selectStreamBatchAscending(
   orm: MikroORM,
   userId: string,
   range: { from?: string | undefined; to?: string | undefined },
   after: TransactionCursor | undefined,
   limit: number,
-): Promise<TransactionView[]> {
+): Promise<StreamedTransactionView[]> {
   const where = ['t.user_id = $1'];
   const values: unknown[] = [userId];
   let shape = 0;
@@ -127,12 +137,18 @@ export async function selectTransactionBatchAscending(
   if (after) add(4, (n) => `(t.date, t.id) > ($${n}::date, $${n + 1}::uuid)`, after.date, after.id);
   values.push(limit);
   const pool = await orm.em.getConnection().getNativeClient();
-  const { rows } = await pool.query<TransactionRow>({
-    name: `ledger_transaction_batch_asc_${shape}`,
-    text: `${SELECT} where ${where.join(' and ')} order by t.date asc, t.id asc limit $${values.length}`,
+  const { rows } = await pool.query<StreamRow>({
+    name: `ledger_transaction_stream_${shape}`,
+    text: `${STREAM_SELECT} where ${where.join(' and ')} order by t.date asc, t.id asc limit $${values.length}`,
     values,
+    rowMode: 'array',
   });
-  return rows.map((row) => toView(userId, row));
+  const views = new Array<StreamedTransactionView>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [id, date, type, amountMinor, currency, categoryName, description] = rows[i]!;
+    views[i] = { id, date, type, amountMinor, currency, categoryName, description };
+  }
+  return views;
 }
 
 /**

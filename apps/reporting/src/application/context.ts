@@ -2,9 +2,11 @@ import type { IsoDate } from '@finance/calendar';
 import type { RateBook } from '@finance/rates';
 import type { BudgetStatusReport } from '../domain/budget-status.js';
 import type { ExportTransaction } from '../domain/csv/csv-format.js';
+import type { ImportRow } from '../domain/csv/import-rows.js';
 import type { PeriodSum } from '../domain/income-vs-expense.js';
 import type { IntervalKind } from '../domain/intervals.js';
 import type { DateRange, OpenDateRange } from '../domain/range.js';
+import type { GoalLine } from '../domain/report/model.js';
 import type { CategorySum } from '../domain/spending.js';
 
 /** What reporting needs to know about a user, answered by auth. */
@@ -13,9 +15,19 @@ export interface UserProfile {
   baseCurrency: string;
 }
 
+/** Who the monthly report is for (its header) and the zone its "today" and generation time are in. */
+export interface UserAccount extends UserProfile {
+  username: string;
+  email: string;
+  /** IANA zone ('' or unknown counts as UTC). */
+  timezone: string;
+}
+
 /** Port: the auth service. Throws a DomainError when the user is gone or auth cannot answer. */
 export interface UserDirectory {
   profileOf(userId: string): Promise<UserProfile>;
+  /** GetUser with the fields the monthly report prints. */
+  accountOf(userId: string): Promise<UserAccount>;
 }
 
 /** Port: the ledger, owner of transactions and categories. Throws a DomainError when it cannot answer. */
@@ -44,6 +56,43 @@ export interface Ledger {
    * clean end), so an export is never silently cut short.
    */
   transactionBatches(userId: string, range: OpenDateRange): AsyncIterable<ExportTransaction[]>;
+  /**
+   * A whole import in one call (ImportTransactions: one database transaction in the ledger; rows
+   * equal to stored transactions skipped counting multiplicity, categories created by name). Rows
+   * the ledger refuses come back as `rejected` (by their index in `rows`), nothing written; any
+   * other refusal or failure is thrown.
+   */
+  importTransactions(userId: string, rows: readonly ImportRow[], options: LedgerImportOptions): Promise<LedgerImportOutcome>;
+}
+
+export interface LedgerImportOptions {
+  /** Count only, write nothing. */
+  dryRun: boolean;
+  /** The client's Idempotency-Key; undefined = none. */
+  idempotencyKey: string | undefined;
+}
+
+/** One field of one row the ledger refused: `index` into the rows sent, `column` as the file names it. */
+export interface LedgerRowRejection {
+  index: number;
+  column: string;
+  message: string;
+}
+
+export type LedgerImportOutcome =
+  | { imported: bigint; skippedDuplicates: bigint; replayed: boolean }
+  | { rejected: LedgerRowRejection[] };
+
+/** Port: the goals service. Throws a DomainError when it cannot answer. */
+export interface Goals {
+  /** Every goal of the user, every status, in the goals service's order (all pages of ListGoals). */
+  goalsOf(userId: string): Promise<GoalLine[]>;
+}
+
+/** Port: the PDF renderer (src/pdf, a shared Chromium). Throws REPORTING_PDF_BUSY / REPORTING_PDF_UNAVAILABLE. */
+export interface PdfPrinter {
+  /** One self-contained HTML document → an A4 PDF. */
+  renderPdf(html: string): Promise<Buffer>;
 }
 
 /** Port: the budgeting service. Throws a DomainError when it cannot answer. */
@@ -65,4 +114,12 @@ export interface ReportingContext {
   ledger: Ledger;
   budgets: Budgets;
   rates: Rates;
+  /** GET /export/pdf: goals listed in the monthly report. */
+  goals: Goals;
+  /** GET /export/pdf: prints the monthly report. */
+  pdf: PdfPrinter;
+  /** The clock of "today" and of the report's generation time (tests pin it). */
+  now: () => Date;
+  /** POST /import/csv: at most this many records per file (IMPORT_MAX_ROWS), more → REPORTING_IMPORT_TOO_MANY_ROWS. */
+  importMaxRows: number;
 }

@@ -9,6 +9,8 @@ export const ReportingErrorCode = {
   tooManyIntervals: 'REPORTING_TOO_MANY_INTERVALS',
   sumTooLarge: 'REPORTING_SUM_TOO_LARGE',
   userNotFound: 'REPORTING_USER_NOT_FOUND',
+  /** POST /import/csv: more records than IMPORT_MAX_ROWS (the gateway answers 413, not resource_exhausted's 429). */
+  importTooManyRows: 'REPORTING_IMPORT_TOO_MANY_ROWS',
 } as const;
 
 /** Collects field errors; throwIfAny throws invalidFields (REPORTING_INVALID_FIELDS). */
@@ -28,4 +30,10 @@ export const errors = {
   tooManyIntervals: (message: string) => invalidField(ReportingErrorCode.tooManyIntervals, 'interval', message),
   sumTooLarge: () => new DomainError('failed_precondition', ReportingErrorCode.sumTooLarge, 'A total of this report is too large to answer exactly.'),
   userNotFound: () => new DomainError('unauthenticated', ReportingErrorCode.userNotFound, 'The account of this request no longer exists.'),
+  importTooManyRows: (records: number, max: number) =>
+    new DomainError(
+      'resource_exhausted',
+      ReportingErrorCode.importTooManyRows,
+      `The file holds ${records} records; at most ${max} are imported at once: split it into smaller files.`,
+    ),
 };

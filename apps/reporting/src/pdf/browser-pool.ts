@@ -31,9 +31,10 @@ export interface BrowserPoolOptions {
 
 export interface BrowserPool {
   /**
-   * Runs `work` on a fresh page of the shared browser (launched on first use, relaunched if it died),
-   * once a slot is free; the page is closed afterwards. Throws REPORTING_PDF_BUSY at once when every
-   * slot is taken and the queue is full.
+   * Runs `work` on a page of the shared browser (launched on first use, relaunched if it died), once
+   * a slot is free. A page whose work succeeded is kept for the next request (at most one per slot):
+   * opening a page costs about 200 ms here, more than half of printing one; a page whose work failed
+   * is closed. Throws REPORTING_PDF_BUSY at once when every slot is taken and the queue is full.
    */
   withPage<T>(work: (page: Page) => Promise<T>): Promise<T>;
   /** Pages rendering now and requests waiting for one. */
@@ -70,6 +71,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   let active = 0;
   const waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   let closed = false;
+  // Pages that finished their work cleanly, for the next request (never more than maxConcurrent).
+  const idle: Page[] = [];
   // Moving average of how long a render holds its page: the basis of the Retry-After hint.
   let holdMs = INITIAL_HOLD_MS;
 
@@ -152,14 +155,23 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     return browserPromise;
   }
 
+  /** A kept page of `shared`, if any; pages of an earlier (dead) browser are dropped. */
+  function takeIdle(shared: Browser): Page | undefined {
+    for (let page = idle.pop(); page; page = idle.pop()) if (!page.isClosed() && page.browser() === shared) return page;
+    return undefined;
+  }
+
   async function onPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (closed) throw shuttingDown();
       const shared = await browser();
       let page: Page | undefined;
+      let clean = false;
       try {
-        page = await shared.newPage();
-        return await work(page);
+        page = takeIdle(shared) ?? (await shared.newPage());
+        const result = await work(page);
+        clean = true;
+        return result;
       } catch (err) {
         if (shared.connected || closed) throw err;
         // The browser died under this render (a crash, a kill, out of memory): it does not say
@@ -167,8 +179,12 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
         if (attempt === 1) continue;
         throw new DomainError('unavailable', PdfErrorCode.unavailable, 'Chromium died while rendering, twice.', { cause: err });
       } finally {
-        // A page of a dead browser is gone with it.
-        if (page && shared.connected) await page.close().catch(() => undefined);
+        // A page of a dead browser is gone with it; one that failed (a timeout, a crash of its
+        // renderer) may be in any state, so it is not reused.
+        if (page && shared.connected) {
+          if (clean && !closed && !page.isClosed()) idle.push(page);
+          else await page.close().catch(() => undefined);
+        }
       }
     }
   }
@@ -188,6 +204,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     async close() {
       closed = true;
       for (const waiter of waiting.splice(0)) waiter.reject(shuttingDown());
+      // Closed with their browser.
+      idle.length = 0;
       const running = browserPromise;
       browserPromise = undefined;
       const shared = await running?.catch(() => undefined);

@@ -29,13 +29,20 @@ function blockNetwork(request: HTTPRequest): void {
   else request.abort('blockedbyclient').catch(() => undefined);
 }
 
+/** Pages already set up (the pool reuses pages): their settings and listener stay with them. */
+const prepared = new WeakSet<Page>();
+
 async function printPage(page: Page, html: string): Promise<Buffer> {
-  // The report is drawn here (SVG included) and needs no script; with scripts off, text that reached
-  // the HTML from user data cannot run even if escaping ever failed.
-  await page.setJavaScriptEnabled(false);
-  // No network at all: a report must not leak data to, nor wait on, any host.
-  await page.setRequestInterception(true);
-  page.on('request', blockNetwork);
+  if (!prepared.has(page)) {
+    // The report is drawn here (SVG included) and needs no script; with scripts off, text that reached
+    // the HTML from user data cannot run even if escaping ever failed.
+    await page.setJavaScriptEnabled(false);
+    // No network at all: a report must not leak data to, nor wait on, any host.
+    await page.setRequestInterception(true);
+    page.on('request', blockNetwork);
+    prepared.add(page);
+  }
+  // Replaces the whole document the page held (the previous report, if the page is reused).
   await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
   const pdf = await page.pdf({ format: 'A4', printBackground: true, timeout: RENDER_TIMEOUT_MS });
   return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);

@@ -12,9 +12,10 @@ import {
   processRecurring,
   updateRecurring,
 } from '../../application/recurring.js';
+import { importTransactions } from '../../application/import.js';
 import { sumTransactions } from '../../application/sums.js';
 import { createTransaction, deleteTransaction, getTransaction, listTransactions, streamTransactions, updateTransaction } from '../../application/transactions.js';
-import type { CategoryView, RecurringView, TransactionView } from '../../application/views.js';
+import type { CategoryView, RecurringView, StreamedTransactionView, TransactionView } from '../../application/views.js';
 import { errors } from '../../domain/errors.js';
 import { GROUPING_MESSAGE, type SumGrouping } from '../../domain/sums.js';
 import type { TransactionType } from '../../domain/transaction.js';
@@ -33,6 +34,13 @@ function typeFromProto(value: ledgerV1.TransactionType): TransactionType | undef
     default:
       throw errors.invalidField('transaction_type', 'must be "income" or "expense"');
   }
+}
+
+/** A row's type: UNSPECIFIED and numbers outside the enum are both "not set", reported on the row's path by the domain. */
+function importTypeFromProto(value: ledgerV1.TransactionType): TransactionType | undefined {
+  if (value === ProtoType.TRANSACTION_TYPE_INCOME) return 'income';
+  if (value === ProtoType.TRANSACTION_TYPE_EXPENSE) return 'expense';
+  return undefined;
 }
 
 function typeToProto(type: TransactionType): ledgerV1.TransactionType {
@@ -123,6 +131,44 @@ function toTransaction(t: TransactionView): ledgerV1.Transaction {
   };
 }
 
+/**
+ * The most a StreamTransactions message holds, in UTF-8 bytes of its texts (counted from above:
+ * three per UTF-16 unit, plus a row's fixed cells): far under the 8 MiB a client receives, and a
+ * chunk reporting writes at once. A batch of 8,000 rows of 1,000-character descriptions is cut into
+ * many messages; one of the usual rows (~90 bytes each) fits whole.
+ */
+export const STREAM_MESSAGE_BYTES = 1024 * 1024;
+const STREAM_ROW_FIXED_BYTES = 96; // id, date, type, amount, currency and the field tags
+
+/** `rows` in order, in runs of at most STREAM_MESSAGE_BYTES (a run holds at least one row). */
+function* streamMessages(rows: readonly StreamedTransactionView[]): Generator<StreamedTransactionView[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const size = STREAM_ROW_FIXED_BYTES + 3 * (row.description.length + (row.categoryName?.length ?? 0));
+    if (i > start && bytes + size > STREAM_MESSAGE_BYTES) {
+      yield rows.slice(start, i);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < rows.length) yield start === 0 ? (rows as StreamedTransactionView[]) : rows.slice(start);
+}
+
+/** A streamed row: only what StreamTransactions carries (ledger.proto StreamedTransaction). */
+function toStreamedTransaction(t: StreamedTransactionView): ledgerV1.StreamedTransaction {
+  return {
+    id: t.id,
+    date: toCalendarDate(isoDate(t.date)),
+    transactionType: typeToProto(t.type),
+    amount: { minorUnits: t.amountMinor, currency: t.currency },
+    categoryName: t.categoryName ?? undefined,
+    description: t.description,
+  };
+}
+
 function toCategory(c: CategoryView): ledgerV1.Category {
   return { id: c.id, name: c.name, color: c.color, icon: c.icon ?? undefined, createdAt: c.createdAt, updatedAt: c.updatedAt };
 }
@@ -159,8 +205,29 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
     },
     streamTransactions: async function* (req, { signal }) {
       for await (const batch of streamTransactions(ctx, { userId: req.userId, from: req.from, to: req.to }, signal)) {
-        yield { items: batch.map(toTransaction) };
+        for (const rows of streamMessages(batch)) yield { rows: rows.map(toStreamedTransaction) };
       }
+    },
+    importTransactions: async (req) => {
+      const result = await importTransactions(ctx, {
+        userId: req.userId,
+        rows: req.rows.map((row) => ({
+          amount: row.amount,
+          currency: row.currency,
+          type: importTypeFromProto(row.transactionType),
+          date: row.date,
+          description: row.description,
+          categoryName: row.categoryName,
+        })),
+        dryRun: req.dryRun,
+        idempotencyKey: req.idempotencyKey,
+      });
+      return {
+        imported: String(result.imported),
+        skippedDuplicates: String(result.skippedDuplicates),
+        categoriesCreated: String(result.categoriesCreated),
+        replayed: result.replayed,
+      };
     },
     updateTransaction: async (req) => {
       const transaction = await updateTransaction(ctx, {

@@ -77,7 +77,11 @@ export function parseImportCsv(input: Uint8Array | string, options: ParseImportO
   const body = hasBom(bytes) ? bytes.subarray(3) : bytes;
   const lines = new LineCounter(body);
 
-  const records: { cells: string[]; line: number }[] = [];
+  // Each record is judged as csv-parse hands it over and its cells are dropped at once: 100,000
+  // records' cells (600,000 strings) are never held together, only the rows made of them.
+  let header: { cells: string[]; line: number; columns: HeaderColumns } | undefined;
+  const rows: ImportRow[] = [];
+  const errors: ImportError[] = [];
   let previousEnd = 0;
   try {
     parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
@@ -86,9 +90,11 @@ export function parseImportCsv(input: Uint8Array | string, options: ParseImportO
       relax_column_count: true,
       skip_empty_lines: true,
       max_record_size: MAX_RECORD_BYTES,
-      on_record: (record: string[], context) => {
-        records.push({ cells: record, line: lines.lineAt(skipLineBreaks(body, previousEnd)) });
+      on_record: (cells: string[], context) => {
+        const line = lines.lineAt(skipLineBreaks(body, previousEnd));
         previousEnd = context.bytes;
+        if (header === undefined) header = { cells, line, columns: readHeader(cells) };
+        else if (!('problems' in header.columns)) readRecord(cells, line, header.cells.length, header.columns.index, options.baseCurrency, rows, errors);
         return null; // collected here, not in parse's answer
       },
     });
@@ -97,29 +103,35 @@ export function parseImportCsv(input: Uint8Array | string, options: ParseImportO
     return fileError(lines.lineAt(skipLineBreaks(body, previousEnd)), csvProblem(err));
   }
 
-  const header = records.shift();
   if (header === undefined) return fileError(1, 'The file is empty: expected a header line such as "date,transaction_type,amount,currency,category,description"');
-  const columns = readHeader(header.cells);
-  if ('problems' in columns) return { rows: [], errors: columns.problems.map((message) => ({ line: header.line, message })) };
-
-  const rows: ImportRow[] = [];
-  const errors: ImportError[] = [];
-  for (const { cells, line } of records) {
-    if (cells.every((cell) => cell.trim() === '')) continue;
-    if (cells.length !== header.cells.length) {
-      errors.push({ line, message: `has ${cells.length} cells where the header has ${header.cells.length}: a comma or a quote may be missing` });
-      continue;
-    }
-    const cell = (name: Column) => {
-      const index = columns.index.get(name);
-      return index === undefined ? '' : cells[index]!;
-    };
-    const problems: string[] = [];
-    const row = readRow(cell, options.baseCurrency, problems);
-    if (problems.length) for (const message of problems) errors.push({ line, message });
-    else rows.push({ line, ...row! });
-  }
+  const { columns, line: headerLine } = header;
+  if ('problems' in columns) return { rows: [], errors: columns.problems.map((message) => ({ line: headerLine, message })) };
   return { rows, errors };
+}
+
+/** One record after the header: a row into `rows`, or its problems into `errors`. */
+function readRecord(
+  cells: readonly string[],
+  line: number,
+  headerCells: number,
+  index: ReadonlyMap<Column, number>,
+  baseCurrency: string,
+  rows: ImportRow[],
+  errors: ImportError[],
+): void {
+  if (cells.every((cell) => cell.trim() === '')) return;
+  if (cells.length !== headerCells) {
+    errors.push({ line, message: `has ${cells.length} cells where the header has ${headerCells}: a comma or a quote may be missing` });
+    return;
+  }
+  const cell = (name: Column) => {
+    const at = index.get(name);
+    return at === undefined ? '' : cells[at]!;
+  };
+  const problems: string[] = [];
+  const row = readRow(cell, baseCurrency, problems);
+  if (problems.length) for (const message of problems) errors.push({ line, message });
+  else rows.push({ line, ...row! });
 }
 
 function readRow(cellText: (name: Column) => string, baseCurrency: string, problems: string[]): Omit<ImportRow, 'line'> | undefined {
@@ -238,8 +250,6 @@ function textBytes(text: string): Uint8Array | Error {
   return new TextEncoder().encode(text);
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /** A NUL byte or invalid UTF-8 (a binary file, or text in another encoding), with the line of the first bad byte. */
 function checkEncoding(bytes: Uint8Array): ImportError | undefined {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -247,23 +257,29 @@ function checkEncoding(bytes: Uint8Array): ImportError | undefined {
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { line: new LineCounter(bytes).lineAt(nul), message: 'The file is binary, not CSV text: it contains NUL bytes' };
+  if (isUtf8(bytes)) return undefined;
+  // Find the line: LF is never part of a multi-byte sequence, so each LF-separated piece is valid on its own or not.
+  let start = 0;
+  while (start <= bytes.length) {
+    const lf = bytes.indexOf(LF, start);
+    const end = lf === -1 ? bytes.length : lf;
+    if (!isUtf8(bytes.subarray(start, end))) {
+      return { line: new LineCounter(bytes).lineAt(start), message: 'The file is not UTF-8 text (binary, or another encoding): save it as "CSV UTF-8"' };
+    }
+    start = end + 1;
+  }
+  return { line: 1, message: 'The file is not UTF-8 text (binary, or another encoding): save it as "CSV UTF-8"' };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Whether `bytes` are valid UTF-8 (the decoded text is dropped at once). */
+function isUtf8(bytes: Uint8Array): boolean {
   try {
     UTF8.decode(bytes);
-    return undefined;
+    return true;
   } catch {
-    // Find the line: LF is never part of a multi-byte sequence, so each LF-separated piece is valid on its own or not.
-    let start = 0;
-    while (start <= bytes.length) {
-      const lf = bytes.indexOf(LF, start);
-      const end = lf === -1 ? bytes.length : lf;
-      try {
-        UTF8.decode(bytes.subarray(start, end));
-      } catch {
-        return { line: new LineCounter(bytes).lineAt(start), message: 'The file is not UTF-8 text (binary, or another encoding): save it as "CSV UTF-8"' };
-      }
-      start = end + 1;
-    }
-    return { line: 1, message: 'The file is not UTF-8 text (binary, or another encoding): save it as "CSV UTF-8"' };
+    return false;
   }
 }
 

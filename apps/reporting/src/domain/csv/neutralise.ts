@@ -24,11 +24,19 @@ export const FORMULA_TRIGGERS: readonly string[] = ['=', '+', '-', '@', '\t', '\
 
 /** One or more quotes followed by a trigger: a value that neutralise has escaped (or must escape). */
 const QUOTES_THEN_TRIGGER = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-const TRIGGER_FIRST = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** The first characters (UTF-16 code units) of FORMULA_TRIGGERS. */
+const TRIGGER_CODES = new Set(FORMULA_TRIGGERS.map((t) => t.charCodeAt(0)));
+const APOSTROPHE = 0x27;
 
 /** The cell value to write for `value`: a leading `'` when a spreadsheet could run it as a formula (see above). */
 export function neutraliseCell(value: string): string {
-  return TRIGGER_FIRST.test(value) || QUOTES_THEN_TRIGGER.test(value) ? `'${value}` : value;
+  // Every cell of an export passes here (7 a row): the first character decides, and only a value
+  // starting with `'` needs the pattern. Every trigger is one code unit.
+  if (value === '') return value;
+  const first = value.charCodeAt(0);
+  if (TRIGGER_CODES.has(first)) return `'${value}`;
+  return first === APOSTROPHE && QUOTES_THEN_TRIGGER.test(value) ? `'${value}` : value;
 }
 
 /** The value a neutralised cell stood for: exactly the inverse of neutraliseCell. */

@@ -1,9 +1,10 @@
 import { fromCalendarDate, toCalendarDate } from '@finance/calendar';
-import { money as moneyOf } from '@finance/money';
-import type { ServiceClient } from '@finance/platform';
+import { formatMoney, money as moneyOf } from '@finance/money';
+import { DomainError, type ServiceClient } from '@finance/platform';
 import { ledgerV1 } from '@finance/proto';
-import type { Ledger } from '../../application/context.js';
+import type { Ledger, LedgerRowRejection } from '../../application/context.js';
 import type { ExportTransaction } from '../../domain/csv/csv-format.js';
+import type { ImportRow } from '../../domain/csv/import-rows.js';
 import type { PeriodSum } from '../../domain/income-vs-expense.js';
 import type { IntervalKind } from '../../domain/intervals.js';
 import type { DateRange } from '../../domain/range.js';
@@ -18,6 +19,12 @@ const CATEGORY_PAGE_SIZE = 200;
  * 5 s: the caller's own deadline (the gateway's, inherited through the call scope) is what bounds it.
  */
 const EXPORT_STREAM_DEADLINE_MS = 10 * 60_000;
+
+/**
+ * One ImportTransactions call writes up to IMPORT_MAX_ROWS (100,000) rows in one database
+ * transaction; the gateway's own deadline for the request (longer) is what bounds it further.
+ */
+export const IMPORT_DEADLINE_MS = 120_000;
 
 const { SumGrouping, TransactionType } = ledgerV1;
 
@@ -48,8 +55,8 @@ function dayOf(row: ledgerV1.SumRow) {
   return day;
 }
 
-/** A streamed transaction as the export writes it: exact minor units in its own currency, the embedded category's name. */
-function exportTransaction(t: ledgerV1.Transaction): ExportTransaction {
+/** A streamed transaction as the export writes it: exact minor units in its own currency, its category's name. */
+function exportTransaction(t: ledgerV1.StreamedTransaction): ExportTransaction {
   const type =
     t.transactionType === TransactionType.TRANSACTION_TYPE_INCOME ? 'income' : t.transactionType === TransactionType.TRANSACTION_TYPE_EXPENSE ? 'expense' : undefined;
   if (!type) throw new Error(`the ledger streamed a transaction of type ${t.transactionType}`);
@@ -60,10 +67,54 @@ function exportTransaction(t: ledgerV1.Transaction): ExportTransaction {
     id: t.id,
     date,
     type,
-    amount: moneyOf(int64FromWire(t.amount.minorUnits, 'Transaction.amount.minor_units'), t.amount.currency),
-    categoryName: t.category ? t.category.name : null,
+    amount: moneyOf(int64FromWire(t.amount.minorUnits, 'StreamedTransaction.amount.minor_units'), t.amount.currency),
+    categoryName: t.categoryName ?? null,
     description: t.description,
   };
+}
+
+/** A parsed row as ImportTransactions takes it: the exact decimal in its currency (already the base currency when the file had none). */
+function importRow(row: ImportRow): ledgerV1.ImportRow {
+  const out: ledgerV1.ImportRow = {
+    amount: formatMoney(row.amount),
+    currency: row.amount.currency,
+    transactionType: row.type === 'income' ? TransactionType.TRANSACTION_TYPE_INCOME : TransactionType.TRANSACTION_TYPE_EXPENSE,
+    date: toCalendarDate(row.date),
+    description: row.description,
+  };
+  if (row.categoryName !== null) out.categoryName = row.categoryName;
+  return out;
+}
+
+/** The ledger's field names of an ImportRow → the file's columns. */
+const IMPORT_COLUMNS: Record<string, string> = {
+  amount: 'amount',
+  currency: 'currency',
+  transaction_type: 'transaction_type',
+  date: 'date',
+  description: 'description',
+  category_name: 'category',
+  // The proto's JSON names, should the ledger use them.
+  transactionType: 'transaction_type',
+  categoryName: 'category',
+};
+
+const ROW_PATH = /^rows\[(\d+)\]\.([A-Za-z_]+)$/;
+
+/**
+ * The ledger's refusal of rows (INVALID_ARGUMENT whose every field error is `rows[i].<field>`), by
+ * row index and file column; undefined for any other failure (a refused Idempotency-Key, a fault),
+ * which the caller throws as it is.
+ */
+function rowRejections(err: unknown): LedgerRowRejection[] | undefined {
+  if (!(err instanceof DomainError) || err.kind !== 'invalid_argument' || !err.errors?.length) return undefined;
+  const rejections: LedgerRowRejection[] = [];
+  for (const { path, message } of err.errors) {
+    const match = ROW_PATH.exec(path);
+    if (!match) return undefined;
+    rejections.push({ index: Number(match[1]), column: IMPORT_COLUMNS[match[2]!] ?? match[2]!, message });
+  }
+  return rejections;
 }
 
 /**
@@ -111,8 +162,28 @@ export function ledgerPort(client: LedgerClient): Ledger {
         to: range.to === undefined ? undefined : toCalendarDate(range.to),
       };
       try {
-        for await (const batch of client.streamTransactions(request, { deadlineMs: EXPORT_STREAM_DEADLINE_MS })) yield batch.items.map(exportTransaction);
+        for await (const batch of client.streamTransactions(request, { deadlineMs: EXPORT_STREAM_DEADLINE_MS })) yield batch.rows.map(exportTransaction);
       } catch (err) {
+        throw asReportingError(err);
+      }
+    },
+
+    async importTransactions(userId, rows, { dryRun, idempotencyKey }) {
+      const request: ledgerV1.ImportTransactionsRequest = { userId, rows: rows.map(importRow), dryRun };
+      if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
+      try {
+        const answer = await client.importTransactions(request, { deadlineMs: IMPORT_DEADLINE_MS });
+        return {
+          imported: int64FromWire(answer.imported, 'ImportTransactionsResponse.imported'),
+          skippedDuplicates: int64FromWire(answer.skippedDuplicates, 'ImportTransactionsResponse.skipped_duplicates'),
+          replayed: answer.replayed,
+        };
+      } catch (err) {
+        const rejected = rowRejections(err);
+        if (rejected) return { rejected };
+        // Other refusals keep the ledger's code: LEDGER_IDEMPOTENCY_KEY_REUSED (422) and
+        // LEDGER_IDEMPOTENCY_IN_PROGRESS (409) are what the client must see, as for POST /transactions.
+        if (err instanceof DomainError && (err.kind === 'invalid_argument' || err.kind === 'already_exists')) throw err;
         throw asReportingError(err);
       }
     },

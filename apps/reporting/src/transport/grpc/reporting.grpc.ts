@@ -4,6 +4,8 @@ import type { AsyncServiceImplementation, GrpcServiceRegistration } from '@finan
 import { reportingV1 } from '@finance/proto';
 import type { ReportingContext } from '../../application/context.js';
 import { exportTransactionsCsv } from '../../application/export.js';
+import { importTransactionsCsv } from '../../application/import.js';
+import { renderMonthlyReport } from '../../application/monthly-report.js';
 import { getBudgetStatus, getIncomeVsExpense, getSpending } from '../../application/reports.js';
 import type { BudgetStatusView } from '../../domain/budget-status.js';
 import type { IncomeExpenseNet } from '../../domain/income-vs-expense.js';
@@ -80,8 +82,20 @@ export function reportingGrpcService(ctx: ReportingContext): AsyncServiceImpleme
       };
     },
     exportTransactionsCsv: async function* (req) {
-      for await (const text of exportTransactionsCsv(ctx, { userId: req.userId, from: req.from, to: req.to })) yield { data: Buffer.from(text, 'utf8') };
+      for await (const bytes of exportTransactionsCsv(ctx, { userId: req.userId, from: req.from, to: req.to })) {
+        yield { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      }
     },
+    importTransactionsCsv: async (req) => {
+      const answer = await importTransactionsCsv(ctx, { userId: req.userId, data: req.data, dryRun: req.dryRun, idempotencyKey: req.idempotencyKey });
+      return {
+        imported: answer.imported.toString(),
+        skippedDuplicates: answer.skippedDuplicates.toString(),
+        errors: answer.errors.map((e) => ({ line: String(e.line), message: e.message })),
+        replayed: answer.replayed,
+      };
+    },
+    renderMonthlyReport: async (req) => ({ pdf: await renderMonthlyReport(ctx, { userId: req.userId, year: req.year, month: req.month }) }),
     getBudgetStatus: async (req) => {
       const report = await getBudgetStatus(ctx, { userId: req.userId, date: req.date });
       return { date: toCalendarDate(report.date), items: report.items.map(toBudgetStatusItem) };

@@ -1,12 +1,13 @@
 import type { Money } from '@finance/money';
-import type { TransactionType } from './csv-format.js';
+import type { TransactionType } from './transaction.js';
 
-// Which rows of an import are new, counting multiplicity. A row's key is (date, type, amount,
-// currency, description, category name case-insensitively; no category = uncategorized). For each
-// key, imported = max(0, count in the file − count already stored): two identical coffees in the
-// file and one stored → one imported, one skipped; re-importing a file imports nothing. Of the rows
-// sharing a key, the first ones in the file are taken as the stored ones (skipped) and the rest are
-// imported. Descriptions compare exactly (case and spaces count), as the ledger stores them.
+// Which rows of an import (ImportTransactions) are new, counting multiplicity. A row's key is (date,
+// type, amount, currency, description, category name case-insensitively; no category =
+// uncategorized). For each key, imported = max(0, count in the file − count already stored): two
+// identical coffees in the file and one stored → one imported, one skipped; re-importing a file
+// imports nothing. Of the rows sharing a key, the first ones in the file are taken as the stored
+// ones (skipped) and the rest are imported. Descriptions compare exactly (case and spaces count), as
+// the ledger stores them.
 
 /** What makes two transactions duplicates of each other. */
 export interface DuplicateKeyFields {
@@ -20,8 +21,10 @@ export interface DuplicateKeyFields {
 }
 
 /**
- * The key of a row. Category names are compared trimmed and with JS toLowerCase (the ledger keeps them
- * unique by PostgreSQL's lower(), which agrees for every name but a few special-cased letters).
+ * The key of a row. Category names are compared trimmed and with JS toLowerCase. The import passes a
+ * file row's category as the stored name of the category it resolved to (by PostgreSQL's lower(),
+ * which keeps names unique), so both sides spell a category the same way and the two lower-casings
+ * never have to agree.
  */
 export function duplicateKey(row: DuplicateKeyFields): string {
   // JSON of an array: no choice of separator can make two different rows meet.
