@@ -162,6 +162,10 @@ export interface ErasedBudgetRows {
  */
 export async function deleteUserBudgetData(em: EntityManager, userId: string): Promise<ErasedBudgetRows> {
   const run = async (sql: string) => (await em.execute<{ affectedRows: number }>(sql, [userId], 'run')).affectedRows;
+  // The budgets first, as every other writer takes them (DELETE /budgets/{id} locks the budget, then its
+  // cascade the marks and the check row; the threshold checker and the consumers lock the budget before
+  // its check row). Deleting the marks before locking the budgets deadlocked with a racing budget deletion.
+  await em.execute('select id from budgeting.budget where user_id = ? order by id for update', [userId]);
   const alerts = await run('delete from budgeting.budget_alert a using budgeting.budget b where b.id = a.budget_id and b.user_id = ?');
   const thresholdChecks = await run('delete from budgeting.budget_threshold_check where user_id = ?');
   const budgets = await run('delete from budgeting.budget where user_id = ?');
