@@ -15,19 +15,27 @@ export interface UserProfile {
 }
 
 /**
- * The profile auth holds for `userId` (through createServiceClient('auth', …)). A user auth does not
- * know — deleted while a token still lives: NOT_FOUND or UNAUTHENTICATED — throws `gone()`, the
- * calling service's own "the account of this request no longer exists" error. Other failures are
- * the service client's (AUTH_UNAVAILABLE, AUTH_DEADLINE_EXCEEDED, auth's own verdicts).
+ * The user as auth holds it, or undefined when auth does not know them — deleted while a token still
+ * lives: NOT_FOUND or UNAUTHENTICATED. Other failures are the service client's (AUTH_UNAVAILABLE,
+ * AUTH_DEADLINE_EXCEEDED, auth's own verdicts). Every service's GetUser goes through here, so "the
+ * account is gone" is decided once.
  */
-export async function userProfileOf(auth: AuthServiceClient, userId: string, gone: () => Error): Promise<UserProfile> {
-  let user: authV1.User | undefined;
+export async function authUserOf(auth: AuthServiceClient, userId: string): Promise<authV1.User | undefined> {
   try {
-    ({ user } = await auth.getUser({ userId }));
+    return (await auth.getUser({ userId })).user;
   } catch (err) {
-    if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'unauthenticated')) throw gone();
+    if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'unauthenticated')) return undefined;
     throw err;
   }
+}
+
+/**
+ * The profile auth holds for `userId` (through createServiceClient('auth', …)). A user auth does not
+ * know throws `gone()`, the calling service's own "the account of this request no longer exists"
+ * error; other failures as authUserOf.
+ */
+export async function userProfileOf(auth: AuthServiceClient, userId: string, gone: () => Error): Promise<UserProfile> {
+  const user = await authUserOf(auth, userId);
   if (!user) throw gone();
   return { baseCurrency: user.baseCurrency, timezone: user.timezone };
 }

@@ -1,5 +1,4 @@
-import { DomainError } from '@finance/platform';
-import type { AuthServiceClient } from '@finance/platform/user-profile';
+import { authUserOf, type AuthServiceClient } from '@finance/platform/user-profile';
 import type { UserDirectory } from '../../application/context.js';
 import { DEFAULT_PREFERENCES } from '../../domain/notification.js';
 
@@ -11,21 +10,16 @@ import { DEFAULT_PREFERENCES } from '../../domain/notification.js';
 export function userDirectory(auth: AuthServiceClient): UserDirectory {
   return {
     async snapshotOf(userId) {
-      try {
-        const { user } = await auth.getUser({ userId });
-        if (!user) return undefined;
-        const prefs = user.notificationPreferences;
-        return {
-          email: user.email,
-          timezone: user.timezone || 'UTC',
-          preferences: prefs
-            ? { email: prefs.email, budget_alerts: prefs.budgetAlerts, recurring_reminders: prefs.recurringReminders, goal_milestones: prefs.goalMilestones }
-            : { ...DEFAULT_PREFERENCES },
-        };
-      } catch (err) {
-        if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'unauthenticated')) return undefined;
-        throw err;
-      }
+      const user = await authUserOf(auth, userId);
+      if (!user) return undefined;
+      const prefs = user.notificationPreferences;
+      return {
+        email: user.email,
+        timezone: user.timezone || 'UTC',
+        preferences: prefs
+          ? { email: prefs.email, budget_alerts: prefs.budgetAlerts, recurring_reminders: prefs.recurringReminders, goal_milestones: prefs.goalMilestones }
+          : { ...DEFAULT_PREFERENCES },
+      };
     },
   };
 }

@@ -1,19 +1,9 @@
-import { DomainError } from '@finance/platform/errors';
-import type { AuthServiceClient } from '@finance/platform/user-profile';
+import { authUserOf, type AuthServiceClient } from '@finance/platform/user-profile';
 import type { UserAccount } from '../../application/context.js';
 
-/**
- * GetUser with the fields the monthly report prints (username, email) besides the profile. A user
- * auth does not know (deleted while a token still lives) throws `gone()`, as userProfileOf does.
- */
+/** GetUser with the fields the monthly report prints (username, email) besides the profile; a user auth does not know throws `gone()`. */
 export async function accountOf(auth: AuthServiceClient, userId: string, gone: () => Error): Promise<UserAccount> {
-  let user;
-  try {
-    ({ user } = await auth.getUser({ userId }));
-  } catch (err) {
-    if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'unauthenticated')) throw gone();
-    throw err;
-  }
+  const user = await authUserOf(auth, userId);
   if (!user) throw gone();
   return { baseCurrency: user.baseCurrency, timezone: user.timezone, username: user.username, email: user.email };
 }
