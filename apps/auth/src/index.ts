@@ -24,6 +24,7 @@ export async function startAuthService(config: AuthConfig, logger: Logger = crea
     rotateAfterMs: config.SIGNING_KEY_ROTATION_SECONDS * 1000,
     // A retired key stays published until every token it signed has expired.
     publishRetiredForMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000 * 2,
+    sealingKey: config.SIGNING_KEY_ENCRYPTION_KEY,
   });
   await keys.refresh();
   const keyTimer = setInterval(() => keys.refresh().catch((err: unknown) => logger.error({ err }, 'signing key refresh failed')), 60 * 60 * 1000);

@@ -16,6 +16,11 @@ export interface ServiceManifestEntry<D extends ServiceDefinition = ServiceDefin
   readonly addressVar: string;
   /** Its port when `addressVar` is unset (127.0.0.1:<port> locally, 0.0.0.0:<port> in containers). */
   readonly defaultPort: number;
+  /**
+   * The HTTP port its Prometheus metrics are served on (GET /metrics) when METRICS_PORT is unset:
+   * off the gRPC port, so a scraper never shares the callers' listener. The gateway's is 9450.
+   */
+  readonly metricsPort: number;
   /** The grpc.health.v1 service name the gateway's /health and readiness probes ask. */
   readonly healthName: string;
   /** The generated service definition (ts-proto, grpc-js output). */
@@ -38,6 +43,7 @@ export const SERVICES = [
     name: 'auth',
     addressVar: 'AUTH_GRPC_ADDR',
     defaultPort: 50051,
+    metricsPort: 9451,
     healthName: 'finance.auth.v1.AuthService',
     definition: authV1.AuthServiceService,
     dependsOn: [],
@@ -48,6 +54,7 @@ export const SERVICES = [
     name: 'ledger',
     addressVar: 'LEDGER_GRPC_ADDR',
     defaultPort: 50052,
+    metricsPort: 9452,
     healthName: 'finance.ledger.v1.LedgerService',
     definition: ledgerV1.LedgerServiceService,
     dependsOn: ['auth'],
@@ -58,6 +65,7 @@ export const SERVICES = [
     name: 'currency',
     addressVar: 'CURRENCY_GRPC_ADDR',
     defaultPort: 50056,
+    metricsPort: 9456,
     healthName: 'finance.currency.v1.CurrencyService',
     definition: currencyV1.CurrencyServiceService,
     dependsOn: [],
@@ -68,6 +76,7 @@ export const SERVICES = [
     name: 'budgeting',
     addressVar: 'BUDGETING_GRPC_ADDR',
     defaultPort: 50053,
+    metricsPort: 9453,
     healthName: 'finance.budgeting.v1.BudgetingService',
     definition: budgetingV1.BudgetingServiceService,
     dependsOn: ['auth', 'ledger', 'currency'],
@@ -78,6 +87,7 @@ export const SERVICES = [
     name: 'goals',
     addressVar: 'GOALS_GRPC_ADDR',
     defaultPort: 50055,
+    metricsPort: 9455,
     healthName: 'finance.goals.v1.GoalsService',
     definition: goalsV1.GoalsServiceService,
     dependsOn: ['auth', 'ledger', 'currency'],
@@ -88,6 +98,7 @@ export const SERVICES = [
     name: 'reporting',
     addressVar: 'REPORTING_GRPC_ADDR',
     defaultPort: 50054,
+    metricsPort: 9454,
     healthName: 'finance.reporting.v1.ReportingService',
     definition: reportingV1.ReportingServiceService,
     dependsOn: ['auth', 'ledger', 'currency', 'budgeting', 'goals'],
@@ -98,6 +109,7 @@ export const SERVICES = [
     name: 'notifications',
     addressVar: 'NOTIFICATIONS_GRPC_ADDR',
     defaultPort: 50057,
+    metricsPort: 9457,
     healthName: 'finance.notifications.v1.NotificationsService',
     definition: notificationsV1.NotificationsServiceService,
     dependsOn: ['auth'],

@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '../../..');
 
 describe('the manifest', () => {
   test('names, address variables, ports and health names are unique and follow the house names', () => {
-    for (const key of ['name', 'addressVar', 'defaultPort', 'healthName'] as const) {
+    for (const key of ['name', 'addressVar', 'defaultPort', 'metricsPort', 'healthName'] as const) {
       expect(new Set(SERVICES.map((s) => s[key])).size).toBe(SERVICES.length);
     }
     for (const s of SERVICES) {
@@ -117,6 +117,7 @@ test('a service added by a manifest entry alone is started in order, configured,
     name: 'piggy',
     addressVar: 'PIGGY_GRPC_ADDR',
     defaultPort: 50099,
+    metricsPort: 9499,
     healthName: auth.healthName,
     definition: auth.definition,
     dependsOn: ['ledger'],

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { KeySealingError, openPrivateJwk, sealPrivateJwk } from '../domain/key-sealing.js';
 import { generateSigningKey, importSigningKey, type CryptoKey } from '../domain/tokens.js';
 import { SigningKeyEntity } from '../persistence/auth.entities.js';
 import { lockSigningKeys } from '../persistence/signing-key.queries.js';
@@ -9,6 +10,8 @@ export interface KeyStoreSettings {
   rotateAfterMs: number;
   /** Retired keys stay published this long, so tokens they signed keep verifying until they expire. */
   publishRetiredForMs: number;
+  /** SIGNING_KEY_ENCRYPTION_KEY: private keys are stored sealed with it (a JWE), and plain rows are sealed on refresh. */
+  sealingKey?: Uint8Array;
 }
 
 /**
@@ -34,7 +37,14 @@ export class KeyStore {
       if (!newest || now.getTime() - newest.createdAt.getTime() >= this.settings.rotateAfterMs) {
         const material = await generateSigningKey();
         await em.nativeUpdate(SigningKeyEntity, { retiredAt: null }, { retiredAt: now });
-        em.create(SigningKeyEntity, { kid: material.kid, privateJwk: material.privateJwk as Record<string, unknown>, publicJwk: material.publicJwk as Record<string, unknown>, createdAt: now, retiredAt: null });
+        em.create(SigningKeyEntity, { kid: material.kid, ...(await this.stored(material.privateJwk)), publicJwk: material.publicJwk as Record<string, unknown>, createdAt: now, retiredAt: null });
+      }
+      // Keys made before an encryption key was configured are sealed now, in the same locked transaction.
+      const sealingKey = this.settings.sealingKey;
+      if (sealingKey) {
+        for (const plain of await em.find(SigningKeyEntity, { privateJwe: null })) {
+          em.assign(plain, { privateJwk: null, privateJwe: await sealPrivateJwk(plain.privateJwk as JWK, sealingKey) });
+        }
       }
     });
     await this.load(this.orm.em.fork());
@@ -45,8 +55,19 @@ export class KeyStore {
     const keys = await em.find(SigningKeyEntity, { $or: [{ retiredAt: null }, { retiredAt: { $gt: since } }] }, { orderBy: { createdAt: 'desc' } });
     const active = keys.find((k) => k.retiredAt === null);
     if (!active) throw new Error('no active signing key');
-    this.signing = { kid: active.kid, privateKey: await importSigningKey(active.privateJwk as JWK) };
+    this.signing = { kid: active.kid, privateKey: await importSigningKey(await this.privateJwkOf(active)) };
     this.published = keys.map((k) => k.publicJwk as JWK);
+  }
+
+  private async stored(privateJwk: JWK): Promise<{ privateJwk: Record<string, unknown> | null; privateJwe: string | null }> {
+    const sealingKey = this.settings.sealingKey;
+    return sealingKey ? { privateJwk: null, privateJwe: await sealPrivateJwk(privateJwk, sealingKey) } : { privateJwk: privateJwk as Record<string, unknown>, privateJwe: null };
+  }
+
+  private async privateJwkOf(key: { kid: string; privateJwk?: Record<string, unknown> | null; privateJwe?: string | null }): Promise<JWK> {
+    if (key.privateJwe == null) return key.privateJwk as JWK;
+    if (!this.settings.sealingKey) throw new KeySealingError(`signing key ${key.kid} is stored encrypted: set SIGNING_KEY_ENCRYPTION_KEY to the key it was sealed with`);
+    return openPrivateJwk(key.privateJwe, this.settings.sealingKey, key.kid);
   }
 
   signingKey(): { kid: string; privateKey: CryptoKey } {

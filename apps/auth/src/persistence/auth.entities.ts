@@ -55,7 +55,9 @@ export const SigningKeyEntity = defineEntity({
   tableName: 'signing_key',
   properties: {
     kid: p.text().primary(),
-    privateJwk: p.json<Record<string, unknown>>(),
+    // Exactly one of the two (a check constraint): the plain JWK, or its JWE under SIGNING_KEY_ENCRYPTION_KEY.
+    privateJwk: p.json<Record<string, unknown>>().nullable(),
+    privateJwe: p.text().nullable(),
     publicJwk: p.json<Record<string, unknown>>(),
     createdAt: p.datetime(),
     retiredAt: p.datetime().nullable(),

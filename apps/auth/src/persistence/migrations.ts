@@ -62,4 +62,14 @@ export class Migration20261124000001CreateAuthTables extends Migration {
   }
 }
 
-export const authMigrations = [Migration20261124000001CreateAuthTables];
+// Private signing keys encrypted at rest (SIGNING_KEY_ENCRYPTION_KEY): a row holds either the plain
+// JWK (no key configured) or its compact JWE, never both; the key store seals plain rows once a key is set.
+export class Migration20261205000001SealedSigningKeys extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table auth.signing_key add column private_jwe text');
+    this.addSql('alter table auth.signing_key alter column private_jwk drop not null');
+    this.addSql('alter table auth.signing_key add constraint signing_key_private_once check (num_nonnulls(private_jwk, private_jwe) = 1)');
+  }
+}
+
+export const authMigrations = [Migration20261124000001CreateAuthTables, Migration20261205000001SealedSigningKeys];
