@@ -160,9 +160,9 @@ export async function run() {
       'COPY … TO STDOUT WITH CSV (psql)': { rows: ROWS, MB: (bare.bytes / 1e6).toFixed(1), s: (bare.ms / 1000).toFixed(2), 'rows/s': rate(bare.ms), 'first byte ms': '' },
     });
     console.log(`end to end / COPY: ${(api.ms / bare.ms).toFixed(1)}×   (${api.type})`);
-    console.log('RSS during the export:');
+    console.log('RSS and CPU seconds during the export:');
     console.table(rss);
-    console.log('RSS of the ledger during StreamTransactions alone:');
+    console.log('RSS and CPU seconds of the ledger during StreamTransactions alone:');
     console.table(ledgerRss);
   } finally {
     // The seeded rows go with the throw-away database.

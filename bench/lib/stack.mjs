@@ -226,11 +226,22 @@ export function rssOf(pid) {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+export function cpuSecondsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence from the last ')'): utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * Samples the RSS of the named pids every `intervalMs` until stop(): what each had at the start and
- * the most seen (also VmHWM, the kernel's own peak since the process started, which a sample can miss).
+ * the most seen (also VmHWM, the kernel's own peak since the process started, which a sample can miss),
+ * and the CPU seconds each used in between (a figure the other processes of a shared machine barely move,
+ * unlike the wall time).
  */
 export function sampleRss(pids, intervalMs = 20) {
+  const cpuAtStart = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssOf(pid).rss]));
   const peak = { ...start };
   const timer = setInterval(() => {
@@ -242,7 +253,10 @@ export function sampleRss(pids, intervalMs = 20) {
       return Object.fromEntries(
         Object.entries(pids).map(([name, pid]) => {
           const now = rssOf(pid);
-          return [name, { 'start MB': Math.round(start[name]), 'peak MB': Math.round(Math.max(peak[name], now.rss)), 'VmHWM MB': Math.round(now.hwm) }];
+          return [
+            name,
+            { 'start MB': Math.round(start[name]), 'peak MB': Math.round(Math.max(peak[name], now.rss)), 'VmHWM MB': Math.round(now.hwm), 'CPU s': (cpuSecondsOf(pid) - cpuAtStart[name]).toFixed(2) },
+          ];
         }),
       );
     },
