@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { IsoDate } from '@finance/calendar';
 import type { TransactionCursor } from '../domain/pagination.js';
 import type { TransactionFilter, TransactionType } from '../domain/transaction.js';
 import type { StreamedTransactionView, TransactionView } from '../application/views.js';
@@ -102,12 +103,14 @@ export async function selectTransactionPage(
 }
 
 /** A StreamTransactions row as node-postgres gives it in array mode: the columns of STREAM_SELECT in order. */
-type StreamRow = [id: string, date: string, type: TransactionType, amountMinor: string, currency: string, categoryName: string | null, description: string];
+type StreamRow = [id: string, date: IsoDate, type: TransactionType, amountMinor: string, currency: string, categoryName: string | null, description: string];
 
 // Only the columns the stream sends, every one as text (no timestamp, no per-row object from the
 // driver: array rows), for the export's million-row reads.
+// to_char, not date::text: its layout does not depend on the session's DateStyle, so the text is an
+// IsoDate as it stands (StreamedTransactionView.date) and nothing parses it again.
 const STREAM_SELECT = `
-  select t.id, t.date::text, t.transaction_type, t.amount_minor::text, t.currency, c.name, t.description
+  select t.id, to_char(t.date, 'YYYY-MM-DD'), t.transaction_type, t.amount_minor::text, t.currency, c.name, t.description
     from ledger.transaction t
     left join ledger.category c on c.id = t.category_id`;
 

@@ -161,7 +161,7 @@ function* streamMessages(rows: readonly StreamedTransactionView[]): Generator<St
 function toStreamedTransaction(t: StreamedTransactionView): ledgerV1.StreamedTransaction {
   return {
     id: t.id,
-    date: toCalendarDate(isoDate(t.date)),
+    date: toCalendarDate(t.date),
     transactionType: typeToProto(t.type),
     amount: { minorUnits: t.amountMinor, currency: t.currency },
     categoryName: t.categoryName ?? undefined,
