@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { defineEntity, p } from '@mikro-orm/core';
 import pg from 'pg';
-import { Migration, migrateDatabase, openDatabase, type MikroORM } from './index.js';
+import { z } from 'zod';
+import { baseEnv, ConfigError, loadConfig } from '../config.js';
+import { Migration, migrateDatabase, migrateOnStart, openDatabase, PendingMigrationsError, type MikroORM } from './index.js';
 
 // Integration test against the real PostgreSQL. (@finance/testing depends on this package, so the
 // throw-away database is made here with pg directly.)
@@ -22,6 +24,8 @@ async function admin(sql: string): Promise<void> {
 
 let inspector: pg.Client;
 const query = async (sql: string, params: unknown[] = []): Promise<any[]> => (await inspector.query(sql, params)).rows;
+const tablesOf = async (schema: string) =>
+  (await query('select table_name from information_schema.tables where table_schema = $1 order by 1', [schema])).map((r) => r.table_name as string);
 
 class CreateNote extends Migration {
   override up(): void {
@@ -53,6 +57,7 @@ const open = (schema: string, migrations: Parameters<typeof openDatabase>[0]['mi
 
 const orms: MikroORM[] = [];
 const track = (orm: MikroORM) => (orms.push(orm), orm);
+const opened = async (schema: string, migrations: Parameters<typeof openDatabase>[0]['migrations']) => track(await open(schema, migrations));
 
 beforeAll(async () => {
   await admin(`create database "${dbName}"`);
@@ -156,5 +161,76 @@ describe('openDatabase', () => {
 
   test('rejects a schema name that is not a plain identifier', async () => {
     await expect(open('Ledger; drop')).rejects.toThrow(/invalid schema name/);
+  });
+});
+
+// MIGRATE_ON_START=false (Kubernetes): a release's migrations are applied by its migration Job, and a
+// pod of the release refuses to start until they are.
+const kubernetes = { MIGRATE_ON_START: false };
+
+describe('migrateOnStart with MIGRATE_ON_START=false', () => {
+  test('refuses to start before the migration run, naming every pending migration, and applies none', async () => {
+    const orm = await opened('notes', [CreateNote, AddNoteCreatedAt]);
+
+    const refusal = await migrateOnStart(orm, kubernetes).catch((err: unknown) => err);
+
+    expect(refusal).toBeInstanceOf(PendingMigrationsError);
+    expect((refusal as PendingMigrationsError).pending).toEqual(['CreateNote', 'AddNoteCreatedAt']);
+    expect((refusal as Error).message).toMatch(/schema notes lacks 2 migration\(s\) of this release: CreateNote, AddNoteCreatedAt\./);
+    expect((refusal as Error).message).toContain('node dist/migrate.js');
+    // Only the (empty) bookkeeping table: no migration ran.
+    expect(await tablesOf('notes')).toEqual(['mikro_orm_migrations']);
+    expect(await query('select name from notes.mikro_orm_migrations')).toEqual([]);
+  });
+
+  test('starts once the migration run applied them, and the service works on its schema', async () => {
+    const job = await opened('notes', [CreateNote, AddNoteCreatedAt]);
+    await migrateDatabase(job);
+    const replica = await opened('notes', [CreateNote, AddNoteCreatedAt]);
+
+    expect(await migrateOnStart(replica, kubernetes)).toEqual([]);
+
+    await replica.em.fork().insert(Note, { id: '00000000-0000-4000-8000-000000000001', body: 'after the job' });
+    expect(await query('select body from notes.note')).toEqual([{ body: 'after the job' }]);
+  });
+
+  test("a new release's pods refuse until its own migration is applied, naming only that one", async () => {
+    const previousRelease = await opened('memo', [CreateNote]);
+    await migrateDatabase(previousRelease);
+    const newRelease = await opened('memo', [CreateNote, AddNoteCreatedAt]);
+
+    await expect(migrateOnStart(newRelease, kubernetes)).rejects.toMatchObject({ name: 'PendingMigrationsError', pending: ['AddNoteCreatedAt'] });
+    // The previous release's pods keep running on the schema they know.
+    expect(await migrateOnStart(previousRelease, kubernetes)).toEqual([]);
+
+    await migrateDatabase(await opened('memo', [CreateNote, AddNoteCreatedAt]));
+    expect(await migrateOnStart(newRelease, kubernetes)).toEqual([]);
+  });
+
+  test('replicas checking a fresh schema at once all refuse cleanly (no race on the bookkeeping table)', async () => {
+    const replicas = await Promise.all([1, 2, 3, 4].map(() => opened('fresh', [CreateNote])));
+
+    const outcomes = await Promise.all(replicas.map((orm) => migrateOnStart(orm, kubernetes).catch((err: unknown) => err)));
+
+    for (const outcome of outcomes) expect(outcome).toBeInstanceOf(PendingMigrationsError);
+  });
+});
+
+describe('MIGRATE_ON_START', () => {
+  const schema = z.object({ MIGRATE_ON_START: baseEnv.MIGRATE_ON_START });
+
+  test('is on unless set (npm start, compose and the tests migrate at start), and applies then', async () => {
+    expect(loadConfig(schema, {}).MIGRATE_ON_START).toBe(true);
+    const orm = await opened('defaulted', [CreateNote]);
+
+    expect(await migrateOnStart(orm, loadConfig(schema, {}))).toEqual(['CreateNote']);
+    expect(await tablesOf('defaulted')).toEqual(['mikro_orm_migrations', 'note']);
+  });
+
+  test('reads the usual spellings of a boolean and refuses anything else', () => {
+    expect(loadConfig(schema, { MIGRATE_ON_START: 'false' }).MIGRATE_ON_START).toBe(false);
+    expect(loadConfig(schema, { MIGRATE_ON_START: '0' }).MIGRATE_ON_START).toBe(false);
+    expect(loadConfig(schema, { MIGRATE_ON_START: 'true' }).MIGRATE_ON_START).toBe(true);
+    expect(() => loadConfig(schema, { MIGRATE_ON_START: 'later' })).toThrow(ConfigError);
   });
 });

@@ -128,15 +128,21 @@ export async function migrateDatabase(orm: MikroORM): Promise<string[]> {
 
 const running = new WeakMap<MikroORM, Promise<string[]>>();
 
-async function migrate(orm: MikroORM): Promise<string[]> {
+function migrationLock(orm: MikroORM) {
+  const key = migrationLockKey(schemaOf(orm));
+  return (trx: unknown) => orm.em.getConnection().execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key], 'all', trx as never);
+}
+
+/**
+ * The bookkeeping table, created under the migration lock: MikroORM would otherwise create it
+ * outside any transaction (its migrator does on first use, even to list what is pending), and two
+ * replicas racing there fail on a duplicate key. (The schema exists: the role may not create
+ * schemas, openDatabase created it as the login.)
+ */
+async function ensureMigrationsTable(orm: MikroORM): Promise<void> {
   const schema = schemaOf(orm);
   const connection = orm.em.getConnection();
-  const lock = (trx: unknown) =>
-    connection.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [migrationLockKey(schema)], 'all', trx as never);
-
-  // 1. The bookkeeping table, created under the lock: MikroORM would otherwise create it outside any
-  //    transaction, and two replicas racing there fail on a duplicate key. (The schema exists: the
-  //    role may not create schemas, openDatabase created it as the login.)
+  const lock = migrationLock(orm);
   await connection.transactional(async (trx) => {
     await lock(trx);
     await connection.execute(
@@ -147,6 +153,13 @@ async function migrate(orm: MikroORM): Promise<string[]> {
       trx,
     );
   });
+}
+
+async function migrate(orm: MikroORM): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  const lock = migrationLock(orm);
+  // 1. The bookkeeping table.
+  await ensureMigrationsTable(orm);
   // 2. Let the migrator initialise (it checks the database) before step 3 pins a pooled connection.
   await orm.migrator.getPending();
   // 3. Read what is applied and apply the rest, all under the lock: a second replica waits here and
@@ -156,6 +169,40 @@ async function migrate(orm: MikroORM): Promise<string[]> {
     return orm.migrator.up({ transaction: trx });
   });
   return applied.map((m) => m.name);
+}
+
+/** A service refused to start: MIGRATE_ON_START is false and its schema lacks migrations of this release. */
+export class PendingMigrationsError extends Error {
+  override name = 'PendingMigrationsError';
+  constructor(
+    readonly schema: string,
+    readonly pending: readonly string[],
+  ) {
+    super(
+      `schema ${schema} lacks ${pending.length} migration(s) of this release: ${pending.join(', ')}. ` +
+        'MIGRATE_ON_START is false, so they are applied by the release\'s migration run (`node dist/migrate.js`, the Kubernetes migration Job), not at start: run it first.',
+    );
+  }
+}
+
+/** The names of the migrations of `orm` not applied to its schema yet; applies none (it may create the empty bookkeeping table). */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  await ensureMigrationsTable(orm);
+  return (await orm.migrator.getPending()).map((m) => m.name);
+}
+
+/**
+ * What a service does with its migrations at start, by its MIGRATE_ON_START (baseEnv). True (the
+ * default: npm start, compose, the tests) applies them (migrateDatabase). False (Kubernetes, where a
+ * Job runs `node dist/migrate.js` once per release before the rollout) applies nothing and throws
+ * PendingMigrationsError naming what is missing, so a new release's pods crash-loop until the Job
+ * has run instead of serving on an older schema. Returns the names of the migrations it applied.
+ */
+export async function migrateOnStart(orm: MikroORM, config: { readonly MIGRATE_ON_START: boolean }): Promise<string[]> {
+  if (config.MIGRATE_ON_START) return migrateDatabase(orm);
+  const pending = await pendingMigrations(orm);
+  if (pending.length) throw new PendingMigrationsError(schemaOf(orm), pending);
+  return [];
 }
 
 /** The schema a service's ORM was opened with. */
