@@ -65,7 +65,8 @@ export const stopAll = (children) =>
 export async function startStack() {
   const database = await throwAwayDatabase();
   const dbUrl = new URL(database.url);
-  const common = { ...process.env, DATABASE_URL: dbUrl.toString(), EVENT_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', RATES_REFRESH_INTERVAL_S: '0' };
+  // METRICS_PORT 0: every process a free metrics port, never one a running `npm start` holds.
+  const common = { ...process.env, DATABASE_URL: dbUrl.toString(), EVENT_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', RATES_REFRESH_INTERVAL_S: '0', METRICS_PORT: '0' };
   const children = [];
   const run = (app, env) => {
     const child = spawnApp(app, { ...common, ...env });

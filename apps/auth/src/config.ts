@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnv } from '@finance/platform';
-import { ownAddressEnv } from '@finance/platform/services';
+import { ownAddressEnv, ownMetricsEnv } from '@finance/platform/services';
 import { KeySealingError, parseSealingKey } from './domain/key-sealing.js';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -8,6 +8,8 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 export const authConfigSchema = z.object({
   ...baseEnv,
   ...ownAddressEnv('auth'),
+  // METRICS_PORT (default: the manifest's auth metricsPort) and METRICS_HOST: GET /metrics.
+  ...ownMetricsEnv('auth'),
   JWT_ISSUER: z.string().min(1).default('finance-tracker/auth'),
   JWT_AUDIENCE: z.string().min(1).default('finance-tracker/api'),
   ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60),

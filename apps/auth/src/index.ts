@@ -1,5 +1,5 @@
 import { connectNats, OutboxRelay } from '@finance/events';
-import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { createLogger, createMetrics, graceBefore, loadConfig, migrateOnStart, startGrpcServer, startMetricsServer, type Logger } from '@finance/platform';
 import { authEventStreams } from '@finance/events/contracts/auth';
 import { KeyStore } from './application/key-store.js';
 import type { AuthContext } from './application/context.js';
@@ -12,13 +12,20 @@ export { authConfigSchema, type AuthConfig };
 export interface RunningAuthService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
   address: string;
-  stop(): Promise<void>;
+  /** host:port its Prometheus metrics are served on (GET /metrics; METRICS_PORT, METRICS_HOST). */
+  metricsAddress: string;
+  /** Readiness off (gRPC health of the service NOT_SERVING), still serving: the drain before stop (onShutdown). */
+  drain(): void;
+  /** Refuses new calls, finishes those in flight and the background work in hand, closes; by `deadline` (epoch ms) when given. */
+  stop(deadline?: number): Promise<void>;
 }
 
 /** Composition: database + migrations, signing keys, outbox relay, gRPC server. */
 export async function startAuthService(config: AuthConfig, logger: Logger = createLogger('auth', config.LOG_LEVEL)): Promise<RunningAuthService> {
+  // This service's own registry (tests run several services in one process), served on METRICS_PORT.
+  const metrics = createMetrics();
   const orm = await openAuthDatabase(config.DATABASE_URL, logger);
-  await migrateDatabase(orm);
+  await migrateOnStart(orm, config);
 
   const keys = new KeyStore(orm, {
     rotateAfterMs: config.SIGNING_KEY_ROTATION_SECONDS * 1000,
@@ -30,7 +37,7 @@ export async function startAuthService(config: AuthConfig, logger: Logger = crea
   const keyTimer = setInterval(() => keys.refresh().catch((err: unknown) => logger.error({ err }, 'signing key refresh failed')), 60 * 60 * 1000);
   keyTimer.unref();
 
-  const nats = await connectNats({ url: config.NATS_URL, name: 'auth', logger });
+  const nats = await connectNats({ url: config.NATS_URL, name: 'auth', logger, metrics });
   const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: authEventStreams });
   relay.start();
 
@@ -50,17 +57,22 @@ export async function startAuthService(config: AuthConfig, logger: Logger = crea
   };
 
   const grpcServer = await startGrpcServer({
+    metrics,
     address: config.AUTH_GRPC_ADDR,
     services: [authGrpcRegistration(ctx)],
     logger,
   });
   logger.info({ address: grpcServer.address }, 'auth service listening');
+  const metricsServer = await startMetricsServer({ registry: metrics, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
 
   return {
     address: grpcServer.address,
-    async stop() {
+    metricsAddress: metricsServer.address,
+    drain: () => grpcServer.drain(),
+    async stop(deadline?: number) {
       clearInterval(keyTimer);
-      await grpcServer.stop();
+      await grpcServer.stop(graceBefore(deadline));
+      await metricsServer.close();
       await relay.stop();
       await nats.close();
       await orm.close();

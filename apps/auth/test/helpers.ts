@@ -7,6 +7,8 @@ import { authConfigSchema, startAuthService, type AuthConfig, type RunningAuthSe
 export interface AuthHarness {
   db: TestDatabase;
   config: AuthConfig;
+  /** The environment `config` was parsed from: a restart parses it again with changes. */
+  env: Record<string, string>;
   service: RunningAuthService;
   client: ReturnType<typeof createGrpcClient<typeof authV1.AuthServiceService>>;
   close(): Promise<void>;
@@ -15,19 +17,22 @@ export interface AuthHarness {
 /** The auth service in-process on a fresh database and event namespace, with a real gRPC client. */
 export async function startAuthHarness(env: Record<string, string> = {}): Promise<AuthHarness> {
   const db = await createTestDatabase();
-  const config = authConfigSchema.parse({
+  const rawEnv: Record<string, string> = {
     DATABASE_URL: db.url,
     NATS_URL: testNatsUrl(),
     EVENT_NAMESPACE: randomNamespace(),
     AUTH_GRPC_ADDR: '127.0.0.1:0',
+    METRICS_PORT: '0', // a free port: test files run in parallel
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
-  });
+  };
+  const config = authConfigSchema.parse(rawEnv);
   const service = await startAuthService(config, createLogger('auth-test', process.env.TEST_LOG_LEVEL ?? 'silent'));
   const client = createGrpcClient(authV1.AuthServiceService, service.address);
   return {
     db,
     config,
+    env: rawEnv,
     service,
     client,
     async close() {

@@ -33,7 +33,7 @@ const rows = async () =>
 
 /** A second auth instance on the same database (what a restart with a changed environment is). */
 async function restartWith(env: Record<string, string>) {
-  const config = authConfigSchema.parse({ ...h.config, AUTH_GRPC_ADDR: '127.0.0.1:0', SIGNING_KEY_ENCRYPTION_KEY: undefined, ...env });
+  const config = authConfigSchema.parse({ ...h.env, AUTH_GRPC_ADDR: '127.0.0.1:0', SIGNING_KEY_ENCRYPTION_KEY: undefined, ...env });
   const service = await startAuthService(config, createLogger('auth-test', 'silent'));
   const client = createGrpcClient(authV1.AuthServiceService, service.address);
   return {

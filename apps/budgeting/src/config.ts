@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnv } from '@finance/platform';
-import { ownAddressEnv } from '@finance/platform/services';
+import { ownAddressEnv, ownMetricsEnv } from '@finance/platform/services';
 
 export const budgetingConfigSchema = z.object({
   ...baseEnv,
@@ -8,6 +8,8 @@ export const budgetingConfigSchema = z.object({
   // SumTransactions), AUTH_GRPC_ADDR (base currencies and time zones: GetUser) and
   // CURRENCY_GRPC_ADDR (exchange rates: GetRateTable).
   ...ownAddressEnv('budgeting'),
+  // METRICS_PORT (default: the manifest's budgeting metricsPort) and METRICS_HOST: GET /metrics.
+  ...ownMetricsEnv('budgeting'),
 });
 
 export type BudgetingConfig = z.infer<typeof budgetingConfigSchema>;

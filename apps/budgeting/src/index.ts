@@ -2,7 +2,7 @@
 // budget alerts at 80 and 100 % (Version 4; README "Budget alerts").
 import { connectNats, OutboxRelay } from '@finance/events';
 import { budgetingEventStreams } from '@finance/events/contracts/budgeting';
-import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { createLogger, createMetrics, graceBefore, loadConfig, migrateOnStart, startGrpcServer, startMetricsServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
 import { createRateBook } from '@finance/rates';
 import { userProfileOf } from '@finance/platform/user-profile';
@@ -22,7 +22,12 @@ export { budgetingConfigSchema, type BudgetingConfig };
 export interface RunningBudgetingService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
   address: string;
-  stop(): Promise<void>;
+  /** host:port its Prometheus metrics are served on (GET /metrics; METRICS_PORT, METRICS_HOST). */
+  metricsAddress: string;
+  /** Readiness off (gRPC health of the service NOT_SERVING), still serving: the drain before stop (onShutdown). */
+  drain(): void;
+  /** Refuses new calls, finishes those in flight and the background work in hand, closes; by `deadline` (epoch ms) when given. */
+  stop(deadline?: number): Promise<void>;
 }
 
 export interface BudgetingServiceOptions {
@@ -49,11 +54,13 @@ export async function startBudgetingService(
   logger: Logger = createLogger('budgeting', config.LOG_LEVEL),
   options: BudgetingServiceOptions = {},
 ): Promise<RunningBudgetingService> {
+  // This service's own registry (tests run several services in one process), served on METRICS_PORT.
+  const metrics = createMetrics();
   const orm = await openBudgetingDatabase(config.DATABASE_URL, logger);
-  await migrateDatabase(orm);
+  await migrateOnStart(orm, config);
   const now = options.now ?? (() => new Date());
 
-  const nats = connectNats({ url: config.NATS_URL, name: 'budgeting', logger });
+  const nats = connectNats({ url: config.NATS_URL, name: 'budgeting', logger, metrics });
   // Budget alerts (budgeting.budget.threshold_crossed.v1) leave through the outbox, so one written
   // while NATS is down goes out when it returns.
   const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: budgetingEventStreams });
@@ -61,9 +68,9 @@ export async function startBudgetingService(
   const onUserDeleted = subscribeToUserDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
   const onCategoryDeleted = subscribeToCategoryDeleted({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now });
 
-  const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
-  const ledger = createServiceClient('ledger', config, { deadlineMs: 5000 });
-  const currency = createServiceClient('currency', config, { deadlineMs: 3000 });
+  const auth = createServiceClient('auth', config, { deadlineMs: 3000, metrics });
+  const ledger = createServiceClient('ledger', config, { deadlineMs: 5000, metrics });
+  const currency = createServiceClient('currency', config, { deadlineMs: 3000, metrics });
   const ctx: BudgetingContext = {
     orm,
     users: { profileOf: (userId) => userProfileOf(auth, userId, errors.userNotFound) },
@@ -88,16 +95,21 @@ export async function startBudgetingService(
   const onTransaction = subscribeToTransactionEvents({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, ctx, timezones, checker });
 
   const grpcServer = await startGrpcServer({
+    metrics,
     address: config.BUDGETING_GRPC_ADDR,
     services: [budgetingGrpcRegistration(ctx)],
     logger,
   });
   logger.info({ address: grpcServer.address }, 'budgeting service listening');
+  const metricsServer = await startMetricsServer({ registry: metrics, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
 
   return {
     address: grpcServer.address,
-    async stop() {
-      await grpcServer.stop();
+    metricsAddress: metricsServer.address,
+    drain: () => grpcServer.drain(),
+    async stop(deadline?: number) {
+      await grpcServer.stop(graceBefore(deadline));
+      await metricsServer.close();
       for (const consumer of onTransaction) await consumer.stop();
       await checker.stop();
       await onCategoryDeleted.stop();

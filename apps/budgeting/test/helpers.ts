@@ -198,6 +198,7 @@ export async function startBudgetingHarness(opts: HarnessOptions = {}): Promise<
       EVENT_NAMESPACE: namespace,
       LOG_LEVEL: testLogLevel,
       BUDGETING_GRPC_ADDR: '127.0.0.1:0',
+      METRICS_PORT: '0', // a free port: test files run in parallel
       AUTH_GRPC_ADDR: `127.0.0.1:${authProxy.port}`,
       LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}`,
       CURRENCY_GRPC_ADDR: `127.0.0.1:${currencyProxy.port}`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnv } from '@finance/platform';
-import { ownAddressEnv } from '@finance/platform/services';
+import { ownAddressEnv, ownMetricsEnv } from '@finance/platform/services';
 
 /** The ECB's feed of the last 90 days (XML): a refresh after an outage of up to three months loses no day. */
 export const DEFAULT_RATES_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml';
@@ -9,6 +9,8 @@ export const currencyConfigSchema = z.object({
   ...baseEnv,
   // CURRENCY_GRPC_ADDR (bind); the service calls no other.
   ...ownAddressEnv('currency'),
+  // METRICS_PORT (default: the manifest's currency metricsPort) and METRICS_HOST: GET /metrics.
+  ...ownMetricsEnv('currency'),
   // Where newer rates come from: an ECB XML feed (daily, 90-day or full history).
   RATES_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_RATES_URL),
   // Seconds between refreshes (the first runs at start, after the load); 0 = no refresher in this process.

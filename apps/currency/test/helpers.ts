@@ -28,6 +28,7 @@ export async function startCurrency(databaseUrl: string, env: Record<string, str
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: testLogLevel,
     CURRENCY_GRPC_ADDR: '127.0.0.1:0',
+    METRICS_PORT: '0', // a free port: test files run in parallel
     RATES_REFRESH_INTERVAL_S: '0',
     // Nothing in a test may reach the internet: a refresher turned on without a URL finds nothing here.
     RATES_URL: 'http://127.0.0.1:9/eurofxref-hist-90d.xml',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createHealthChecker, createLogger, type Logger } from '@finance/platform';
+import { createHealthChecker, createLogger, type Logger, type MetricsRegistry } from '@finance/platform';
 import { createServiceClient, SERVICES, type ServiceName } from '@finance/platform/services';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -9,10 +9,13 @@ import type { GatewayConfig } from './config.js';
 import { decodeUtf8Body, parseJsonBody } from './json-body.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
+import { registerHttpMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { HttpProblem, registerProblemHandling, sendProblem, toProblemParts } from './plugins/problem.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
+import { Readiness, registerReadiness } from './plugins/readiness.js';
 import { serializerCompiler } from './plugins/serializer.js';
+import { registerTracing } from './plugins/tracing.js';
 import { analyticsRoutes } from './routes/analytics.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { budgetsRoutes } from './routes/budgets.routes.js';
@@ -53,6 +56,11 @@ export interface BuildGatewayOptions {
    * (its `healthName`) at its address in `config`.
    */
   healthChecks?: Record<string, HealthCheck>;
+  /**
+   * Where requests per route and the calls to the services are counted (main.ts serves it on
+   * METRICS_PORT). Unset: nothing is counted. Clients passed in count where they were made.
+   */
+  metrics?: MetricsRegistry;
 }
 
 declare module 'fastify' {
@@ -88,7 +96,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
       (clients as Record<ServiceName, unknown>)[name] = given;
       continue;
     }
-    const client = createServiceClient(name, config, { deadlineMs: config.GRPC_DEADLINE_MS });
+    const client = createServiceClient(name, config, { deadlineMs: config.GRPC_DEADLINE_MS, metrics: options.metrics });
     closers.push(() => client.close());
     (clients as Record<ServiceName, unknown>)[name] = client;
   }
@@ -133,9 +141,15 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
       // What node's HTTP parser refuses before fastify (431 oversized URL/headers, a malformed
       // Content-Length or chunk, 408) is problem+json too, written on the socket.
       clientErrorHandler,
+      // A request that still arrives on a kept-alive connection once close() began is answered (with
+      // `Connection: close`), not refused with a 503: the drain before close (plugins/readiness.ts)
+      // has already sent the clients elsewhere, and a late one should not see an error.
+      return503OnClosing: false,
     });
     app.decorate('revocations', revocations);
     app.decorate('publicKeys', publicKeys);
+    const readiness = new Readiness();
+    registerReadiness(app, readiness);
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
 
@@ -144,6 +158,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
       reply.header('x-content-type-options', 'nosniff');
       done();
     });
+    registerTracing(app);
+    if (options.metrics) registerHttpMetrics(app, options.metrics);
 
     // Bodies are JSON (login also takes a form, in its own scope). Without the text/plain parser a
     // text body is a 415, not a string that fails validation. An empty JSON body counts as no body,
@@ -186,7 +202,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Fastif
     await app.register(importRoutes, { reporting, maxBytes: config.IMPORT_MAX_BYTES });
     await app.register(pdfExportRoutes, { reporting });
     await app.register(notificationsRoutes, { notifications });
-    await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS });
+    await app.register(healthRoutes, { checks: healthChecks, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS, readiness });
 
     // Unknown paths: problem+json 404, counted by the global limiter so paths cannot be probed freely.
     app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>

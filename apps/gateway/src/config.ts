@@ -1,5 +1,5 @@
-import { baseEnv, loadConfig } from '@finance/platform';
-import { addressEnv, SERVICES } from '@finance/platform/services';
+import { baseEnv, loadConfig, metricsEnv, shutdownEnv } from '@finance/platform';
+import { addressEnv, GATEWAY_METRICS_PORT, SERVICES } from '@finance/platform/services';
 import { z } from 'zod';
 
 /** A whole number read from an environment variable, within [min, max]. */
@@ -38,8 +38,12 @@ export const gatewayConfigSchema = z.object({
   // Only read by the revocation feed (auth.user.deleted.v1, auth.session.revoked.v1); the gateway publishes nothing.
   NATS_URL: baseEnv.NATS_URL,
   EVENT_NAMESPACE: baseEnv.EVENT_NAMESPACE,
+  // SHUTDOWN_DRAIN_MS (not ready but serving, with `Connection: close`) and SHUTDOWN_TIMEOUT_MS, as for every service.
+  ...shutdownEnv,
   // <SERVICE>_GRPC_ADDR of every service in the manifest, with its default port.
   ...addressEnv(...SERVICES.map((s) => s.name)),
+  // GET /metrics on a port of its own (default 9450), never on PORT: the public API does not show it.
+  ...metricsEnv(GATEWAY_METRICS_PORT),
   GRPC_DEADLINE_MS: integer(1, 120_000).default(5000),
   HEALTH_CHECK_TIMEOUT_MS: integer(1, 30_000).default(1000),
   TRUST_PROXY: trustProxy.default(false),

@@ -22,6 +22,8 @@ const OPERATIONS = [
   ['put', '/users/me', true],
   ['delete', '/users/me', true],
   ['get', '/health', false],
+  ['get', '/health/live', false],
+  ['get', '/health/ready', false],
   ['post', '/transactions', true],
   ['get', '/transactions', true],
   ['get', '/transactions/{id}', true],

@@ -160,7 +160,7 @@ export async function startGoalsHarness(): Promise<GoalsHarness> {
     const profiles = new Map<string, StubProfile>();
     answerUserProfiles(auth, profiles);
     const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, AUTH_GRPC_ADDR: auth.address };
-    const ledger = await startLedgerProcess({ ...shared, LEDGER_GRPC_ADDR: '127.0.0.1:0' });
+    const ledger = await startLedgerProcess({ ...shared, LEDGER_GRPC_ADDR: '127.0.0.1:0', METRICS_PORT: '0' });
     stoppers.push(() => ledger.stop());
     const [ledgerHost, ledgerPort] = [ledger.address.slice(0, ledger.address.lastIndexOf(':')), Number(ledger.address.slice(ledger.address.lastIndexOf(':') + 1))];
     const ledgerProxy = await TcpProxy.start(ledgerHost === '0.0.0.0' ? '127.0.0.1' : ledgerHost, ledgerPort);
@@ -176,6 +176,7 @@ export async function startGoalsHarness(): Promise<GoalsHarness> {
       ...shared,
       LOG_LEVEL: testLogLevel,
       GOALS_GRPC_ADDR: '127.0.0.1:0',
+      METRICS_PORT: '0', // a free port: test files run in parallel
       LEDGER_GRPC_ADDR: `127.0.0.1:${ledgerProxy.port}`,
       CURRENCY_GRPC_ADDR: `127.0.0.1:${currencyProxy.port}`,
     });

@@ -1,6 +1,6 @@
 import { connectNats, OutboxRelay } from '@finance/events';
 import { ledgerEventStreams } from '@finance/events/contracts/ledger';
-import { createLogger, loadConfig, migrateDatabase, startGrpcServer, type Logger } from '@finance/platform';
+import { createLogger, createMetrics, graceBefore, loadConfig, migrateOnStart, startGrpcServer, startMetricsServer, type Logger } from '@finance/platform';
 import { createServiceClient } from '@finance/platform/services';
 import { userProfileOf } from '@finance/platform/user-profile';
 import type { LedgerContext } from './application/context.js';
@@ -34,7 +34,12 @@ export function schedulerContext(orm: LedgerContext['orm'], now: () => Date = ()
 export interface RunningLedgerService {
   /** host:port the gRPC server listens on (the port is real even when 0 was asked for). */
   address: string;
-  stop(): Promise<void>;
+  /** host:port its Prometheus metrics are served on (GET /metrics; METRICS_PORT, METRICS_HOST). */
+  metricsAddress: string;
+  /** Readiness off (gRPC health of the service NOT_SERVING), still serving: the drain before stop (onShutdown). */
+  drain(): void;
+  /** Refuses new calls, finishes those in flight and the background work in hand, closes; by `deadline` (epoch ms) when given. */
+  stop(deadline?: number): Promise<void>;
 }
 
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -44,14 +49,16 @@ const PRUNE_EVERY_MS = 15 * 60 * 1000;
  * consumers, the recurring scheduler (unless RECURRING_SCAN_INTERVAL_S is 0), gRPC server.
  */
 export async function startLedgerService(config: LedgerConfig, logger: Logger = createLogger('ledger', config.LOG_LEVEL)): Promise<RunningLedgerService> {
+  // This service's own registry (tests run several services in one process), served on METRICS_PORT.
+  const metrics = createMetrics();
   const orm = await openLedgerDatabase(config.DATABASE_URL, logger);
-  await migrateDatabase(orm);
+  await migrateOnStart(orm, config);
 
-  const nats = connectNats({ url: config.NATS_URL, name: 'ledger', logger });
+  const nats = connectNats({ url: config.NATS_URL, name: 'ledger', logger, metrics });
   const relay = new OutboxRelay({ orm, nats, namespace: config.EVENT_NAMESPACE, logger, streams: ledgerEventStreams });
   relay.start();
 
-  const auth = createServiceClient('auth', config, { deadlineMs: 3000 });
+  const auth = createServiceClient('auth', config, { deadlineMs: 3000, metrics });
   const ctx: LedgerContext = {
     orm,
     users: {
@@ -65,7 +72,7 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
   const onUserUpdated = subscribeToUserUpdated({ nats, orm, namespace: config.EVENT_NAMESPACE, logger, now: ctx.now });
   const scheduler =
     config.RECURRING_SCAN_INTERVAL_S > 0
-      ? startScheduler(ctx, { intervalS: config.RECURRING_SCAN_INTERVAL_S, reminderDays: config.RECURRING_REMINDER_DAYS }, logger)
+      ? startScheduler(ctx, { intervalS: config.RECURRING_SCAN_INTERVAL_S, reminderDays: config.RECURRING_REMINDER_DAYS }, logger, metrics)
       : undefined;
 
   const prune = () =>
@@ -80,6 +87,7 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
   pruneTimer.unref();
 
   const grpcServer = await startGrpcServer({
+    metrics,
     address: config.LEDGER_GRPC_ADDR,
     services: [ledgerGrpcRegistration(ctx)],
     logger,
@@ -87,12 +95,16 @@ export async function startLedgerService(config: LedgerConfig, logger: Logger = 
     maxReceiveMessageBytes: 32 * 1024 * 1024,
   });
   logger.info({ address: grpcServer.address }, 'ledger service listening');
+  const metricsServer = await startMetricsServer({ registry: metrics, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
 
   return {
     address: grpcServer.address,
-    async stop() {
+    metricsAddress: metricsServer.address,
+    drain: () => grpcServer.drain(),
+    async stop(deadline?: number) {
       clearInterval(pruneTimer);
-      await grpcServer.stop();
+      await grpcServer.stop(graceBefore(deadline));
+      await metricsServer.close();
       await scheduler?.stop();
       await pruning;
       await onUserDeleted.stop();

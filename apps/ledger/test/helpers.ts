@@ -83,6 +83,7 @@ export async function startLedgerHarness(opts: { authProxy?: boolean; env?: Part
       EVENT_NAMESPACE: namespace,
       LOG_LEVEL: testLogLevel,
       LEDGER_GRPC_ADDR: '127.0.0.1:0',
+      METRICS_PORT: '0', // a free port: test files run in parallel
       AUTH_GRPC_ADDR: authProxy ? `127.0.0.1:${authProxy.port}` : auth.address,
       // No recurring scheduler unless a test asks for one: tests run passes themselves (schedulerContext).
       RECURRING_SCAN_INTERVAL_S: '0',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseEnv } from '@finance/platform';
-import { ownAddressEnv } from '@finance/platform/services';
+import { ownAddressEnv, ownMetricsEnv } from '@finance/platform/services';
 
 export const DEFAULT_MAIL_FROM = 'Finance Tracker <no-reply@finance-tracker.local>';
 
@@ -8,6 +8,8 @@ export const notificationsConfigSchema = z.object({
   ...baseEnv,
   // NOTIFICATIONS_GRPC_ADDR (bind) and AUTH_GRPC_ADDR (a user's snapshot when none is stored: GetUser).
   ...ownAddressEnv('notifications'),
+  // METRICS_PORT (default: the manifest's notifications metricsPort) and METRICS_HOST: GET /metrics.
+  ...ownMetricsEnv('notifications'),
   // Where e-mails go: smtp://host:port (smtps:// for TLS; user:password@ when the server wants them).
   // Compose points it at Mailpit (smtp://mailpit:1025).
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),

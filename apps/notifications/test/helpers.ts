@@ -89,6 +89,7 @@ export async function startNotificationsHarness(env: Record<string, string> = {}
       AUTH_GRPC_ADDR: auth.address,
       LOG_LEVEL: testLogLevel,
       NOTIFICATIONS_GRPC_ADDR: '127.0.0.1:0',
+      METRICS_PORT: '0', // a free port: test files run in parallel
       SMTP_URL: smtp.url,
       ...TEST_MAIL_ENV,
       ...env,

@@ -86,6 +86,7 @@ export async function startReportingHarness(env: Record<string, string> = {}): P
       reportingConfigSchema.parse({
         LOG_LEVEL: logLevel,
         REPORTING_GRPC_ADDR: '127.0.0.1:0',
+        METRICS_PORT: '0', // a free port: test files run in parallel
         AUTH_GRPC_ADDR: via(proxies.auth),
         LEDGER_GRPC_ADDR: via(proxies.ledger),
         BUDGETING_GRPC_ADDR: via(proxies.budgeting),

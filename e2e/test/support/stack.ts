@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { connectNats } from '@finance/events';
 import { buildGateway, gatewayConfigSchema, startRevocationFeed } from '@finance/gateway';
-import { createLogger } from '@finance/platform';
+import { createLogger, createMetrics, startMetricsServer } from '@finance/platform';
 import { startOrder } from '@finance/platform/services';
 import { createTestDatabase, deleteNamespaceStreams, randomNamespace, testNatsUrl, type TestDatabase } from '@finance/testing';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,8 @@ import type { FastifyInstance } from 'fastify';
 export interface RunningService {
   /** host:port it listens on. */
   address: string;
+  /** host:port its GET /metrics answers on (METRICS_PORT=0: a free port). */
+  metricsAddress: string;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export interface Stack {
   /** Every service of the manifest, by name. `stop()` is idempotent: a test may stop one early. */
   services: Record<string, RunningService>;
   gateway: FastifyInstance;
+  /** The gateway's GET /metrics (its own port, as main.ts serves it). */
+  gatewayMetricsUrl: string;
   /** Another gateway replica in front of the same services (closed with the stack). */
   startGatewayReplica(): Promise<{ baseUrl: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -35,7 +39,9 @@ export interface Stack {
 async function startGateway(env: Record<string, string>) {
   const config = gatewayConfigSchema.parse({ LOG_LEVEL: logLevel, NATS_URL: testNatsUrl(), ...env });
   const logger = createLogger('gateway', logLevel);
-  const app = await buildGateway({ config, logger });
+  const metrics = createMetrics();
+  const app = await buildGateway({ config, logger, metrics });
+  const metricsServer = await startMetricsServer({ registry: metrics, host: '127.0.0.1', port: 0, logger });
   const nats = connectNats({ url: config.NATS_URL, name: 'gateway', logger });
   const feed = startRevocationFeed({ nats, namespace: config.EVENT_NAMESPACE, revocations: app.revocations, tokenLifetimeMs: config.ACCESS_TOKEN_MAX_AGE_SECONDS * 1000, logger, retryMs: 200 });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -43,10 +49,12 @@ async function startGateway(env: Record<string, string>) {
   return {
     app,
     baseUrl: `http://127.0.0.1:${port}`,
+    metricsUrl: metricsServer.url,
     async close() {
       await app.close();
       await feed.stop();
       await nats.close();
+      await metricsServer.close();
     },
   };
 }
@@ -61,7 +69,8 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
   const db: TestDatabase = await createTestDatabase();
   const namespace = randomNamespace();
   // No rates refresher: the bundled ECB history only, so answers do not depend on the network.
-  const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel, RATES_REFRESH_INTERVAL_S: '0' };
+  // METRICS_PORT 0: every service its own free metrics port (several stacks run side by side).
+  const shared = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), EVENT_NAMESPACE: namespace, LOG_LEVEL: logLevel, RATES_REFRESH_INTERVAL_S: '0', METRICS_PORT: '0' };
   const addresses: Record<string, string> = {};
   const services: Record<string, RunningService> = {};
   const started: RunningService[] = [];
@@ -74,7 +83,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
       const app = (await import(`../../../apps/${entry.name}/src/index.js`)) as ServiceModule;
       const running = await app.start({ ...shared, ...addresses, [entry.addressVar]: '127.0.0.1:0' }, createLogger(entry.name, logLevel));
       let stopping: Promise<void> | undefined;
-      const service: RunningService = { address: running.address, stop: () => (stopping ??= running.stop()) };
+      const service: RunningService = { address: running.address, metricsAddress: running.metricsAddress, stop: () => (stopping ??= running.stop()) };
       started.push(service);
       services[entry.name] = service;
       addresses[entry.addressVar] = service.address;
@@ -96,6 +105,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     databaseUrl: db.url,
     services,
     gateway: gateway.app,
+    gatewayMetricsUrl: gateway.metricsUrl,
     async startGatewayReplica() {
       const replica = await startGateway(env);
       replicas.push(replica);

@@ -21,6 +21,7 @@ export {
   type OutboxMessage,
   type ProcessedEvent,
 } from './outbox/outbox.entities.js';
-export { OUTBOX_CHANNEL, OutboxMigration, outboxMigration } from './outbox/outbox.migration.js';
+export { OUTBOX_CHANNEL, OutboxMigration, outboxMigration, outboxMigrations, OutboxTraceContextMigration } from './outbox/outbox.migration.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.js';
 export { startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler } from './consumer/consumer.js';
+export { consumerMeters, outboxMeters, type ConsumedOutcome, type ConsumerMeters } from './metrics.js';

@@ -1,7 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { createLogger, Migration, migrateDatabase, openDatabase, type MikroORM } from '@finance/platform';
 import { createTestDatabase, type TestDatabase } from '@finance/testing';
-import { outboxEntities, OutboxMigration } from '../src/index.js';
+import { outboxEntities, outboxMigrations } from '../src/index.js';
 
 /** Silent unless TEST_LOG_LEVEL is set (e.g. TEST_LOG_LEVEL=debug to watch relay and consumers). */
 export const logger = createLogger('events-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -34,7 +34,7 @@ export async function openServiceDb(schema: string): Promise<ServiceDb> {
     url: db.url,
     schema,
     entities: [NoteEntity, ...outboxEntities],
-    migrations: [OutboxMigration, CreateTestTables],
+    migrations: [...outboxMigrations(), CreateTestTables],
     poolMax: 4,
     logger,
   });

@@ -4,6 +4,10 @@ import { HealthImplementation, service as healthService } from 'grpc-health-chec
 import type { Logger } from 'pino';
 import { runInCallScope } from './call-scope.js';
 import { toGrpcStatus } from './grpc-errors.js';
+import { InFlightCalls } from './grpc-in-flight.js';
+import { grpcServerMeters, type CallMeter, type MetricsRegistry } from './metrics.js';
+import { endCallSpan, inSpan, startServerCallSpan } from './grpc-tracing.js';
+import { traceLogFields, tracingEnabled } from './tracing.js';
 
 /** The shape ts-proto generates for each RPC of a `*Service` definition (grpc-js output). */
 export interface UnaryMethodDefinition<Req, Res> {
@@ -64,9 +68,11 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.enable_channelz': 0 };
 function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline }, path: string, logger: Logger) {
   const given = call.metadata.get(REQUEST_ID_KEY)[0];
   const requestId = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
+  // The caller's trace continues in a server span (tracing.ts); off, nothing is made.
+  const traced = tracingEnabled() ? startServerCallSpan(call.metadata, path) : undefined;
   // The request's child logger is made when something logs: most calls log nothing.
   let log: Logger | undefined;
-  const requestLogger = () => (log ??= logger.child({ request_id: requestId, rpc: path }));
+  const requestLogger = () => (log ??= logger.child({ request_id: requestId, rpc: path, ...traceLogFields(traced?.span) }));
   const debug = logger.isLevelEnabled('debug');
   const started = debug ? process.hrtime.bigint() : 0n;
   const deadline = call.getDeadline();
@@ -81,29 +87,41 @@ function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline
   // Calls this handler makes to other services inherit the request id and the remaining time.
   const scope = { requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
   const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
-  return { context, scope, requestLogger, debug, elapsedMs };
+  return { context, scope, requestLogger, debug, elapsedMs, traced };
 }
 
-function adapt<D extends ServiceDefinition>(definition: D, impl: AsyncServiceImplementation<D>, logger: Logger): grpc.UntypedServiceImplementation {
+function adapt<D extends ServiceDefinition>(
+  definition: D,
+  impl: AsyncServiceImplementation<D>,
+  logger: Logger,
+  meterFor?: (method: string) => CallMeter,
+): grpc.UntypedServiceImplementation {
   const handlers: grpc.UntypedServiceImplementation = {};
   for (const name of Object.keys(definition) as (keyof D & string)[]) {
     const method = definition[name]!;
+    // Counted per method and status (metrics.ts), with instruments resolved here, once.
+    const meter = meterFor?.(method.path);
     if (method.responseStream) {
       const serve = impl[name] as unknown as StreamHandler;
-      handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger))) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
+      handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger), meter)) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
       continue;
     }
     const serve = impl[name] as unknown as (request: unknown, context: CallContext) => Promise<unknown>;
     const handler: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-      const { context, scope, requestLogger, debug, elapsedMs } = startCall(call, method.path, logger);
-      runInCallScope(scope, () => serve(call.request, context)).then(
+      const startedAt = meter ? performance.now() : 0;
+      const { context, scope, requestLogger, debug, elapsedMs, traced } = startCall(call, method.path, logger);
+      inSpan(traced, () => runInCallScope(scope, () => serve(call.request, context))).then(
         (response) => {
           if (debug) requestLogger().debug({ ms: elapsedMs() }, 'rpc ok');
+          if (traced) endCallSpan(traced, 'server', grpc.status.OK);
+          meter?.done(grpc.status.OK, startedAt);
           callback(null, response);
         },
         (err: unknown) => {
           const st = toGrpcStatus(err, requestLogger());
           if (debug) requestLogger().debug({ code: st.code, ms: elapsedMs() }, 'rpc failed');
+          if (traced) endCallSpan(traced, 'server', st.code ?? grpc.status.UNKNOWN, err);
+          meter?.done(st.code ?? grpc.status.UNKNOWN, startedAt);
           callback(st as grpc.ServiceError);
         },
       );
@@ -131,8 +149,9 @@ function adapt<D extends ServiceDefinition>(definition: D, impl: AsyncServiceImp
 //   close the cursor there); an item it was awaiting when that happened is dropped.
 type StreamHandler = (request: unknown, context: StreamCallContext) => AsyncIterable<unknown>;
 
-function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: StreamHandler, started: ReturnType<typeof startCall>): void {
-  const { context, scope, requestLogger, debug, elapsedMs } = started;
+function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: StreamHandler, started: ReturnType<typeof startCall>, meter?: CallMeter): void {
+  const startedAt = meter ? performance.now() : 0;
+  const { context, scope, requestLogger, debug, elapsedMs, traced } = started;
   const cancelled = new AbortController();
   call.once('cancelled', () => cancelled.abort());
   const streamContext: StreamCallContext = Object.assign(context, { signal: cancelled.signal });
@@ -145,19 +164,25 @@ function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: S
       if (cancelled.signal.aborted) return;
     }
   };
-  runInCallScope(scope, pump).then(
+  inSpan(traced, () => runInCallScope(scope, pump)).then(
     () => {
       if (debug) requestLogger().debug({ items, ms: elapsedMs(), cancelled: cancelled.signal.aborted }, 'rpc stream ended');
+      if (traced) endCallSpan(traced, 'server', cancelled.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK);
+      meter?.done(cancelled.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK, startedAt);
       if (!cancelled.signal.aborted) call.end();
     },
     (err: unknown) => {
       // Once the caller went away, a throw is the generator reacting to the abort: nobody hears a status.
       if (cancelled.signal.aborted) {
         if (debug) requestLogger().debug({ err, items, ms: elapsedMs() }, 'rpc stream cancelled');
+        if (traced) endCallSpan(traced, 'server', grpc.status.CANCELLED);
+        meter?.done(grpc.status.CANCELLED, startedAt);
         return;
       }
       const st = toGrpcStatus(err, requestLogger());
       if (debug) requestLogger().debug({ code: st.code, items, ms: elapsedMs() }, 'rpc stream failed');
+      if (traced) endCallSpan(traced, 'server', st.code ?? grpc.status.UNKNOWN, err);
+      meter?.done(st.code ?? grpc.status.UNKNOWN, startedAt);
       // The status goes out after the items already written (grpc-js: 'error' → end with that status).
       call.emit('error', st);
     },
@@ -189,7 +214,15 @@ export interface RunningGrpcServer {
   port: number;
   address: string;
   health: HealthImplementation;
-  /** Marks NOT_SERVING, lets in-flight calls finish (up to `graceMs`), then closes. */
+  /**
+   * The start of a graceful stop: each registered service reports NOT_SERVING (readiness: callers and
+   * Kubernetes stop sending calls) while "" (liveness) stays SERVING and calls are still answered.
+   */
+  drain(): void;
+  /**
+   * Marks everything NOT_SERVING, refuses new calls (UNAVAILABLE), lets in-flight calls finish (up to
+   * `graceMs`, then cancels them), then closes.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -202,7 +235,8 @@ export function serviceNameOf(definition: ServiceDefinition): string {
 /**
  * Starts a gRPC server with the standard grpc.health.v1 service. Health reports SERVING for ""
  * (the whole server) and for each registered service's full name once bound; readiness probes and
- * the gateway's /health ask it.
+ * the gateway's /health ask a service's name, liveness probes "". `drain()` turns only the names to
+ * NOT_SERVING (shutdown.ts: the drain before a stop), `stop()` everything.
  */
 export async function startGrpcServer(options: {
   address: string;
@@ -210,16 +244,20 @@ export async function startGrpcServer(options: {
   logger: Logger;
   /** The largest request accepted (default 8 MiB): raised by the services that take a whole import file or its rows. */
   maxReceiveMessageBytes?: number;
+  /** Where finance_grpc_server_* are counted (the service's registry, metrics.ts); unset: not counted. */
+  metrics?: MetricsRegistry;
 }): Promise<RunningGrpcServer> {
   const server = new grpc.Server({ ...CHANNEL_OPTIONS, 'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 8 * 1024 * 1024 });
   const names = ['', ...options.services.map(({ definition }) => serviceNameOf(definition))];
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])));
   health.addToServer(server);
-  const setHealth = (status: 'SERVING' | 'NOT_SERVING') => {
-    for (const n of names) health.setStatus(n, status);
+  const setHealth = (status: 'SERVING' | 'NOT_SERVING', which = names) => {
+    for (const n of which) health.setStatus(n, status);
   };
+  const meterFor = options.metrics ? grpcServerMeters(options.metrics) : undefined;
+  const inFlight = new InFlightCalls();
   for (const { definition, implementation } of options.services) {
-    server.addService(definition as unknown as grpc.ServiceDefinition, adapt(definition, implementation, options.logger));
+    server.addService(definition as unknown as grpc.ServiceDefinition, adapt(definition, inFlight.track(definition, implementation), options.logger, meterFor));
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort))),
@@ -231,10 +269,17 @@ export async function startGrpcServer(options: {
     port,
     address: `${host}:${port}`,
     health,
+    drain: () => setHealth('NOT_SERVING', names.slice(1)),
     stop: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         setHealth('NOT_SERVING');
-        const timer = setTimeout(() => server.forceShutdown(), graceMs);
+        // The calls left are ended with UNAVAILABLE (grpc-in-flight.ts); their answers get a moment
+        // to leave before the stop is over, whether or not tryShutdown's callback comes.
+        const timer = setTimeout(() => {
+          inFlight.cancelAll();
+          server.forceShutdown();
+          setTimeout(resolve, 200);
+        }, graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);
           resolve();
@@ -247,6 +292,8 @@ export interface RequestOptions {
   /** Milliseconds; defaults to the client's `deadlineMs`. */
   deadlineMs?: number;
   requestId?: string;
+  /** Extra metadata the call carries: the W3C trace headers of its client span (service-client.ts). */
+  traceHeaders?: Record<string, string>;
 }
 
 /**
@@ -281,6 +328,7 @@ export function createGrpcClient<D extends ServiceDefinition>(definition: D, add
   const metadataOf = (opts: RequestOptions) => {
     const metadata = new grpc.Metadata();
     if (opts.requestId) metadata.set(REQUEST_ID_KEY, opts.requestId);
+    if (opts.traceHeaders) for (const key in opts.traceHeaders) metadata.set(key, opts.traceHeaders[key]!);
     return metadata;
   };
   for (const [name, method] of Object.entries(definition)) {

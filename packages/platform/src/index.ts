@@ -10,5 +10,7 @@ export * from './pagination.js';
 export * from './text.js';
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './tracing.js';
 export * from './periodic.js';
+export * from './metrics.js';
 export * from './db/index.js';

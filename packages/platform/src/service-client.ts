@@ -7,6 +7,9 @@ import { currentCallScope } from './call-scope.js';
 import { DomainError, type ErrorKind } from './errors.js';
 import { ERROR_CODE_KEY, fromGrpcError, isServiceError } from './grpc-errors.js';
 import { createGrpcClient, type GrpcClient, type RequestOptions, type ServiceDefinition } from './grpc.js';
+import { grpcClientMeters, type CallMeter, type MetricsRegistry } from './metrics.js';
+import { endCallSpan, startClientCallSpan } from './grpc-tracing.js';
+import { tracingEnabled } from './tracing.js';
 import type { ServiceManifestEntry } from './services.js';
 
 export interface ServiceClientOptions {
@@ -19,6 +22,8 @@ export interface ServiceClientOptions {
   idempotent?: (rpc: string) => boolean;
   /** How many times a failed idempotent read is retried (default 2), with 100 ms, 300 ms, … of back-off. */
   retries?: number;
+  /** Where finance_grpc_client_* are counted (the caller's registry, metrics.ts); unset: not counted. */
+  metrics?: MetricsRegistry;
 }
 
 /** The same client as createGrpcClient; its calls (and streams) reject with DomainErrors only. */
@@ -104,6 +109,7 @@ export function connectService<D extends ServiceDefinition>(
   const defaultMs = options.deadlineMs ?? 5000;
   const idempotent = options.idempotent ?? isReadRpc;
   const retries = options.retries ?? 2;
+  const meterFor = options.metrics ? grpcClientMeters(options.metrics, entry.name) : undefined;
   const client: Record<string, unknown> = { $channel: raw.$channel, close: () => raw.$channel.close() };
   /** Where a call made now goes: the earliest of its own, the served request's and the default deadline. */
   const target = (callOptions: RequestOptions) => {
@@ -118,23 +124,32 @@ export function connectService<D extends ServiceDefinition>(
     attempt < retries && isTransportUnavailable(err) && deadline - Date.now() > 100 * 3 ** attempt;
   for (const [rpc, method] of Object.entries(entry.definition)) {
     const mayRetry = idempotent(rpc);
+    const meter = meterFor?.(method.path);
     if (method.responseStream) {
       const open = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => AsyncIterable<unknown>>)[rpc]!;
-      client[rpc] = (request: unknown, callOptions: RequestOptions = {}) => streamWithRetry(open, request, target(callOptions), mayRetry);
+      client[rpc] = (request: unknown, callOptions: RequestOptions = {}) => streamWithRetry(open, request, target(callOptions), mayRetry, method.path, meter);
       continue;
     }
     const call = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => Promise<unknown>>)[rpc]!;
     client[rpc] = async (request: unknown, callOptions: RequestOptions = {}) => {
       const targetNow = target(callOptions);
+      // One client span covers the call's attempts; its context goes out in the metadata (tracing.ts).
+      const traced = tracingEnabled() ? startClientCallSpan(method.path) : undefined;
+      const startedAt = meter ? performance.now() : 0;
       for (let attempt = 0; ; attempt++) {
         const now = targetNow();
         try {
-          return await call(request, now.options);
+          const response = await call(request, traced ? { ...now.options, traceHeaders: traced.headers } : now.options);
+          if (traced) endCallSpan(traced, 'client', status.OK);
+          meter?.done(status.OK, startedAt);
+          return response;
         } catch (err) {
           if (mayRetry && mayRetryAfter(err, attempt, now)) {
             await sleep(100 * 3 ** attempt);
             continue;
           }
+          if (traced) endCallSpan(traced, 'client', isServiceError(err) ? err.code : status.UNKNOWN, err);
+          meter?.done(isServiceError(err) ? err.code : status.UNKNOWN, startedAt);
           throw dependencyError(entry.name, err);
         }
       }
@@ -148,23 +163,42 @@ export function connectService<D extends ServiceDefinition>(
   // the same DomainError a unary call gets (dependencyError). A `Stream*` read is retried on
   // UNAVAILABLE like a unary read only while no item has arrived: after one, a retry would repeat
   // items the consumer already has, so the error is thrown.
-  async function* streamWithRetry(open: (req: unknown, o: RequestOptions) => AsyncIterable<unknown>, request: unknown, targetNow: () => CallTarget, mayRetry: boolean) {
-    for (let attempt = 0; ; attempt++) {
-      const now = targetNow();
-      let received = false;
-      try {
-        for await (const item of open(request, now.options)) {
-          received = true;
-          yield item;
+  async function* streamWithRetry(
+    open: (req: unknown, o: RequestOptions) => AsyncIterable<unknown>,
+    request: unknown,
+    targetNow: () => CallTarget,
+    mayRetry: boolean,
+    path: string,
+    meter?: CallMeter,
+  ) {
+    const traced = tracingEnabled() ? startClientCallSpan(path) : undefined;
+    const startedAt = meter ? performance.now() : 0;
+    // OK when the stream ended, CANCELLED when the consumer left early; a failure sets its own.
+    let code: number = status.CANCELLED;
+    let failure: unknown;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const now = targetNow();
+        let received = false;
+        try {
+          for await (const item of open(request, traced ? { ...now.options, traceHeaders: traced.headers } : now.options)) {
+            received = true;
+            yield item;
+          }
+          code = status.OK;
+          return;
+        } catch (err) {
+          if (mayRetry && !received && mayRetryAfter(err, attempt, now)) {
+            await sleep(100 * 3 ** attempt);
+            continue;
+          }
+          [code, failure] = [isServiceError(err) ? err.code : status.UNKNOWN, err];
+          throw dependencyError(entry.name, err);
         }
-        return;
-      } catch (err) {
-        if (mayRetry && !received && mayRetryAfter(err, attempt, now)) {
-          await sleep(100 * 3 ** attempt);
-          continue;
-        }
-        throw dependencyError(entry.name, err);
       }
+    } finally {
+      if (traced) endCallSpan(traced, 'client', code, failure);
+      meter?.done(code, startedAt);
     }
   }
   return client as ServiceClient<D>;

@@ -5,7 +5,7 @@
 // compose block.
 import { authV1, budgetingV1, currencyV1, goalsV1, ledgerV1, notificationsV1, reportingV1 } from '@finance/proto';
 import { z } from 'zod';
-import { env } from './config.js';
+import { env, metricsEnv } from './config.js';
 import type { ServiceDefinition } from './grpc.js';
 import { connectService, type ServiceClient, type ServiceClientOptions } from './service-client.js';
 
@@ -146,6 +146,14 @@ export function addressEnv<const N extends ServiceName>(...names: N[]): AddressS
 /** A service's own address variable and those of every service it calls. */
 export function ownAddressEnv<const N extends ServiceName>(name: N): AddressShape<N | ServiceOf<N>['dependsOn'][number]> {
   return addressEnv(name, ...(service(name).dependsOn as readonly string[] as ServiceName[])) as AddressShape<N | ServiceOf<N>['dependsOn'][number]>;
+}
+
+/** The gateway's metrics port when METRICS_PORT is unset (the services' are in the manifest). */
+export const GATEWAY_METRICS_PORT = 9450;
+
+/** METRICS_PORT (default: the manifest's `metricsPort` of `name`) and METRICS_HOST, for a config schema. */
+export function ownMetricsEnv(name: ServiceName) {
+  return metricsEnv(service(name).metricsPort);
 }
 
 /**

@@ -73,18 +73,25 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      this.#sockets.add(a);
-      a.pipe(b);
-      a.on('error', () => b.destroy());
-      a.on('close', () => {
-        this.#sockets.delete(a);
-        b.destroy();
-      });
-    }
+    splice(client, createConnection({ host: this.targetHost, port: this.targetPort }), this.#sockets);
+  }
+}
+
+/**
+ * Pipes `client` and `upstream` both ways, as a proxy that holds nothing of its own: an error or
+ * close on one side closes the other. Both sockets stay in `open` until they close.
+ */
+export function splice(client: Socket, upstream: Socket, open: Set<Socket>): void {
+  for (const [a, b] of [
+    [client, upstream],
+    [upstream, client],
+  ] as const) {
+    open.add(a);
+    a.pipe(b);
+    a.on('error', () => b.destroy());
+    a.on('close', () => {
+      open.delete(a);
+      b.destroy();
+    });
   }
 }

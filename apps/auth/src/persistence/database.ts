@@ -1,4 +1,4 @@
-import { outboxEntities, outboxMigration } from '@finance/events';
+import { outboxEntities, outboxMigrations } from '@finance/events';
 import { openDatabase, type Logger } from '@finance/platform';
 import { authEntities } from './auth.entities.js';
 import { authMigrations } from './migrations.js';
@@ -9,7 +9,7 @@ export function openAuthDatabase(url: string, logger: Logger) {
     url,
     schema: 'auth',
     entities: [...authEntities, ...outboxEntities],
-    migrations: [outboxMigration('auth'), ...authMigrations],
+    migrations: [...outboxMigrations('auth'), ...authMigrations],
     logger,
   });
 }

@@ -1,4 +1,4 @@
-import { outboxEntities, outboxMigration } from '@finance/events';
+import { outboxEntities, outboxMigrations } from '@finance/events';
 import { openDatabase, type Logger } from '@finance/platform';
 import { budgetingEntities } from './budgeting.entities.js';
 import { budgetingMigrations } from './migrations.js';
@@ -12,7 +12,7 @@ export function openBudgetingDatabase(url: string, logger: Logger) {
     url,
     schema: 'budgeting',
     entities: [...budgetingEntities, ...outboxEntities],
-    migrations: [outboxMigration('budgeting'), ...budgetingMigrations],
+    migrations: [...outboxMigrations('budgeting'), ...budgetingMigrations],
     logger,
   });
 }

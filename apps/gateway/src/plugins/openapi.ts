@@ -21,7 +21,8 @@ const PROTECTED: Record<string, string[]>[] = [{ oauth2: [] }, { bearer: [] }];
 const DESCRIPTION = `Personal finance API.
 
 Authenticate with \`Authorization: Bearer <access_token>\` (from \`POST /auth/login\`) on every path
-except \`/auth/register\`, \`/auth/login\`, \`/auth/refresh\`, \`/health\` and \`/docs\`.
+except \`/auth/register\`, \`/auth/login\`, \`/auth/refresh\`, \`/health\` (also \`/health/live\` and
+\`/health/ready\`, a replica's own probes) and \`/docs\`.
 
 Errors are RFC 9457 \`application/problem+json\` with \`type\`, \`title\`, \`status\`, \`detail\`, a stable
 \`code\` and the request id as \`instance\`; invalid fields (422) add \`errors: [{path, message}]\`.

@@ -1,4 +1,4 @@
-import { outboxEntities, outboxMigration } from '@finance/events';
+import { outboxEntities, outboxMigrations } from '@finance/events';
 import { openDatabase, type Logger } from '@finance/platform';
 import { goalsEntities } from './goals.entities.js';
 import { goalsMigrations } from './migrations.js';
@@ -12,7 +12,7 @@ export function openGoalsDatabase(url: string, logger: Logger) {
     url,
     schema: 'goals',
     entities: [...goalsEntities, ...outboxEntities],
-    migrations: [outboxMigration('goals'), ...goalsMigrations],
+    migrations: [...outboxMigrations('goals'), ...goalsMigrations],
     logger,
   });
 }

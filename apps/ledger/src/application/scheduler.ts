@@ -2,11 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, isoDate, occurrencesBetween, type IsoDate } from '@finance/calendar';
 import { enqueueEvent } from '@finance/events';
 import { recurringUpcoming } from '@finance/events/contracts/ledger';
-import { isUserDeleted, runPeriodically, tryLockUserShared, type Logger, type PeriodicTask } from '@finance/platform';
+import { isUserDeleted, runPeriodically, tryLockUserShared, type Logger, type MetricsRegistry, type PeriodicTask } from '@finance/platform';
 import { scheduleOf } from '../domain/recurring.js';
 import { RecurringTemplateEntity, type RecurringTemplate } from '../persistence/ledger.entities.js';
 import { insertReminderMarks, lockDueTemplates, lockTemplatesToRemind, type LockedTemplateRef, type ReminderMark } from '../persistence/recurring.queries.js';
 import type { LedgerContext } from './context.js';
+import { schedulerMeters } from './scheduler-metrics.js';
 import { createOccurrence, stateOf } from './recurring.js';
 
 // The recurring scheduler. Every pass creates every due occurrence (next_occurrence_date on or before
@@ -163,13 +164,21 @@ export type RunningScheduler = PeriodicTask;
 
 /**
  * Runs a pass now and then `intervalS` seconds after each pass ends (passes never overlap in one
- * process). A failed pass is logged; the next one retries.
+ * process). A failed pass is logged; the next one retries. With `metrics`, its passes and lag are
+ * reported there (scheduler-metrics.ts).
  */
-export function startScheduler(ctx: LedgerContext, settings: SchedulerSettings & { intervalS: number }, logger: Logger): RunningScheduler {
+export function startScheduler(
+  ctx: LedgerContext,
+  settings: SchedulerSettings & { intervalS: number },
+  logger: Logger,
+  metrics?: MetricsRegistry,
+): RunningScheduler {
+  const meters = metrics ? schedulerMeters(metrics, ctx, logger) : undefined;
   return runPeriodically(
     settings.intervalS * 1000,
     async (signal) => {
       const r = await runSchedulerPass(ctx, ctx.now(), settings, signal);
+      meters?.passed(r);
       if (r.created || r.reminded || r.deferred) logger.info(r, 'recurring scheduler pass');
     },
     (err) => logger.error({ err }, 'recurring scheduler pass failed'),

@@ -1,4 +1,4 @@
-import { outboxEntities, outboxMigration } from '@finance/events';
+import { outboxEntities, outboxMigrations } from '@finance/events';
 import { openDatabase, type Logger } from '@finance/platform';
 import { ledgerEntities } from './ledger.entities.js';
 import { ledgerMigrations } from './migrations.js';
@@ -9,7 +9,7 @@ export function openLedgerDatabase(url: string, logger: Logger) {
     url,
     schema: 'ledger',
     entities: [...ledgerEntities, ...outboxEntities],
-    migrations: [outboxMigration('ledger'), ...ledgerMigrations],
+    migrations: [...outboxMigrations('ledger'), ...ledgerMigrations],
     logger,
   });
 }

@@ -33,6 +33,24 @@ function excluding(ids: readonly string[]): { sql: string; params: string[] } {
 }
 
 /**
+ * The recurring scheduler's lag (finance_scheduler_lag_seconds): how long the oldest due occurrence
+ * that is not created yet has been due, in seconds, counted from the start of its day in its user's
+ * time zone; 0 when nothing is due. The same rows lockDueTemplates takes, whatever their lock.
+ */
+export async function dueOccurrenceLagSeconds(em: EntityManager, now: Date): Promise<number> {
+  const [row] = await em.execute<{ lag: number }[]>(
+    `select coalesce(max(extract(epoch from ?::timestamptz - (t.next_occurrence_date::timestamp at time zone coalesce(z.timezone, 'UTC')))), 0)::float8 as lag
+       from ledger.recurring_template t
+       left join ledger.user_timezone z using (user_id)
+      where t.is_active and t.auto_create and t.next_occurrence_date is not null
+        and t.next_occurrence_date <= ${LATEST_TODAY}
+        and t.next_occurrence_date <= ${USER_TODAY}`,
+    [now, now, now],
+  );
+  return Math.max(0, Number(row?.lag ?? 0));
+}
+
+/**
  * Locks up to `limit` due templates (active, auto_create, next occurrence on or before the user's
  * today), earliest first, skipping rows another transaction holds: replicas never wait for each
  * other and never take the same template. `skip` are ids this pass already set aside.

@@ -1,10 +1,13 @@
-import type { Logger } from '@finance/platform';
+import type { Logger, MetricsRegistry } from '@finance/platform';
 import { deliverDueEmails, nextDueAt, type EmailDeliveryOptions } from './email-delivery.js';
+import { emailMeters } from './email-metrics.js';
 
 export interface EmailWorkerOptions extends EmailDeliveryOptions {
   /** The longest pause between two scans of the outbox (MAIL_SCAN_INTERVAL_MS); 0 = no scans (tests call runOnce). */
   scanIntervalMs: number;
   logger?: Logger | undefined;
+  /** Where the queue size and send outcomes are reported (email-metrics.ts). */
+  metrics?: MetricsRegistry | undefined;
 }
 
 /**
@@ -19,9 +22,11 @@ export class EmailWorker {
   #timerDueAt = Number.POSITIVE_INFINITY;
   #running: Promise<void> | undefined;
   #stopped = false;
+  readonly #meters: ReturnType<typeof emailMeters> | undefined;
 
   constructor(opts: EmailWorkerOptions) {
     this.#opts = opts;
+    this.#meters = opts.metrics ? emailMeters(opts.metrics, opts.orm, opts.logger) : undefined;
   }
 
   start(): void {
@@ -80,7 +85,8 @@ export class EmailWorker {
   #run(): Promise<void> {
     const run = (async () => {
       try {
-        await deliverDueEmails(this.#opts, () => this.#stopped);
+        const outcomes = await deliverDueEmails(this.#opts, () => this.#stopped);
+        this.#meters?.attempted(outcomes);
       } catch (err) {
         // The database unreachable, typically: the next scan tries again.
         this.#opts.logger?.warn({ err }, 'e-mail delivery run failed');

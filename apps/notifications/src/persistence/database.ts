@@ -1,4 +1,4 @@
-import { outboxEntities, outboxMigration } from '@finance/events';
+import { outboxEntities, outboxMigrations } from '@finance/events';
 import { openDatabase, type Logger } from '@finance/platform';
 import { notificationsEntities } from './notifications.entities.js';
 import { notificationsMigrations } from './migrations.js';
@@ -13,7 +13,7 @@ export function openNotificationsDatabase(url: string, logger: Logger) {
     url,
     schema: 'notifications',
     entities: [...notificationsEntities, ...outboxEntities],
-    migrations: [outboxMigration('notifications'), ...notificationsMigrations],
+    migrations: [...outboxMigrations('notifications'), ...notificationsMigrations],
     logger,
   });
 }

@@ -84,3 +84,9 @@ export async function nextEmailDueAt(em: EntityManager): Promise<Date | undefine
   const due = rows[0]?.due;
   return due ? new Date(due) : undefined;
 }
+
+/** E-mails waiting to be sent (due or retrying later; not sent, not given up): finance_email_queue_size. */
+export async function countQueuedEmails(em: EntityManager): Promise<number> {
+  const rows = await em.execute<{ n: number }[]>('select count(*)::int as n from notifications.email_outbox where sent_at is null and failed_at is null');
+  return Number(rows[0]?.n ?? 0);
+}

@@ -108,6 +108,16 @@ export interface Budgets {
  */
 export type Rates = RateBook;
 
+/** What a row of an import came to: written, skipped as a duplicate, or in a file refused (nothing written). */
+export type ImportRowOutcome = 'imported' | 'duplicate' | 'refused';
+
+/** Port: what the use cases count (metrics.ts, served on METRICS_PORT). Absent: nothing is counted. */
+export interface ReportingMeters {
+  importRows(outcome: ImportRowOutcome, rows: number): void;
+  /** Called once per batch the ledger streams, never per row. */
+  exportRows(rows: number): void;
+}
+
 /** What every use case needs; built once in the composition root. */
 export interface ReportingContext {
   users: UserDirectory;
@@ -122,4 +132,6 @@ export interface ReportingContext {
   now: () => Date;
   /** POST /import/csv: at most this many records per file (IMPORT_MAX_ROWS), more → REPORTING_IMPORT_TOO_MANY_ROWS. */
   importMaxRows: number;
+  /** Rows imported and exported, for the metrics. */
+  meters?: ReportingMeters;
 }

@@ -29,6 +29,7 @@ export async function* exportTransactionsCsv(
     let next = await batches.next();
     yield new TextEncoder().encode(formatExportHeader());
     for (; !next.done; next = await batches.next()) {
+      ctx.meters?.exportRows(next.value.length);
       const rows = encodeExportRows(next.value);
       if (rows.length > 0) yield rows;
     }

@@ -54,13 +54,25 @@ export async function importTransactionsCsv(ctx: ReportingContext, input: Import
   // Each bad record is one line in `errors` (several problems of one record share it).
   const records = parsed.rows.length + new Set(parsed.errors.map((e) => e.line)).size;
   if (records > ctx.importMaxRows) throw errors.importTooManyRows(records, ctx.importMaxRows);
-  if (parsed.errors.length) return refused(parsed.errors);
+  // A dry run writes nothing and a replay nothing new: only real imports are counted.
+  const count = input.dryRun ? undefined : ctx.meters;
+  if (parsed.errors.length) {
+    count?.importRows('refused', records);
+    return refused(parsed.errors);
+  }
 
   const outcome = await ctx.ledger.importTransactions(userId, parsed.rows, {
     dryRun: input.dryRun,
     idempotencyKey: input.dryRun ? undefined : input.idempotencyKey,
   });
-  if ('rejected' in outcome) return refused(outcome.rejected.map((r) => rowProblem(parsed.rows, r)));
+  if ('rejected' in outcome) {
+    count?.importRows('refused', records);
+    return refused(outcome.rejected.map((r) => rowProblem(parsed.rows, r)));
+  }
+  if (count && !outcome.replayed) {
+    count.importRows('imported', Number(outcome.imported));
+    count.importRows('duplicate', Number(outcome.skippedDuplicates));
+  }
   return { imported: outcome.imported, skippedDuplicates: outcome.skippedDuplicates, errors: [], replayed: outcome.replayed };
 }
 

@@ -49,7 +49,12 @@ export interface BrowserPool {
  * Chromium's flags. `--headless` is added by puppeteer (`headless: true` → `--headless=new`, the only
  * headless mode of current Chromium). The background-networking ones matter on a closed network:
  * without them Chromium keeps trying to reach Google's hosts and can stall (TOOLCHAIN.md, trap 8).
- * `--no-sandbox` because the services run as root in these machines, where the sandbox refuses to start.
+ * `--no-sandbox` because the services run as root in these machines, where the sandbox refuses to start,
+ * and in Kubernetes (infra/k8s) it cannot work either: the pod drops every capability, forbids privilege
+ * escalation (no setuid sandbox) and runs under the RuntimeDefault seccomp profile, which refuses the
+ * user namespaces the namespace sandbox needs. The pod's isolation is the sandbox there.
+ * `--disable-dev-shm-usage` puts Chromium's shared memory in /tmp (the pod's emptyDir) instead of the
+ * container's small /dev/shm.
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -1,5 +1,6 @@
-import type { Logger } from '@finance/platform';
+import type { Logger, MetricsRegistry } from '@finance/platform';
 import type { HTTPRequest, Page } from 'puppeteer-core';
+import { pdfMeters } from '../metrics.js';
 import { createBrowserPool, type BrowserPool } from './browser-pool.js';
 
 export interface PdfRendererConfig {
@@ -48,16 +49,20 @@ async function printPage(page: Page, html: string): Promise<Buffer> {
   return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
 }
 
-/** One Chromium per process (launched on the first render), at most PDF_MAX_CONCURRENT pages at once. */
-export function createPdfRenderer(config: PdfRendererConfig, logger?: Logger): PdfRenderer {
+/**
+ * One Chromium per process (launched on the first render), at most PDF_MAX_CONCURRENT pages at once.
+ * With `metrics`, render times and the queue are reported there (metrics.ts).
+ */
+export function createPdfRenderer(config: PdfRendererConfig, logger?: Logger, metrics?: MetricsRegistry): PdfRenderer {
   const pool = createBrowserPool({
     executablePath: config.CHROMIUM_PATH,
     maxConcurrent: config.PDF_MAX_CONCURRENT,
     maxQueue: config.PDF_MAX_QUEUE,
     ...(logger ? { logger } : {}),
   });
+  const meters = metrics ? pdfMeters(metrics, pool) : undefined;
   return {
-    renderPdf: (html) => pool.withPage((page) => printPage(page, html)),
+    renderPdf: (html) => pool.withPage((page) => (meters ? meters.timed(() => printPage(page, html)) : printPage(page, html))),
     close: () => pool.close(),
     pool,
   };

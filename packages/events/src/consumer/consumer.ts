@@ -1,4 +1,4 @@
-import { quoteIdent, schemaOf, type EntityManager, type MikroORM } from '@finance/platform';
+import { quoteIdent, schemaOf, traceContextApi, traceLogFields, tracingEnabled, type EntityManager, type MetricsRegistry, type MikroORM } from '@finance/platform';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Logger } from '@finance/platform';
@@ -6,7 +6,9 @@ import { eventStream, type EventContract, type EventOf } from '../contract.js';
 import type { NatsClient } from '../nats/connect.js';
 import { ensureDurableConsumer, ensureStream } from '../nats/streams.js';
 import { assertNamespace, namespacedDurable, namespacedSubject } from '../naming.js';
+import { endSpan, startProcessSpan } from '../tracing.js';
 import { abortableSleep, backoffMs, errorMessage } from '../util.js';
+import { consumerMeters, type ConsumerMeters } from '../metrics.js';
 
 /** How long one pull request lives on the server; see where it is used. */
 const PULL_EXPIRES_MS = 10_000;
@@ -36,6 +38,8 @@ export interface ConsumerOptions<C extends EventContract<string, any>> {
   startAt?: 'all' | 'new';
   /** Redelivery delay after a handler failure, by delivery count (1 = first). Default 1 s doubling to 5 min. */
   retryDelayMs?: (deliveryCount: number) => number;
+  /** The registry finance_events_* are counted in (events/src/metrics.ts). Default: the NATS client's. */
+  metrics?: MetricsRegistry;
 }
 
 export interface EventConsumer {
@@ -70,6 +74,7 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
   readonly #namespace: string;
   readonly #logger: Logger | undefined;
   readonly #processedTable: string;
+  readonly #meters: ConsumerMeters | undefined;
   readonly #stopping = new AbortController();
   readonly #ready: Promise<void>;
   #markReady!: () => void;
@@ -83,6 +88,8 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
     this.durable = namespacedDurable(this.#namespace, opts.durable);
     this.#logger = opts.logger?.child({ component: 'event-consumer', durable: this.durable, subject: opts.contract.subject });
     this.#processedTable = `${quoteIdent(schemaOf(opts.orm))}.processed_event`;
+    const metrics = opts.metrics ?? opts.nats.metrics;
+    this.#meters = metrics ? consumerMeters(metrics, opts.contract.subject) : undefined;
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#markReady = resolve;
       this.#failReady = reject;
@@ -173,6 +180,7 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
 
   async #handle(msg: JsMsg): Promise<void> {
     const { contract, handler, orm } = this.#opts;
+    if (this.#meters && msg.redelivered) this.#meters.redelivered.inc();
     let event: EventOf<C>;
     try {
       event = contract.schema.parse(msg.json()) as EventOf<C>;
@@ -182,10 +190,14 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
         'invalid event payload; terminated',
       );
       msg.term(); // no reason: servers before 2.11 do not parse one and would not terminate
+      this.#meters?.consumed.invalid.inc();
+      this.#meters?.parked.inc();
       return;
     }
-    try {
-      const handled = await orm.em.fork().transactional(async (em) => {
+    // The producer's trace goes on in a consumer span that the handler runs in (tracing.ts).
+    const traced = tracingEnabled() ? startProcessSpan(msg, contract.subject, this.durable) : undefined;
+    const handleInTransaction = () =>
+      orm.em.fork().transactional(async (em) => {
         const fresh: unknown[] = await em.execute(
           `insert into ${this.#processedTable} (consumer, event_id) values (?, ?) on conflict do nothing returning event_id`,
           [this.durable, event.event_id],
@@ -194,13 +206,19 @@ class DurableEventConsumer<C extends EventContract<string, any>> implements Even
         await handler(em, event);
         return true;
       });
+    try {
+      const handled = await (traced ? traceContextApi.with(traced.ctx, handleInTransaction) : handleInTransaction());
       msg.ack();
-      this.#logger?.debug({ event_id: event.event_id, duplicate: !handled }, handled ? 'event handled' : 'event already handled');
+      this.#meters?.consumed[handled ? 'handled' : 'duplicate'].inc();
+      this.#logger?.debug({ event_id: event.event_id, duplicate: !handled, ...traceLogFields(traced?.span) }, handled ? 'event handled' : 'event already handled');
+      if (traced) endSpan(traced.span, undefined, { 'finance.event.duplicate': !handled });
     } catch (err) {
       const delivery = msg.info.deliveryCount;
       const delay = (this.#opts.retryDelayMs ?? defaultRetryDelay)(delivery);
-      this.#logger?.warn({ err, event_id: event.event_id, delivery, retry_in_ms: delay }, 'event handler failed; will be redelivered');
+      this.#logger?.warn({ err, event_id: event.event_id, delivery, retry_in_ms: delay, ...traceLogFields(traced?.span) }, 'event handler failed; will be redelivered');
+      if (traced) endSpan(traced.span, err);
       msg.nak(delay);
+      this.#meters?.consumed.failed.inc();
     }
   }
 }

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@finance/platform';
+import type { Logger, MetricsRegistry } from '@finance/platform';
 import { abortableSleep } from '../util.js';
 
 export interface ConnectNatsOptions {
@@ -12,6 +12,11 @@ export interface ConnectNatsOptions {
   reconnectTimeWaitMs?: number;
   /** Client pings; a connection missing 3 answers counts as lost. Default 20 s. */
   pingIntervalMs?: number;
+  /**
+   * The service's metrics registry: the outbox relays and consumers on this client report to it
+   * (events/src/metrics.ts) unless given one of their own.
+   */
+  metrics?: MetricsRegistry;
 }
 
 type ConnectListener = (nc: NatsConnection) => void;
@@ -24,6 +29,8 @@ type ConnectListener = (nc: NatsConnection) => void;
  */
 export class NatsClient {
   readonly name: string;
+  /** Where the relays and consumers on this client count (ConnectNatsOptions.metrics). */
+  readonly metrics: MetricsRegistry | undefined;
   readonly #servers: string[];
   readonly #logger: Logger | undefined;
   readonly #reconnectTimeWaitMs: number;
@@ -35,6 +42,7 @@ export class NatsClient {
 
   constructor(opts: ConnectNatsOptions) {
     this.name = opts.name;
+    this.metrics = opts.metrics;
     this.#servers = (Array.isArray(opts.url) ? opts.url : opts.url.split(',')).map((s) => s.trim()).filter(Boolean);
     this.#logger = opts.logger;
     this.#reconnectTimeWaitMs = opts.reconnectTimeWaitMs ?? 1_000;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
+import { serializeActiveTraceContext } from '@finance/platform';
 import type { EventContract, EventInput, EventOf } from '../contract.js';
 import { copyRows, copyTextValue } from './copy-rows.js';
 import { OutboxMessageEntity } from './outbox.entities.js';
@@ -21,7 +22,7 @@ export function enqueueEvent<C extends EventContract<string, any>>(em: EntityMan
     event_id: input.event_id ?? randomUUID(),
     occurred_at: input.occurred_at ?? new Date().toISOString(),
   }) as EventOf<C> & { event_id: string };
-  em.create(OutboxMessageEntity, { id: event.event_id, subject: contract.subject, payload: event });
+  em.create(OutboxMessageEntity, { id: event.event_id, subject: contract.subject, payload: event, traceContext: serializeActiveTraceContext() ?? null });
   return event;
 }
 
@@ -40,11 +41,13 @@ export async function enqueueEvents<C extends EventContract<string, any>>(em: Sq
   }
   const occurredAt = new Date().toISOString();
   const subject = copyTextValue(contract.subject);
+  // Every event of the batch continues the trace of the request that imports them.
+  const traceContext = copyTextValue(serializeActiveTraceContext() ?? null);
   function* lines(): Generator<string> {
     for (const input of inputs) {
       const event = contract.schema.parse({ ...input, event_id: input.event_id ?? randomUUID(), occurred_at: input.occurred_at ?? occurredAt }) as { event_id: string };
-      yield `${copyTextValue(event.event_id)}\t${subject}\t${copyTextValue(JSON.stringify(event))}\n`;
+      yield `${copyTextValue(event.event_id)}\t${subject}\t${copyTextValue(JSON.stringify(event))}\t${traceContext}\n`;
     }
   }
-  return copyRows(em, 'copy outbox_message (id, subject, payload) from stdin', lines());
+  return copyRows(em, 'copy outbox_message (id, subject, payload, trace_context) from stdin', lines());
 }

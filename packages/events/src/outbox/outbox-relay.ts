@@ -1,4 +1,4 @@
-import { quoteIdent, schemaOf, type MikroORM } from '@finance/platform';
+import { quoteIdent, schemaOf, tracingEnabled, type MetricsRegistry, type MikroORM } from '@finance/platform';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -8,7 +8,9 @@ import type { NatsClient } from '../nats/connect.js';
 import { ensureStream } from '../nats/streams.js';
 import { assertNamespace, namespacedStream, namespacedSubject } from '../naming.js';
 import { Alarm, abortableSleep, backoffMs, errorMessage } from '../util.js';
+import { endSpan, startPublishSpan } from '../tracing.js';
 import { OUTBOX_CHANNEL } from './outbox.migration.js';
+import { outboxMeters } from '../metrics.js';
 
 export interface OutboxRelayOptions {
   orm: MikroORM;
@@ -33,9 +35,11 @@ export interface OutboxRelayOptions {
   pruneEveryMs?: number;
   /** LISTEN for the outbox trigger's NOTIFY (a separate connection). Default true. */
   listen?: boolean;
+  /** The registry the backlog gauges and published counter go to (events/src/metrics.ts). Default: the NATS client's. */
+  metrics?: MetricsRegistry;
 }
 
-type Row = { id: string; subject: string; payload: string };
+type Row = { id: string; subject: string; payload: string; trace_context: string | null };
 type BatchResult = { published: number; failed?: { id: string; error: unknown } };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -66,6 +70,7 @@ export class OutboxRelay {
   readonly #retentionMs: number;
   readonly #pruneEveryMs: number;
   readonly #listen: boolean;
+  readonly #meters: ReturnType<typeof outboxMeters> | undefined;
 
   readonly #alarm = new Alarm();
   /** Wakes the relay out of a backoff, which `wake()` does not (a commit does not heal NATS). */
@@ -95,6 +100,8 @@ export class OutboxRelay {
     this.#retentionMs = opts.retentionMs ?? 7 * DAY_MS;
     this.#pruneEveryMs = opts.pruneEveryMs ?? 60 * 60 * 1000;
     this.#listen = opts.listen ?? true;
+    const metrics = opts.metrics ?? opts.nats.metrics;
+    this.#meters = metrics ? outboxMeters(metrics, this.#orm, this.#table, this.#logger) : undefined;
   }
 
   /** Starts the relay in the background (returns at once; NATS may still be unreachable). */
@@ -149,6 +156,7 @@ export class OutboxRelay {
       } catch (error) {
         result = { published: 0, failed: { id: '', error } };
       }
+      if (result.published) this.#meters?.published.inc(result.published);
       if (this.#stopped) break;
       if (result.failed) {
         failures += 1;
@@ -176,22 +184,29 @@ export class OutboxRelay {
     const em = this.#orm.em.fork();
     return em.transactional(async (tx) => {
       const rows: Row[] = await tx.execute(
-        `select id, subject, payload::text as payload from ${this.#table}
+        `select id, subject, payload::text as payload, trace_context from ${this.#table}
           where published_at is null order by created_at, id limit ? for update skip locked`,
         [this.#batchSize],
       );
       const published: string[] = [];
       let failed: BatchResult['failed'];
       for (const row of rows) {
+        let traced: ReturnType<typeof startPublishSpan> | undefined;
         try {
           await this.#ensureStream(jsm, streamOfSubject(row.subject));
-          const ack = await js.publish(namespacedSubject(this.#namespace, row.subject), row.payload, {
+          const subject = namespacedSubject(this.#namespace, row.subject);
+          // The trace that wrote the row goes on in a producer span, carried in the headers (tracing.ts).
+          if (tracingEnabled()) traced = startPublishSpan(row, subject);
+          const ack = await js.publish(subject, row.payload, {
             msgID: row.id,
             timeout: this.#publishTimeoutMs,
+            ...(traced ? { headers: traced.headers } : {}),
           });
+          if (traced) endSpan(traced.span);
           published.push(row.id);
           this.#logger?.debug({ event_id: row.id, subject: row.subject, seq: ack.seq, duplicate: ack.duplicate }, 'event published');
         } catch (error) {
+          if (traced) endSpan(traced.span, error);
           // The stream may be gone (server restarted without its store): ensure again next time.
           this.#ensured.clear();
           failed = { id: row.id, error };

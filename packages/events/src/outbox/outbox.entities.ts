@@ -17,6 +17,8 @@ export const OutboxMessageEntity = defineEntity({
     publishedAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** The trace the row was written in (`traceparent[,tracestate]`), continued when it is published; null when not traced. */
+    traceContext: p.text().nullable(),
   },
 });
 export type OutboxMessage = InferEntity<typeof OutboxMessageEntity>;

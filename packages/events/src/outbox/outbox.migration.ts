@@ -64,3 +64,37 @@ export function outboxMigration(schema?: string): typeof OutboxMigration {
     protected override readonly qualifier = schema;
   };
 }
+
+/**
+ * Adds `outbox_message.trace_context`: the trace a row was written in (`traceparent[,tracestate]`),
+ * continued by the relay when it publishes the row. Nullable, so rows written before (or while
+ * tracing is off) stay valid and are published as before.
+ */
+export class OutboxTraceContextMigration extends Migration {
+  override name = 'Migration20261205100000EventsOutboxTraceContext';
+  protected readonly qualifier: string | undefined = undefined;
+
+  override up(): void {
+    const table = this.qualifier ? `${quoteIdent(this.qualifier)}.outbox_message` : 'outbox_message';
+    this.addSql(`alter table ${table} add column trace_context text`);
+  }
+
+  override down(): void {
+    const table = this.qualifier ? `${quoteIdent(this.qualifier)}.outbox_message` : 'outbox_message';
+    this.addSql(`alter table ${table} drop column trace_context`);
+  }
+}
+
+/**
+ * Every migration of the outbox tables, in order (optionally with names qualified by `schema`): put
+ * them first in the service's own migrations list.
+ */
+export function outboxMigrations(schema?: string): (typeof OutboxMigration | typeof OutboxTraceContextMigration)[] {
+  if (!schema) return [OutboxMigration, OutboxTraceContextMigration];
+  return [
+    outboxMigration(schema),
+    class QualifiedOutboxTraceContextMigration extends OutboxTraceContextMigration {
+      protected override readonly qualifier = schema;
+    },
+  ];
+}
