@@ -131,13 +131,22 @@ function deployment(name, component, { containers, podAnnotations, tmpSizeLimit 
   };
 }
 
-function service(name, component, ports) {
+/**
+ * A gRPC service's Service is headless (clusterIP: None): its name resolves to every ready pod, and
+ * the callers' channels (round_robin, packages/platform/src/grpc.ts) spread their calls over them. A
+ * ClusterIP balances connections, and a caller keeps one HTTP/2 connection for all its calls: every
+ * call of a gateway pod would go to the one ledger pod it first reached, whatever the HPA adds. The
+ * servers' connection age (5 minutes) makes callers resolve again and find new pods. The gateway's
+ * Service stays a ClusterIP: its clients are HTTP/1.1 through an ingress.
+ */
+function service(name, component, ports, { headless = false } = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, labels: labelsOf(name, component) },
     spec: {
       type: 'ClusterIP',
+      ...(headless ? { clusterIP: 'None' } : {}),
       selector: { 'app.kubernetes.io/name': name },
       ports: ports.map(({ name: portName, port, appProtocol }) => ({ name: portName, port, targetPort: portName, protocol: 'TCP', ...(appProtocol ? { appProtocol } : {}) })),
     },
@@ -207,7 +216,7 @@ function serviceObjects(s) {
     service(s.name, 'grpc-service', [
       { name: 'grpc', port: s.defaultPort, appProtocol: 'kubernetes.io/h2c' },
       { name: 'metrics', port: s.metricsPort, appProtocol: 'http' },
-    ]),
+    ], { headless: true }),
     ...(AUTOSCALED[s.name] ? scaling(s.name, 'grpc-service') : []),
   ];
 }

@@ -146,9 +146,12 @@ describe.each(SERVICES.map((s) => [s.name, s] as const))('%s', (name, s) => {
       { name: 'metrics', containerPort: s.metricsPort, protocol: 'TCP' },
     ]);
     expect(template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.metricsPort) });
-    const svc = find(overlay, 'Service', name).spec as { selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
+    const svc = find(overlay, 'Service', name).spec as { clusterIP?: string; selector: Record<string, string>; ports: { name: string; port: number; targetPort: string }[] };
     expect(Object.entries(svc.selector).every(([k, v]) => template.metadata.labels[k] === v)).toBe(true);
     expect(svc.ports.find((p) => p.name === 'grpc')).toMatchObject({ port: s.defaultPort, targetPort: 'grpc' });
+    // Headless: the name resolves to every ready pod, so callers' round_robin channels spread calls
+    // (a ClusterIP would pin each caller's one HTTP/2 connection to one pod).
+    expect(svc.clusterIP).toBe('None');
   });
 
   test('runs hardened, with requests and limits, reading config from the ConfigMap and secrets from the Secret', () => {
