@@ -26,8 +26,28 @@ export type { Counter, Gauge, Histogram };
 /** A service's registry, with Node's process metrics (CPU, memory, event-loop lag, GC) in it. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): MetricsRegistry {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) for (const metric of processMetrics()) registry.registerMetric(metric);
   return registry;
+}
+
+const PROCESS_METRICS = Symbol.for('finance.metrics.process');
+
+/**
+ * Node's process metrics, made once per process and shared by every registry in it: they describe
+ * the process, not a service, and collectDefaultMetrics starts a GC observer and an event-loop
+ * monitor that are never stopped, so calling it per registry leaked both (and every registry they
+ * hold) for each service a test or the e2e stack started in one process. Kept on globalThis, not in
+ * this module, because jest loads a module again for every test file.
+ */
+function processMetrics(): Parameters<Registry['registerMetric']>[0][] {
+  const holder = globalThis as { [PROCESS_METRICS]?: Registry };
+  if (!holder[PROCESS_METRICS]) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    holder[PROCESS_METRICS] = registry;
+  }
+  // getMetricsAsArray gives the metric objects themselves (its declared type is narrower).
+  return holder[PROCESS_METRICS].getMetricsAsArray() as unknown as Parameters<Registry['registerMetric']>[0][];
 }
 
 // Several parts of one service report the same family (every consumer counts into

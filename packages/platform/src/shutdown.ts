@@ -61,8 +61,26 @@ export function onShutdown(logger: Logger, target: Stoppable | (() => Promise<vo
       },
     );
   };
+  // The handler goes on before the start's listener comes off: a signal with no listener left has
+  // its watcher closed, and one already caught but not yet dispatched would be lost with it.
   process.once('SIGTERM', handler);
   process.once('SIGINT', handler);
+  process.off('SIGTERM', signalledDuringStart).off('SIGINT', signalledDuringStart);
+  clearTimeout(startStopTimer);
+  // A signal that came while the process was starting (between runMain and here) stops it now,
+  // drain and all, instead of being lost or killing it half-started.
+  if (earlySignal) handler(earlySignal);
+}
+
+/** How long a process told to stop while it starts may go on starting before it exits 1 anyway. */
+const START_STOP_TIMEOUT_MS = 25_000;
+let earlySignal: NodeJS.Signals | undefined;
+let startStopTimer: NodeJS.Timeout | undefined;
+
+function signalledDuringStart(signal: NodeJS.Signals): void {
+  if (earlySignal) process.exit(1); // a second signal
+  earlySignal = signal;
+  startStopTimer = setTimeout(() => process.exit(1), START_STOP_TIMEOUT_MS).unref();
 }
 
 /**
@@ -74,8 +92,12 @@ export function graceBefore(deadline: number | undefined, { reserveMs = 3000, fa
   return deadline === undefined ? fallbackMs : Math.max(0, deadline - Date.now() - reserveMs);
 }
 
-/** Runs a composition root's start function; a config or start-up error prints plainly and exits 1. */
+/**
+ * Runs a composition root's start function; a config or start-up error prints plainly and exits 1.
+ * A SIGTERM or SIGINT before the start function reaches onShutdown is held, and onShutdown acts on it.
+ */
 export function runMain(start: () => Promise<void>): void {
+  process.on('SIGTERM', signalledDuringStart).on('SIGINT', signalledDuringStart);
   start().catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error && err.name === 'ConfigError' ? err.message : (err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
