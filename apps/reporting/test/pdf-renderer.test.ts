@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createMetrics } from '@finance/platform';
 import { DomainError } from '@finance/platform/errors';
+import { parseMetrics } from '@finance/testing';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { z } from 'zod';
 import { PdfErrorCode, pdfEnv } from '../src/pdf/browser-pool.js';
@@ -178,5 +180,27 @@ describe('renderPdf', () => {
       expect(performance.now() - started).toBeLessThan(5000);
       expect(hits).toEqual([]);
     });
+  });
+});
+
+describe('PDF metrics', () => {
+  test('queue depth and active renders while renders wait, then one render time per render', async () => {
+    const registry = createMetrics({ defaultMetrics: false });
+    const metered = createPdfRenderer({ ...config, PDF_MAX_CONCURRENT: 1, PDF_MAX_QUEUE: 4 }, undefined, registry);
+    renderers.push(metered);
+    const scrape = async () => parseMetrics(await registry.metrics());
+
+    const renders = [1, 2, 3].map((n) => metered.renderPdf(page(`Metered ${n}`)));
+    const during = await scrape();
+    expect(during.value('finance_pdf_renders_active')).toBe(1);
+    expect(during.value('finance_pdf_queue_depth')).toBe(2);
+    await Promise.all(renders);
+
+    const after = await scrape();
+    expect(after.value('finance_pdf_renders_active')).toBe(0);
+    expect(after.value('finance_pdf_queue_depth')).toBe(0);
+    expect(after.value('finance_pdf_render_seconds_count', { outcome: 'ok' })).toBe(3);
+    expect(after.value('finance_pdf_render_seconds_count', { outcome: 'failed' })).toBe(0);
+    expect(after.value('finance_pdf_render_seconds_sum', { outcome: 'ok' })).toBeGreaterThan(0);
   });
 });
