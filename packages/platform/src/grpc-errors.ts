@@ -31,6 +31,10 @@ export function httpStatusOfKind(kind: ErrorKind): number {
 
 // Metadata keys that carry the structured part of a DomainError across gRPC.
 export const ERROR_CODE_KEY = 'x-error-code';
+
+const STATUS_NAMES = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k])) as Record<number, string>;
+/** `NOT_FOUND` for 5: a gRPC status code's name (metric labels, span attributes); undefined for a code grpc-js does not know. */
+export const grpcStatusName = (code: number): string | undefined => STATUS_NAMES[code];
 const FIELD_ERRORS_KEY = 'x-field-errors-bin';
 const RETRY_AFTER_KEY = 'x-retry-after';
 

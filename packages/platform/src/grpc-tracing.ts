@@ -4,6 +4,7 @@
 // called only when tracingEnabled() is true.
 import type { Metadata } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
+import { grpcStatusName } from './grpc-errors.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_STATUS_CODE, ATTR_RPC_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
 import { contextFromHeaders, endSpan, SpanKind, startSpan, traceContextApi, traceHeadersOf, type Context, type Span } from './tracing.js';
 
@@ -34,8 +35,6 @@ export function startClientCallSpan(path: string, parent: Context = traceContext
   return { ...traced, headers: traceHeadersOf(traced.ctx) };
 }
 
-const STATUS_NAMES = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k])) as Record<number, string>;
-
 /** Statuses that are the server's fault; a caller's mistake (NOT_FOUND, INVALID_ARGUMENT, …) leaves a server span unset. */
 const SERVER_FAULTS = new Set<number>([status.UNKNOWN, status.DEADLINE_EXCEEDED, status.UNIMPLEMENTED, status.INTERNAL, status.UNAVAILABLE, status.DATA_LOSS]);
 
@@ -46,7 +45,7 @@ const SERVER_FAULTS = new Set<number>([status.UNKNOWN, status.DEADLINE_EXCEEDED,
  */
 export function endCallSpan(traced: TracedCall, side: 'client' | 'server', code: number, error?: unknown): void {
   const failed = code !== status.OK && (side === 'client' || SERVER_FAULTS.has(code));
-  endSpan(traced.span, failed ? (error ?? STATUS_NAMES[code]) : undefined, { [ATTR_RPC_STATUS_CODE]: STATUS_NAMES[code] ?? String(code) });
+  endSpan(traced.span, failed ? (error ?? grpcStatusName(code)) : undefined, { [ATTR_RPC_STATUS_CODE]: grpcStatusName(code) ?? String(code) });
 }
 
 /** Runs `fn` inside the call's span (its async continuations included); without one, just runs it. */

@@ -65,7 +65,8 @@ export const REQUEST_ID_KEY = 'x-request-id';
 const CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.enable_channelz': 0 };
 
 /** What every handler of one call shares: its request id, lazy logger, context and call scope. */
-function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline }, path: string, logger: Logger) {
+function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline }, path: string, logger: Logger, meter: CallMeter | undefined) {
+  const startedAt = meter ? performance.now() : 0;
   const given = call.metadata.get(REQUEST_ID_KEY)[0];
   const requestId = typeof given === 'string' && given.length <= 200 ? given : randomUUID();
   // The caller's trace continues in a server span (tracing.ts); off, nothing is made.
@@ -87,7 +88,12 @@ function startCall(call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline
   // Calls this handler makes to other services inherit the request id and the remaining time.
   const scope = { requestId, deadline: deadline instanceof Date ? deadline.getTime() : deadline };
   const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
-  return { context, scope, requestLogger, debug, elapsedMs, traced };
+  /** The call ended with `code` (`error`: what failed it): its span ends and it is counted. */
+  const finish = (code: number, error?: unknown) => {
+    if (traced) endCallSpan(traced, 'server', code, error);
+    meter?.done(code, startedAt);
+  };
+  return { context, scope, requestLogger, debug, elapsedMs, traced, finish };
 }
 
 function adapt<D extends ServiceDefinition>(
@@ -103,25 +109,22 @@ function adapt<D extends ServiceDefinition>(
     const meter = meterFor?.(method.path);
     if (method.responseStream) {
       const serve = impl[name] as unknown as StreamHandler;
-      handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger), meter)) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
+      handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger, meter))) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
       continue;
     }
     const serve = impl[name] as unknown as (request: unknown, context: CallContext) => Promise<unknown>;
     const handler: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-      const startedAt = meter ? performance.now() : 0;
-      const { context, scope, requestLogger, debug, elapsedMs, traced } = startCall(call, method.path, logger);
+      const { context, scope, requestLogger, debug, elapsedMs, traced, finish } = startCall(call, method.path, logger, meter);
       inSpan(traced, () => runInCallScope(scope, () => serve(call.request, context))).then(
         (response) => {
           if (debug) requestLogger().debug({ ms: elapsedMs() }, 'rpc ok');
-          if (traced) endCallSpan(traced, 'server', grpc.status.OK);
-          meter?.done(grpc.status.OK, startedAt);
+          finish(grpc.status.OK);
           callback(null, response);
         },
         (err: unknown) => {
           const st = toGrpcStatus(err, requestLogger());
           if (debug) requestLogger().debug({ code: st.code, ms: elapsedMs() }, 'rpc failed');
-          if (traced) endCallSpan(traced, 'server', st.code ?? grpc.status.UNKNOWN, err);
-          meter?.done(st.code ?? grpc.status.UNKNOWN, startedAt);
+          finish(st.code ?? grpc.status.UNKNOWN, err);
           callback(st as grpc.ServiceError);
         },
       );
@@ -149,9 +152,8 @@ function adapt<D extends ServiceDefinition>(
 //   close the cursor there); an item it was awaiting when that happened is dropped.
 type StreamHandler = (request: unknown, context: StreamCallContext) => AsyncIterable<unknown>;
 
-function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: StreamHandler, started: ReturnType<typeof startCall>, meter?: CallMeter): void {
-  const startedAt = meter ? performance.now() : 0;
-  const { context, scope, requestLogger, debug, elapsedMs, traced } = started;
+function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: StreamHandler, started: ReturnType<typeof startCall>): void {
+  const { context, scope, requestLogger, debug, elapsedMs, traced, finish } = started;
   const cancelled = new AbortController();
   call.once('cancelled', () => cancelled.abort());
   const streamContext: StreamCallContext = Object.assign(context, { signal: cancelled.signal });
@@ -167,22 +169,19 @@ function serveStream(call: grpc.ServerWritableStream<unknown, unknown>, serve: S
   inSpan(traced, () => runInCallScope(scope, pump)).then(
     () => {
       if (debug) requestLogger().debug({ items, ms: elapsedMs(), cancelled: cancelled.signal.aborted }, 'rpc stream ended');
-      if (traced) endCallSpan(traced, 'server', cancelled.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK);
-      meter?.done(cancelled.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK, startedAt);
+      finish(cancelled.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK);
       if (!cancelled.signal.aborted) call.end();
     },
     (err: unknown) => {
       // Once the caller went away, a throw is the generator reacting to the abort: nobody hears a status.
       if (cancelled.signal.aborted) {
         if (debug) requestLogger().debug({ err, items, ms: elapsedMs() }, 'rpc stream cancelled');
-        if (traced) endCallSpan(traced, 'server', grpc.status.CANCELLED);
-        meter?.done(grpc.status.CANCELLED, startedAt);
+        finish(grpc.status.CANCELLED);
         return;
       }
       const st = toGrpcStatus(err, requestLogger());
       if (debug) requestLogger().debug({ code: st.code, items, ms: elapsedMs() }, 'rpc stream failed');
-      if (traced) endCallSpan(traced, 'server', st.code ?? grpc.status.UNKNOWN, err);
-      meter?.done(st.code ?? grpc.status.UNKNOWN, startedAt);
+      finish(st.code ?? grpc.status.UNKNOWN, err);
       // The status goes out after the items already written (grpc-js: 'error' → end with that status).
       call.emit('error', st);
     },

@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { status } from '@grpc/grpc-js';
 import {
   collectDefaultMetrics,
   Counter,
@@ -19,6 +18,7 @@ import {
   type HistogramConfiguration,
 } from 'prom-client';
 import type { Logger } from 'pino';
+import { grpcStatusName } from './grpc-errors.js';
 
 export type MetricsRegistry = Registry;
 export type { Counter, Gauge, Histogram };
@@ -65,6 +65,31 @@ export function histogramOf<L extends string>(registry: MetricsRegistry, config:
   return (registry.getSingleMetric(config.name) as Histogram<L> | undefined) ?? new Histogram({ ...config, registers: [registry] });
 }
 
+/**
+ * A gauge set at each scrape from `read()` (a count or an age the database knows): every replica
+ * reports what it reads then. A failed read leaves it NaN for that scrape, logged with `what`, so the
+ * rest of the page is still served and no stale value is shown.
+ */
+export function gaugeReadAtScrape(
+  registry: MetricsRegistry,
+  config: { name: string; help: string },
+  read: () => Promise<number>,
+  logger: Logger | undefined,
+  what: string,
+): Gauge {
+  return gaugeOf(registry, {
+    ...config,
+    async collect() {
+      try {
+        this.set(await read());
+      } catch (err) {
+        logger?.warn({ err }, `reading ${what} for metrics failed`);
+        this.set(Number.NaN);
+      }
+    },
+  });
+}
+
 /** Seconds since `startedAt` (a `performance.now()` reading). */
 export const secondsSince = (startedAt: number) => (performance.now() - startedAt) / 1000;
 
@@ -77,9 +102,8 @@ export interface CallMeter {
   done(code: number, startedAt: number): void;
 }
 
-const CODE_NAMES = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k])) as Record<number, string>;
 /** `NOT_FOUND` for 5: the label value of a status code, as grpc-go and grpc-java's exporters write it. */
-export const grpcCodeName = (code: number) => CODE_NAMES[code] ?? 'UNKNOWN';
+const grpcCodeLabel = (code: number) => grpcStatusName(code) ?? 'UNKNOWN';
 
 function meterOf(handled: Counter<string>, seconds: Histogram<string>, labels: Record<string, string>): CallMeter {
   const timer = seconds.labels(labels);
@@ -87,7 +111,7 @@ function meterOf(handled: Counter<string>, seconds: Histogram<string>, labels: R
   return {
     done(code, startedAt) {
       timer.observe(secondsSince(startedAt));
-      (byCode[code] ??= handled.labels({ ...labels, code: grpcCodeName(code) })).inc();
+      (byCode[code] ??= handled.labels({ ...labels, code: grpcCodeLabel(code) })).inc();
     },
   };
 }

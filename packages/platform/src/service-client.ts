@@ -12,6 +12,25 @@ import { endCallSpan, startClientCallSpan } from './grpc-tracing.js';
 import { tracingEnabled } from './tracing.js';
 import type { ServiceManifestEntry } from './services.js';
 
+/**
+ * One call as it is traced and counted: one client span covers its attempts (its context goes out in
+ * each attempt's metadata, tracing.ts), and `finish` ends the span and counts the call once.
+ */
+function observeCall(path: string, meter: CallMeter | undefined) {
+  const traced = tracingEnabled() ? startClientCallSpan(path) : undefined;
+  const startedAt = meter ? performance.now() : 0;
+  return {
+    options: (options: RequestOptions): RequestOptions => (traced ? { ...options, traceHeaders: traced.headers } : options),
+    finish(code: number, error?: unknown): void {
+      if (traced) endCallSpan(traced, 'client', code, error);
+      meter?.done(code, startedAt);
+    },
+  };
+}
+
+/** The gRPC status a failed call ended with (UNKNOWN for anything that is not a gRPC error). */
+const codeOf = (err: unknown): number => (isServiceError(err) ? err.code : status.UNKNOWN);
+
 export interface ServiceClientOptions {
   /** The deadline of a call when neither the caller nor the request being served sets a shorter one. Default 5000 ms. */
   deadlineMs?: number;
@@ -133,23 +152,19 @@ export function connectService<D extends ServiceDefinition>(
     const call = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => Promise<unknown>>)[rpc]!;
     client[rpc] = async (request: unknown, callOptions: RequestOptions = {}) => {
       const targetNow = target(callOptions);
-      // One client span covers the call's attempts; its context goes out in the metadata (tracing.ts).
-      const traced = tracingEnabled() ? startClientCallSpan(method.path) : undefined;
-      const startedAt = meter ? performance.now() : 0;
+      const observed = observeCall(method.path, meter);
       for (let attempt = 0; ; attempt++) {
         const now = targetNow();
         try {
-          const response = await call(request, traced ? { ...now.options, traceHeaders: traced.headers } : now.options);
-          if (traced) endCallSpan(traced, 'client', status.OK);
-          meter?.done(status.OK, startedAt);
+          const response = await call(request, observed.options(now.options));
+          observed.finish(status.OK);
           return response;
         } catch (err) {
           if (mayRetry && mayRetryAfter(err, attempt, now)) {
             await sleep(100 * 3 ** attempt);
             continue;
           }
-          if (traced) endCallSpan(traced, 'client', isServiceError(err) ? err.code : status.UNKNOWN, err);
-          meter?.done(isServiceError(err) ? err.code : status.UNKNOWN, startedAt);
+          observed.finish(codeOf(err), err);
           throw dependencyError(entry.name, err);
         }
       }
@@ -171,8 +186,7 @@ export function connectService<D extends ServiceDefinition>(
     path: string,
     meter?: CallMeter,
   ) {
-    const traced = tracingEnabled() ? startClientCallSpan(path) : undefined;
-    const startedAt = meter ? performance.now() : 0;
+    const observed = observeCall(path, meter);
     // OK when the stream ended, CANCELLED when the consumer left early; a failure sets its own.
     let code: number = status.CANCELLED;
     let failure: unknown;
@@ -181,7 +195,7 @@ export function connectService<D extends ServiceDefinition>(
         const now = targetNow();
         let received = false;
         try {
-          for await (const item of open(request, traced ? { ...now.options, traceHeaders: traced.headers } : now.options)) {
+          for await (const item of open(request, observed.options(now.options))) {
             received = true;
             yield item;
           }
@@ -192,13 +206,12 @@ export function connectService<D extends ServiceDefinition>(
             await sleep(100 * 3 ** attempt);
             continue;
           }
-          [code, failure] = [isServiceError(err) ? err.code : status.UNKNOWN, err];
+          [code, failure] = [codeOf(err), err];
           throw dependencyError(entry.name, err);
         }
       }
     } finally {
-      if (traced) endCallSpan(traced, 'client', code, failure);
-      meter?.done(code, startedAt);
+      observed.finish(code, failure);
     }
   }
   return client as ServiceClient<D>;

@@ -1,4 +1,4 @@
-import { counterOf, gaugeOf, type Logger, type MetricsRegistry } from '@finance/platform';
+import { counterOf, gaugeReadAtScrape, type Logger, type MetricsRegistry } from '@finance/platform';
 import { dueOccurrenceLagSeconds } from '../persistence/recurring.queries.js';
 import type { LedgerContext } from './context.js';
 import type { SchedulerPassResult } from './scheduler.js';
@@ -19,18 +19,16 @@ export function schedulerMeters(registry: MetricsRegistry, ctx: LedgerContext, l
     name: 'finance_scheduler_reminders_written_total',
     help: 'ledger.recurring.upcoming.v1 events the scheduler wrote (one per template and occurrence date).',
   });
-  gaugeOf(registry, {
-    name: 'finance_scheduler_lag_seconds',
-    help: 'How long the oldest due recurring occurrence not yet created has been due (from the start of its day in its user\'s time zone); 0 when none is.',
-    async collect() {
-      try {
-        this.set(await dueOccurrenceLagSeconds(ctx.orm.em.fork(), ctx.now()));
-      } catch (err) {
-        logger.warn({ err }, 'reading the scheduler lag for metrics failed');
-        this.set(Number.NaN);
-      }
+  gaugeReadAtScrape(
+    registry,
+    {
+      name: 'finance_scheduler_lag_seconds',
+      help: 'How long the oldest due recurring occurrence not yet created has been due (from the start of its day in its user\'s time zone); 0 when none is.',
     },
-  });
+    () => dueOccurrenceLagSeconds(ctx.orm.em.fork(), ctx.now()),
+    logger,
+    'the scheduler lag',
+  );
   return {
     passed(result) {
       if (result.created) created.inc(result.created);

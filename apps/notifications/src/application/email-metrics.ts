@@ -1,4 +1,4 @@
-import { counterOf, gaugeOf, type Logger, type MetricsRegistry } from '@finance/platform';
+import { counterOf, gaugeReadAtScrape, type Logger, type MetricsRegistry } from '@finance/platform';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { countQueuedEmails } from '../persistence/email-outbox.queries.js';
 import type { AttemptOutcome } from './email-delivery.js';
@@ -19,18 +19,13 @@ export function emailMeters(registry: MetricsRegistry, orm: MikroORM, logger?: L
     retry: attempts.labels({ outcome: 'retry' }),
     failed: attempts.labels({ outcome: 'failed' }),
   };
-  gaugeOf(registry, {
-    name: 'finance_email_queue_size',
-    help: 'E-mails in the outbox not sent yet and not given up (due now or waiting for a retry).',
-    async collect() {
-      try {
-        this.set(await countQueuedEmails(orm.em.fork()));
-      } catch (err) {
-        logger?.warn({ err }, 'reading the e-mail queue for metrics failed');
-        this.set(Number.NaN);
-      }
-    },
-  });
+  gaugeReadAtScrape(
+    registry,
+    { name: 'finance_email_queue_size', help: 'E-mails in the outbox not sent yet and not given up (due now or waiting for a retry).' },
+    () => countQueuedEmails(orm.em.fork()),
+    logger,
+    'the e-mail queue',
+  );
   return {
     attempted(outcomes) {
       for (const outcome of outcomes) byOutcome[outcome].inc();
