@@ -4,10 +4,10 @@ import type { AsyncServiceImplementation, CallContext, ServiceDefinition } from 
 // A stop's grace can run out with unary calls still running (a slow query, a call to a service that
 // hangs). grpc-js's forceShutdown is meant to reset them, but it only sees the connections it tracks
 // for channelz, which our servers turn off (grpc.ts, CHANNEL_OPTIONS): with channelz off it resets
-// nothing and tryShutdown waits for those handlers. So the server ends such calls itself: each unary
-// handler's promise is raced with an end that `cancelAll()` triggers, and the caller gets UNAVAILABLE
-// (which the gateway answers as a 503, and a read may retry on another replica). The handler itself
-// runs on; its result goes nowhere. Server-streaming calls are not tracked: a stream left at the
+// nothing and tryShutdown waits for those handlers. So the server ends such calls itself: the promise
+// of each handler that answers once (unary, client-streaming) is raced with an end that `cancelAll()`
+// triggers, and the caller gets UNAVAILABLE (which the gateway answers as a 503, and a read may retry
+// on another replica). The handler itself runs on; its result goes nowhere. Server-streaming calls are not tracked: a stream left at the
 // deadline ends with the process.
 
 const shuttingDown = () => new DomainError('unavailable', 'SERVER_SHUTTING_DOWN', 'The service is shutting down; try again.');
@@ -15,12 +15,12 @@ const shuttingDown = () => new DomainError('unavailable', 'SERVER_SHUTTING_DOWN'
 export class InFlightCalls {
   readonly #ends = new Set<(err: unknown) => void>();
 
-  /** Unary calls running now. */
+  /** Unary and client-streaming calls running now. */
   get size(): number {
     return this.#ends.size;
   }
 
-  /** The implementation with every unary handler tracked; streaming handlers unchanged. */
+  /** The implementation with every handler that answers once (unary, client-streaming) tracked; server-streaming handlers unchanged. */
   track<D extends ServiceDefinition>(definition: D, implementation: AsyncServiceImplementation<D>): AsyncServiceImplementation<D> {
     const tracked: Record<string, unknown> = {};
     for (const name of Object.keys(definition)) {

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { runInCallScope } from './call-scope.js';
+import { DomainError } from './errors.js';
 import { toGrpcStatus } from './grpc-errors.js';
 import { InFlightCalls } from './grpc-in-flight.js';
 import { grpcServerMeters, type CallMeter, type MetricsRegistry } from './metrics.js';
@@ -25,11 +26,17 @@ export interface ServerStreamingMethodDefinition<Req, Res> extends Omit<UnaryMet
   responseStream: true;
 }
 
-type AnyMethod = UnaryMethodDefinition<any, any> | ServerStreamingMethodDefinition<any, any>;
+/** A client-streaming RPC (`rpc ImportX(stream Req) returns (Res)`): many requests, one response. */
+export interface ClientStreamingMethodDefinition<Req, Res> extends Omit<UnaryMethodDefinition<Req, Res>, 'requestStream'> {
+  requestStream: true;
+}
+
+type AnyMethod = UnaryMethodDefinition<any, any> | ServerStreamingMethodDefinition<any, any> | ClientStreamingMethodDefinition<any, any>;
 export type ServiceDefinition = Record<string, AnyMethod>;
 export type RequestOf<M> = M extends { requestDeserialize(value: Buffer): infer Req } ? Req : never;
 export type ResponseOf<M> = M extends { responseSerialize(value: infer Res): Buffer } ? Res : never;
 type IsStream<M> = M extends { responseStream: true } ? true : false;
+type IsRequestStream<M> = M extends { requestStream: true } ? true : false;
 
 export interface CallContext {
   requestId: string;
@@ -53,7 +60,9 @@ export interface StreamCallContext extends CallContext {
 export type AsyncServiceImplementation<D extends ServiceDefinition> = {
   [K in keyof D]: IsStream<D[K]> extends true
     ? (request: RequestOf<D[K]>, context: StreamCallContext) => AsyncIterable<ResponseOf<D[K]>>
-    : (request: RequestOf<D[K]>, context: CallContext) => Promise<ResponseOf<D[K]>>;
+    : IsRequestStream<D[K]> extends true
+      ? (requests: AsyncIterable<RequestOf<D[K]>>, context: StreamCallContext) => Promise<ResponseOf<D[K]>>
+      : (request: RequestOf<D[K]>, context: CallContext) => Promise<ResponseOf<D[K]>>;
 };
 
 export const REQUEST_ID_KEY = 'x-request-id';
@@ -112,26 +121,76 @@ function adapt<D extends ServiceDefinition>(
       handlers[name] = ((call) => serveStream(call, serve, startCall(call, method.path, logger, meter))) satisfies grpc.handleServerStreamingCall<unknown, unknown>;
       continue;
     }
+    if (method.requestStream) {
+      const serve = impl[name] as unknown as RequestStreamHandler;
+      handlers[name] = ((call, callback) => serveRequestStream(call, callback, serve, startCall(call, method.path, logger, meter))) satisfies grpc.handleClientStreamingCall<
+        unknown,
+        unknown
+      >;
+      continue;
+    }
     const serve = impl[name] as unknown as (request: unknown, context: CallContext) => Promise<unknown>;
     const handler: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-      const { context, scope, requestLogger, debug, elapsedMs, traced, finish } = startCall(call, method.path, logger, meter);
-      inSpan(traced, () => runInCallScope(scope, () => serve(call.request, context))).then(
-        (response) => {
-          if (debug) requestLogger().debug({ ms: elapsedMs() }, 'rpc ok');
-          finish(grpc.status.OK);
-          callback(null, response);
-        },
-        (err: unknown) => {
-          const st = toGrpcStatus(err, requestLogger());
-          if (debug) requestLogger().debug({ code: st.code, ms: elapsedMs() }, 'rpc failed');
-          finish(st.code ?? grpc.status.UNKNOWN, err);
-          callback(st as grpc.ServiceError);
-        },
-      );
+      const started = startCall(call, method.path, logger, meter);
+      answerWith(callback, started, () => serve(call.request, started.context));
     };
     handlers[name] = handler;
   }
   return handlers;
+}
+
+/** Runs a handler that answers once (unary, client-streaming) in its call scope and span, and sends its answer or status. */
+function answerWith(callback: grpc.sendUnaryData<unknown>, started: ReturnType<typeof startCall>, run: () => Promise<unknown>): void {
+  const { scope, requestLogger, debug, elapsedMs, traced, finish } = started;
+  inSpan(traced, () => runInCallScope(scope, run)).then(
+    (response) => {
+      if (debug) requestLogger().debug({ ms: elapsedMs() }, 'rpc ok');
+      finish(grpc.status.OK);
+      callback(null, response);
+    },
+    (err: unknown) => {
+      const st = toGrpcStatus(err, requestLogger());
+      if (debug) requestLogger().debug({ code: st.code, ms: elapsedMs() }, 'rpc failed');
+      finish(st.code ?? grpc.status.UNKNOWN, err);
+      callback(st as grpc.ServiceError);
+    },
+  );
+}
+
+// Client-streaming RPCs (an import's rows, issue 13).
+// - The implementation is an async function given the requests as an AsyncIterable (read with
+//   `for await`) and a StreamCallContext; it answers once, like a unary handler, and a throw becomes
+//   its status the same way.
+// - Back-pressure: grpc-js reads the next message from the connection only when the handler asked
+//   for it, so a handler that awaits work between messages holds the caller back (HTTP/2 flow
+//   control) instead of buffering the whole request stream.
+// - When the caller goes away (cancelled, its deadline passed) `signal` aborts. But grpc-js may end
+//   the request stream of a cancelled call normally BEFORE it reports the cancellation (measured:
+//   the handler's loop ended, then the abort came), so the end of the requests does not prove that
+//   the caller sent them all. A handler that acts on the whole (commits an import) must have the
+//   caller mark its last message, and refuse a stream that ends without it. A handler may also
+//   answer before reading every request (a verdict on the first); the rest are then dropped.
+type RequestStreamHandler = (requests: AsyncIterable<unknown>, context: StreamCallContext) => Promise<unknown>;
+
+function serveRequestStream(
+  call: grpc.ServerReadableStream<unknown, unknown>,
+  callback: grpc.sendUnaryData<unknown>,
+  serve: RequestStreamHandler,
+  started: ReturnType<typeof startCall>,
+): void {
+  const cancelled = new AbortController();
+  call.once('cancelled', () => cancelled.abort());
+  const context: StreamCallContext = Object.assign(started.context, { signal: cancelled.signal });
+  answerWith(callback, started, () => serve(requestsOf(call, cancelled.signal), context));
+}
+
+/** The requests of a client-streaming call; once the call is known to be cancelled, reading throws instead of ending. */
+async function* requestsOf(call: grpc.ServerReadableStream<unknown, unknown>, signal: AbortSignal): AsyncGenerator<unknown> {
+  for await (const request of call) {
+    if (signal.aborted) break;
+    yield request;
+  }
+  if (signal.aborted) throw new DomainError('unavailable', 'CALL_CANCELLED', 'The caller cancelled the call before sending every request.');
 }
 
 // Server-streaming RPCs (the export of a million rows, issue 13).
@@ -312,7 +371,9 @@ export interface RequestOptions {
 export type GrpcClient<D extends ServiceDefinition> = {
   [K in keyof D]: IsStream<D[K]> extends true
     ? (request: RequestOf<D[K]>, options?: RequestOptions) => AsyncIterable<ResponseOf<D[K]>>
-    : (request: RequestOf<D[K]>, options?: RequestOptions) => Promise<ResponseOf<D[K]>>;
+    : IsRequestStream<D[K]> extends true
+      ? (requests: AsyncIterable<RequestOf<D[K]>> | Iterable<RequestOf<D[K]>>, options?: RequestOptions) => Promise<ResponseOf<D[K]>>
+      : (request: RequestOf<D[K]>, options?: RequestOptions) => Promise<ResponseOf<D[K]>>;
 } & { readonly $channel: grpc.Client };
 
 const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
@@ -356,6 +417,13 @@ export function createGrpcClient<D extends ServiceDefinition>(definition: D, add
         );
       continue;
     }
+    if (method.requestStream) {
+      client[name] = (requests: AsyncIterable<unknown> | Iterable<unknown>, opts: RequestOptions = {}) =>
+        sendRequests(requests, (callback) =>
+          channel.makeClientStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, metadataOf(opts), { deadline: Date.now() + (opts.deadlineMs ?? defaultDeadline) }, callback),
+        );
+      continue;
+    }
     client[name] = (request: unknown, opts: RequestOptions = {}) =>
       new Promise((resolve, reject) => {
         const metadata = metadataOf(opts);
@@ -391,6 +459,57 @@ export async function* streamResponses<T>(start: () => grpc.ClientReadableStream
       call.cancel();
     }
   }
+}
+
+/**
+ * A client-streaming call: writes each of `requests` as the server takes them (back-pressure: when
+ * `write` returns false, the next is asked of the iterable only after 'drain'), half-closes, and
+ * resolves with the answer. The call starts at once. Ends early:
+ * - the server answers (or fails) before the last request: the iterable is left (its `return()` runs)
+ *   and the answer or the server's error is what the promise settles with;
+ * - the iterable throws (the caller found a reason to give up): the call is cancelled, so the server
+ *   stops (and rolls back), and the promise rejects with the iterable's error, not CANCELLED.
+ */
+export async function sendRequests<Res>(
+  requests: AsyncIterable<unknown> | Iterable<unknown>,
+  start: (callback: (err: grpc.ServiceError | null, response?: Res) => void) => grpc.ClientWritableStream<unknown>,
+): Promise<Res> {
+  let settled = false;
+  let resolveAnswer!: (response: Res) => void;
+  let rejectAnswer!: (err: unknown) => void;
+  const answer = new Promise<Res>((resolve, reject) => {
+    resolveAnswer = resolve;
+    rejectAnswer = reject;
+  });
+  const call = start((err, response) => {
+    settled = true;
+    if (err) rejectAnswer(err);
+    else resolveAnswer(response as Res);
+  });
+  // Wakes a writer waiting for room when the call is over.
+  const over = answer.then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    for await (const request of requests) {
+      if (settled) break;
+      if (!call.write(request)) await Promise.race([once(call, 'drain'), over]);
+    }
+  } catch (err) {
+    if (!settled) {
+      call.cancel();
+      // The CANCELLED that follows is ours: nobody waits for it.
+      answer.catch(() => {});
+    }
+    throw err;
+  }
+  if (!settled) call.end();
+  return answer;
+}
+
+function once(emitter: grpc.ClientWritableStream<unknown>, event: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()));
 }
 
 export type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN' | 'UNREACHABLE';

@@ -150,6 +150,21 @@ export function connectService<D extends ServiceDefinition>(
       continue;
     }
     const call = (raw as unknown as Record<string, (req: unknown, o: RequestOptions) => Promise<unknown>>)[rpc]!;
+    if (method.requestStream) {
+      // Never sent again: the requests came from an iterable that was read once.
+      client[rpc] = async (requests: unknown, callOptions: RequestOptions = {}) => {
+        const observed = observeCall(method.path, meter);
+        try {
+          const response = await call(requests, observed.options(target(callOptions)().options));
+          observed.finish(status.OK);
+          return response;
+        } catch (err) {
+          observed.finish(codeOf(err), err);
+          throw dependencyError(entry.name, err);
+        }
+      };
+      continue;
+    }
     client[rpc] = async (request: unknown, callOptions: RequestOptions = {}) => {
       const targetNow = target(callOptions);
       const observed = observeCall(method.path, meter);

@@ -20,14 +20,18 @@ export interface StubCall<Req = unknown> {
   remainingMs: number;
 }
 
+/** What the stub records of one call: the request, or for a client-streaming RPC every request sent, in order. */
+export type StubRequest<M> = M extends { requestStream: true } ? RequestOf<M>[] : RequestOf<M>;
+
 /**
  * Answers one RPC: a response, or a throw (a DomainError becomes its gRPC status; anything else
  * INTERNAL). A server-streaming RPC is answered by an iterable of responses, typically an
  * `async function*` (a throw in it, before or after some items, ends the stream with that status).
+ * A client-streaming RPC is answered once every request has arrived, and is given them as an array.
  */
 export type StubHandler<M> = M extends { responseStream: true }
   ? (request: RequestOf<M>, call: StubCall<RequestOf<M>>) => AsyncIterable<ResponseOf<M>> | Iterable<ResponseOf<M>>
-  : (request: RequestOf<M>, call: StubCall<RequestOf<M>>) => ResponseOf<M> | Promise<ResponseOf<M>>;
+  : (request: StubRequest<M>, call: StubCall<StubRequest<M>>) => ResponseOf<M> | Promise<ResponseOf<M>>;
 
 /** What `answer` takes: the response, or for a server-streaming RPC all its responses. */
 export type StubAnswer<M> = M extends { responseStream: true } ? readonly ResponseOf<M>[] : ResponseOf<M>;
@@ -63,9 +67,11 @@ export class GrpcStub<D extends ServiceDefinition> {
         rpc,
         method.responseStream
           ? (request: unknown, context: CallContext) => stub!.serveStream(rpc, request, context)
-          : (request: unknown, context: CallContext) => stub!.serve(rpc, request, context),
+          : method.requestStream
+            ? async (requests: AsyncIterable<unknown>, context: CallContext) => stub!.serve(rpc, await collect(requests), context)
+            : (request: unknown, context: CallContext) => stub!.serve(rpc, request, context),
       ]),
-    ) as AsyncServiceImplementation<D>;
+    ) as unknown as AsyncServiceImplementation<D>;
     const server = await startGrpcServer({
       address: `127.0.0.1:${options.port ?? 0}`,
       services: [{ definition, implementation }],
@@ -119,11 +125,11 @@ export class GrpcStub<D extends ServiceDefinition> {
     this.delayMs = 0;
   }
 
-  callsOf<K extends keyof D & string>(rpc: K): StubCall<RequestOf<D[K]>>[] {
-    return this.calls.filter((call) => call.rpc === rpc) as StubCall<RequestOf<D[K]>>[];
+  callsOf<K extends keyof D & string>(rpc: K): StubCall<StubRequest<D[K]>>[] {
+    return this.calls.filter((call) => call.rpc === rpc) as StubCall<StubRequest<D[K]>>[];
   }
 
-  lastRequest<K extends keyof D & string>(rpc: K): RequestOf<D[K]> {
+  lastRequest<K extends keyof D & string>(rpc: K): StubRequest<D[K]> {
     const call = this.callsOf(rpc).at(-1);
     if (!call) throw new Error(`${rpc} was not called`);
     return call.request;
@@ -174,6 +180,12 @@ export class GrpcStub<D extends ServiceDefinition> {
     }
     return () => handler(request, call);
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 /** A DomainError as a stubbed service would throw it (its code and kind reach the caller as they would from the real one). */
