@@ -35,8 +35,9 @@ module.exports = {
         'apps/*/src/domain is plain TypeScript: other files of the same domain, @finance/money, @finance/calendar, ' +
         'the dependency-free parts of @finance/platform (errors, ids, pagination, text, amount-fields), pure node ' +
         'built-ins (crypto, util, assert), the crypto primitives auth\'s password and token rules use (jose, ' +
-        '@node-rs/argon2) and the synchronous CSV parser reporting\'s import reads with (csv-parse/sync: it imports nothing but its own ' +
-        'files; csv-stringify/sync only in the tests that compare the export against it). No framework, persistence, transport, proto or events; not the app\'s application, ' +
+        '@node-rs/argon2) and the CSV parser reporting\'s import reads with (csv-parse: its synchronous API, and its streaming one, a ' +
+        'Node Transform the file is written into piece by piece in memory, with node:stream\'s helpers and no I/O; ' +
+        'csv-stringify/sync only in the tests that compare the export against it). No framework, persistence, transport, proto or events; not the app\'s application, ' +
         'persistence or transport folders.',
       from: { path: '^apps/([^/]+)/src/domain/' },
       to: {
@@ -44,10 +45,12 @@ module.exports = {
           '^apps/$1/src/domain/',
           '^packages/(money|calendar)/src/',
           '^packages/platform/src/(errors|ids|pagination|text|amount-fields)\\.ts$',
-          '^(node:)?(crypto|util|assert)$',
+          '^(node:)?(crypto|util|assert|stream|stream/promises)$',
           ...npm('jose|@node-rs/argon2'),
           '(^|/)node_modules/(csv-parse|csv-stringify)/lib/sync\\.(js|d\\.ts)$',
           '^(csv-parse|csv-stringify)/sync$',
+          '(^|/)node_modules/csv-parse/lib/index\\.(js|d\\.ts)$',
+          '^csv-parse$',
           // Test libraries, for the unit tests beside the code (domain-test-libraries-only-in-tests below).
           ...npm('@jest/globals|fast-check|@fast-check/jest'),
         ],

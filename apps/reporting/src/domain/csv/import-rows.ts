@@ -1,4 +1,5 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import { finished } from 'node:stream/promises';
+import { CsvError, parse, type Parser } from 'csv-parse';
 import { DATE_REQUIRED_MESSAGE, INVALID_DATE_MESSAGE, parseIsoDate, type IsoDate } from '@finance/calendar';
 import { checkAmountSyntax, MoneyError, parseStoredAmount, requireCurrency, type Money } from '@finance/money';
 import { charLength } from '@finance/platform/text';
@@ -24,6 +25,8 @@ import { undoNeutralise } from './neutralise.js';
 //   case-insensitively; currency codes must be upper case, as everywhere in the API.
 // - EVERY problem of every row is reported, one {line, message} per bad field, the message starting
 //   with the column's name. Whether any error refuses the whole file is the caller's decision.
+// - The file is read a slice at a time (ImportFileReader), so POST /import/csv hands rows on while it
+//   still reads; parseImportCsv reads it whole. Both answer the same rows and problems.
 
 /** A category name as the ledger allows it (ledger's CATEGORY_NAME_MAX). */
 export const CATEGORY_NAME_MAX = 100;
@@ -67,46 +70,185 @@ export interface ParseImportOptions {
   baseCurrency: string;
 }
 
-/** Parse and validate an import file (bytes as uploaded, or text already decoded). */
-export function parseImportCsv(input: Uint8Array | string, options: ParseImportOptions): ParsedImport {
-  requireCurrency(options.baseCurrency); // the caller's value: a programming error if unknown, not the user's
-  const bytes = typeof input === 'string' ? textBytes(input) : input;
-  if (bytes instanceof Error) return fileError(1, bytes.message);
-  const encodingProblem = checkEncoding(bytes);
-  if (encodingProblem) return fileError(encodingProblem.line, encodingProblem.message);
-  const body = hasBom(bytes) ? bytes.subarray(3) : bytes;
-  const lines = new LineCounter(body);
+/** Bytes handed to csv-parse at a time: about 1,000 records of an export. */
+const SLICE_BYTES = 64 * 1024;
 
-  // Each record is judged as csv-parse hands it over and its cells are dropped at once: 100,000
-  // records' cells (600,000 strings) are never held together, only the rows made of them.
-  let header: { cells: string[]; line: number; columns: HeaderColumns } | undefined;
-  const rows: ImportRow[] = [];
-  const errors: ImportError[] = [];
-  let previousEnd = 0;
-  try {
-    parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+const EMPTY_FILE_MESSAGE = 'The file is empty: expected a header line such as "date,transaction_type,amount,currency,category,description"';
+
+/** An import file read a piece at a time: POST /import/csv hands rows on while it still reads. */
+export class ImportFileReader {
+  private readonly problems: ImportError[] = [];
+  /** Valid rows read but not returned yet: queue[taken..]. */
+  private queue: ImportRow[] = [];
+  private taken = 0;
+  private returned = 0;
+  private problemRecords = 0;
+  /** 'reading' until the end of the file; 'failed' after a file-level problem. */
+  private state: 'reading' | 'done' | 'failed' = 'reading';
+  private readonly baseCurrency: string;
+  private readonly body: Buffer;
+  private readonly lines: LineCounter;
+  private readonly parser: Parser | undefined;
+  private readonly sliceBytes: number;
+  /** Where the body is written up to. */
+  private offset = 0;
+  /** The end of the last record csv-parse handed over: the next one starts after the line breaks that follow. */
+  private previousEnd = 0;
+  private header: { cells: number; columns: HeaderColumns } | undefined;
+  /** A programming error thrown while reading a record: thrown again by every next(). */
+  private broken: unknown;
+  /** next() calls run one after the other. */
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /** `sliceBytes`: how much of the file is handed to the CSV parser at a time (tests cut records anywhere with small slices). */
+  constructor(input: Uint8Array | string, options: ParseImportOptions, sliceBytes: number = SLICE_BYTES) {
+    requireCurrency(options.baseCurrency); // the caller's value: a programming error if unknown, not the user's
+    if (!Number.isInteger(sliceBytes) || sliceBytes < 1) throw new RangeError(`sliceBytes must be a positive integer, got ${sliceBytes}`);
+    this.baseCurrency = options.baseCurrency;
+    this.sliceBytes = sliceBytes;
+    const bytes = typeof input === 'string' ? textBytes(input) : input;
+    // The encoding is checked over the whole file first: no row of a file that is not UTF-8 text is handed on.
+    const encodingProblem = bytes instanceof Error ? { line: 1, message: bytes.message } : checkEncoding(bytes);
+    const body = bytes instanceof Error || encodingProblem ? new Uint8Array(0) : hasBom(bytes) ? bytes.subarray(3) : bytes;
+    this.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    this.lines = new LineCounter(body);
+    if (encodingProblem) {
+      this.fail([encodingProblem]);
+      return;
+    }
+    // Each record is judged as csv-parse hands it over and its cells are dropped at once: a file's
+    // cells (600,000 strings for 100,000 records) are never held together, only the rows made of them.
+    // csv-parse calls on_record within write() (and within end() for the last record), and on a
+    // problem sets `errored` before write() returns; 'error' is emitted later, and is read here
+    // through `errored` and finished() instead.
+    this.parser = parse({
       delimiter: ',',
       record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       skip_empty_lines: true,
       max_record_size: MAX_RECORD_BYTES,
       on_record: (cells: string[], context) => {
-        const line = lines.lineAt(skipLineBreaks(body, previousEnd));
-        previousEnd = context.bytes;
-        if (header === undefined) header = { cells, line, columns: readHeader(cells) };
-        else if (!('problems' in header.columns)) readRecord(cells, line, header.cells.length, header.columns.index, options.baseCurrency, rows, errors);
-        return null; // collected here, not in parse's answer
+        this.readCsvRecord(cells, context.bytes);
+        return null; // collected here, not pushed to the stream
       },
     });
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    return fileError(lines.lineAt(skipLineBreaks(body, previousEnd)), csvProblem(err));
+    this.parser.on('error', () => {});
   }
 
-  if (header === undefined) return fileError(1, 'The file is empty: expected a header line such as "date,transaction_type,amount,currency,category,description"');
-  const { columns, line: headerLine } = header;
-  if ('problems' in columns) return { rows: [], errors: columns.problems.map((message) => ({ line: headerLine, message })) };
-  return { rows, errors };
+  /** Every problem found so far, in file order. After a file-level problem, exactly the file-level problem(s). The same array all along. */
+  get errors(): ImportError[] {
+    return this.problems;
+  }
+
+  /** Records after the header read so far, valid or not (blank and all-empty records not counted): valid rows returned so far + records with problems. */
+  get records(): number {
+    return this.returned + this.problemRecords;
+  }
+
+  /**
+   * The next valid rows in file order, about `max` records' worth read (never more than `max` rows
+   * returned; [] only when the whole file has been read). Records with problems are not returned;
+   * their problems go to `errors`. After a file-level problem, returns [] from then on. `max` is a
+   * positive integer, or Infinity for the rest of the file.
+   */
+  next(max: number): Promise<ImportRow[]> {
+    const answer = this.pending.then(() => this.read(max));
+    this.pending = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async read(max: number): Promise<ImportRow[]> {
+    if (!(max >= 1 && (Number.isInteger(max) || max === Infinity))) throw new RangeError(`max must be a positive integer, got ${max}`);
+    if (this.broken !== undefined) throw this.broken;
+    while (this.state === 'reading' && this.queue.length - this.taken < max) {
+      if (this.offset < this.body.length) this.writeSlice();
+      else await this.endOfFile();
+    }
+    if (this.state === 'failed') return [];
+    return this.take(max);
+  }
+
+  private writeSlice(): void {
+    if (this.taken > 0) {
+      this.queue = this.queue.slice(this.taken);
+      this.taken = 0;
+    }
+    const parser = this.parser!;
+    const end = Math.min(this.offset + this.sliceBytes, this.body.length);
+    parser.write(this.body.subarray(this.offset, end));
+    this.offset = end;
+    if (parser.errored) this.parseFailed(parser.errored);
+  }
+
+  /** The last record (one without a line break after it) and the checks of a quote left open come at the end. */
+  private async endOfFile(): Promise<void> {
+    const parser = this.parser!;
+    parser.end();
+    try {
+      await finished(parser, { readable: false }); // the readable side never ends: nothing is read from it
+    } catch (err) {
+      this.parseFailed(parser.errored ?? err);
+      return;
+    }
+    if (this.header === undefined) this.fail([{ line: 1, message: EMPTY_FILE_MESSAGE }]);
+    else if ('problems' in this.header.columns) this.state = 'failed'; // its problems are in `problems` already
+    else this.state = 'done';
+  }
+
+  private readCsvRecord(cells: string[], end: number): void {
+    const line = this.lines.lineAt(skipLineBreaks(this.body, this.previousEnd));
+    this.previousEnd = end;
+    const { header } = this;
+    if (header === undefined) {
+      const columns = readHeader(cells);
+      this.header = { cells: cells.length, columns };
+      // A file-level problem; the rest of the file is still read, for a CSV syntax problem takes its place (as it always has).
+      if ('problems' in columns) for (const message of columns.problems) this.problems.push({ line, message });
+    } else if (!('problems' in header.columns)) {
+      const before = this.problems.length;
+      readRecord(cells, line, header.cells, header.columns.index, this.baseCurrency, this.queue, this.problems);
+      if (this.problems.length !== before) this.problemRecords++;
+    }
+  }
+
+  private parseFailed(err: unknown): void {
+    if (!(err instanceof CsvError)) {
+      this.broken = err;
+      throw err;
+    }
+    this.fail([{ line: this.lines.lineAt(skipLineBreaks(this.body, this.previousEnd)), message: csvProblem(err) }]);
+  }
+
+  /** A file-level problem comes alone: it replaces the problems of rows read before it; rows not returned yet are dropped. */
+  private fail(problems: ImportError[]): void {
+    this.problems.length = 0;
+    this.problems.push(...problems);
+    this.queue = [];
+    this.taken = 0;
+    this.state = 'failed';
+  }
+
+  private take(max: number): ImportRow[] {
+    const { queue, taken } = this;
+    const count = Math.min(max, queue.length - taken);
+    let rows: ImportRow[];
+    if (taken === 0 && count === queue.length) {
+      rows = queue;
+      this.queue = [];
+    } else {
+      rows = queue.slice(taken, taken + count);
+      this.taken += count;
+    }
+    this.returned += count;
+    return rows;
+  }
+}
+
+/** Parse and validate a whole import file (bytes as uploaded, or text already decoded). */
+export async function parseImportCsv(input: Uint8Array | string, options: ParseImportOptions): Promise<ParsedImport> {
+  const reader = new ImportFileReader(input, options);
+  const rows = await reader.next(Infinity); // reads to the end of the file; [] after a file-level problem
+  return { rows, errors: reader.errors };
 }
 
 /** One record after the header: a row into `rows`, or its problems into `errors`. */
@@ -231,10 +373,6 @@ function csvProblem(err: CsvError): string {
     default:
       return 'is not valid CSV (RFC 4180)';
   }
-}
-
-function fileError(line: number, message: string): ParsedImport {
-  return { rows: [], errors: [{ line, message }] };
 }
 
 const CR = 0x0d;

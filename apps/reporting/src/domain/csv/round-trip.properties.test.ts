@@ -1,13 +1,13 @@
 // Property: an exported file imports back unchanged. Random transactions (every currency and its
 // precision, dates in years 1–9999, category names and descriptions full of commas, quotes, line
 // breaks, formula triggers and emoji) → formatExportHeader + formatExportRows → parseImportCsv →
-// the same values, with no error, in the same order.
+// the same values, with no error, in the same order; read a slice at a time (ImportFileReader), too.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { daysInMonth, fromCalendarDate, type IsoDate } from '@finance/calendar';
 import { formatMoney, listCurrencies, MAX_STORED_MINOR, money } from '@finance/money';
 import { formatExportHeader, formatExportRows, type ExportTransaction } from './csv-format.js';
-import { parseImportCsv } from './import-rows.js';
+import { ImportFileReader, parseImportCsv, type ImportRow } from './import-rows.js';
 import { FORMULA_TRIGGERS } from './neutralise.js';
 
 const dateArb = fc
@@ -49,11 +49,11 @@ const transactionArb: fc.Arbitrary<ExportTransaction> = fc.record({
 const valuesOf = (t: Omit<ExportTransaction, 'id'>) => [t.date, t.type, formatMoney(t.amount), t.amount.currency, t.categoryName, t.description];
 
 describe('export → import round trip', () => {
-  test('every transaction comes back with the same values, on the line where its record starts', () => {
-    fc.assert(
-      fc.property(fc.array(transactionArb, { maxLength: 12 }), fc.boolean(), fc.boolean(), (transactions, bom, asBytes) => {
+  test('every transaction comes back with the same values, on the line where its record starts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(transactionArb, { maxLength: 12 }), fc.boolean(), fc.boolean(), async (transactions, bom, asBytes) => {
         const text = formatExportHeader({ bom }) + formatExportRows(transactions);
-        const parsed = parseImportCsv(asBytes ? new TextEncoder().encode(text) : text, { baseCurrency: 'EUR' });
+        const parsed = await parseImportCsv(asBytes ? new TextEncoder().encode(text) : text, { baseCurrency: 'EUR' });
         expect(parsed.errors).toEqual([]);
         expect(parsed.rows.map(valuesOf)).toEqual(transactions.map(valuesOf));
         // Each record starts one line after the previous one ends: the header's 1, plus the line breaks of earlier records.
@@ -68,11 +68,30 @@ describe('export → import round trip', () => {
     );
   });
 
-  test('any description survives export → import', () => {
-    fc.assert(
-      fc.property(textArb(1000), (description) => {
+  test('read a slice at a time, with any slice size and any next(max), the rows are those of one big read', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(transactionArb, { maxLength: 12 }), fc.boolean(), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 4 }), async (transactions, bom, slice, max) => {
+        const bytes = new TextEncoder().encode(formatExportHeader({ bom }) + formatExportRows(transactions)); // slices cut UTF-8 sequences and CRLFs too
+        const reader = new ImportFileReader(bytes, { baseCurrency: 'EUR' }, slice);
+        const rows: ImportRow[] = [];
+        for (let more = await reader.next(max); more.length; more = await reader.next(max)) {
+          expect(more.length).toBeLessThanOrEqual(max);
+          rows.push(...more);
+        }
+        expect(reader.errors).toEqual([]);
+        expect(reader.records).toBe(transactions.length);
+        expect(rows).toEqual((await parseImportCsv(bytes, { baseCurrency: 'EUR' })).rows);
+        expect(rows.map(valuesOf)).toEqual(transactions.map(valuesOf));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('any description survives export → import', async () => {
+    await fc.assert(
+      fc.asyncProperty(textArb(1000), async (description) => {
         const t: ExportTransaction = { id: '0b6f9a44-2f4e-4c1e-9a43-5d1c2b3a4e5f', date: '2026-01-05', type: 'expense', amount: money(1n, 'USD'), categoryName: null, description };
-        const parsed = parseImportCsv(formatExportHeader() + formatExportRows([t]), { baseCurrency: 'USD' });
+        const parsed = await parseImportCsv(formatExportHeader() + formatExportRows([t]), { baseCurrency: 'USD' });
         expect(parsed.errors).toEqual([]);
         expect(parsed.rows[0]!.description).toBe(description);
       }),
