@@ -150,6 +150,33 @@ describe('daily totals', () => {
     );
   });
 
+  test('an import keeps them itself (one upsert after its COPYs): equal to the GROUP BY with stored rows, duplicates and several write batches; the trigger is back afterwards', async () => {
+    const userId = registerUser(h);
+    const food = await createCategory(h, userId, 'Food');
+    // Stored first, through the trigger: one group the import adds to, one it leaves alone.
+    await h.client.createTransaction(newTransaction(userId, { amount: '4.50', date: date('2026-01-05'), categoryId: food.id, description: 'Coffee' }));
+    await h.client.createTransaction(newTransaction(userId, { amount: '9.00', date: date('2026-01-07') }));
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({
+      amount: i % 3 === 0 ? '999999999999999.99' : `${(i % 97) + 1}.${String(i % 100).padStart(2, '0')}`,
+      currency: i % 5 === 0 ? 'JPY' : 'USD',
+      transactionType: i % 7 === 0 ? INCOME : EXPENSE,
+      date: date(`2026-01-0${(i % 9) + 1}`),
+      description: i === 0 ? 'Coffee' : `row ${i}`,
+      categoryName: i % 4 === 0 ? undefined : i % 4 === 1 ? 'food' : 'Rent',
+    }));
+    rows[0] = { amount: '4.50', currency: 'USD', transactionType: EXPENSE, date: date('2026-01-05'), description: 'Coffee', categoryName: 'FOOD' }; // a duplicate: skipped, not counted
+    for (const r of rows) if (r.currency === 'JPY') r.amount = String((Number(r.amount.split('.')[0]) % 5000) + 1);
+    const messages = Array.from({ length: 12 }, (_, k) => ({ userId: k === 0 ? userId : '', rows: rows.slice(k * 1000, k * 1000 + 1000), dryRun: false, endOfRows: k === 11 }));
+    const answer = await h.client.importTransactions(messages);
+    expect(answer).toMatchObject({ imported: '11999', skippedDuplicates: '1' });
+    const expected = await fromTransactions(userId);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(await fromDailyTotals(userId)).toEqual(expected);
+    // A write after the import, on a group the import made, goes through the trigger again.
+    await h.client.createTransaction(newTransaction(userId, { amount: '1.00', date: date('2026-01-02'), description: 'after' }));
+    expect(await fromDailyTotals(userId)).toEqual(await fromTransactions(userId));
+  });
+
   test('deleting every transaction of a user (erasure) leaves no group behind', async () => {
     const userId = randomUUID();
     await apply(userId, [

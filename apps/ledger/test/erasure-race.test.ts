@@ -96,8 +96,8 @@ describe('erasure racing writes', () => {
         () => h.client.processRecurring({ userId, id: tpl!.id, idempotencyKey: randomUUID() }),
         () => h.client.updateRecurring({ userId, id: tpl!.id, amount: '7.00', transactionType: 0, startDate: undefined, endDate: undefined, clearEndDate: false }),
         // Imports (issue 13): many rows, new and existing categories, one with an Idempotency-Key.
-        () => h.client.importTransactions({ userId, rows: importRows(round, kept.name), dryRun: false }),
-        () => h.client.importTransactions({ userId, rows: importRows(round + 1000, kept.name), dryRun: false, idempotencyKey: randomUUID() }),
+        () => h.client.importTransactions([{ userId, rows: importRows(round, kept.name), dryRun: false, endOfRows: true }]),
+        () => h.client.importTransactions([{ userId, rows: importRows(round + 1000, kept.name), dryRun: false, endOfRows: true, idempotencyKey: randomUUID() }]),
         // The scheduler: reminders and (bounded) catch-up of the user's template.
         () => runSchedulerPass(schedulerContext(h.orm), new Date('2026-03-01T00:00:00Z'), { reminderDays: 3, perTemplateCatchUp: 5 }),
       ].map((write) => jittered(write));

@@ -28,7 +28,7 @@ function row(over: Partial<Row> = {}): Row {
 }
 
 const importRows = (userId: string, rows: Row[], extra: Partial<ledgerV1.ImportTransactionsRequest> = {}) =>
-  h.client.importTransactions({ userId, rows, dryRun: false, ...extra });
+  h.client.importTransactions([{ userId, rows, dryRun: false, endOfRows: true, ...extra }]);
 
 /** The user's transactions as comparable tuples, by date, amount, description. */
 async function stored(userId: string) {
@@ -316,7 +316,7 @@ describe('ImportTransactions', () => {
     }
   });
 
-  test('100,000 rows in one request: all written, inside the ledger in a few seconds', async () => {
+  test('100,000 rows in one stream of 1,000-row messages: all written, inside the ledger in a few seconds', async () => {
     const userId = registerUser(h);
     const categories = ['Food', 'Rent', 'Travel', 'Fun', 'Bills', 'Health', 'Gifts', 'Car'];
     const rows = Array.from({ length: 100_000 }, (_, i) =>
@@ -329,7 +329,7 @@ describe('ImportTransactions', () => {
       }),
     );
     const started = performance.now();
-    expect(await importRows(userId, rows)).toEqual(answer(100_000, 0, 8));
+    expect(await h.client.importTransactions(messages(userId, rows, 1000))).toEqual(answer(100_000, 0, 8));
     const ms = performance.now() - started;
     expect(await countRows(h, 'transaction', userId)).toBe(100_000);
     // Generous for a shared 2-core machine; the bench measures it properly.
@@ -338,6 +338,98 @@ describe('ImportTransactions', () => {
     expect(await importRows(userId, rows.slice(0, 20_000))).toEqual(answer(0, 20_000, 0));
     expect(performance.now() - again).toBeLessThan(10_000);
   }, 60_000);
+});
+
+/** An import's stream: the first message names the user (and `extra`), each carries `size` rows. */
+function* messages(userId: string, rows: Row[], size: number, extra: Partial<ledgerV1.ImportTransactionsRequest> = {}): Generator<ledgerV1.ImportTransactionsRequest> {
+  const endOfRows = (at: number) => at + size >= rows.length;
+  yield { userId, rows: rows.slice(0, size), dryRun: false, endOfRows: endOfRows(0), ...extra };
+  for (let at = size; at < rows.length; at += size) yield { userId: '', rows: rows.slice(at, at + size), dryRun: false, endOfRows: endOfRows(at) };
+}
+
+/** `count` distinct rows (description "n<i>") on the days of 2025. */
+const distinctRows = (count: number, over: (i: number) => Partial<Row> = () => ({})) =>
+  Array.from({ length: count }, (_, i) => row({ description: `n${i}`, date: date(`2025-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`), ...over(i) }));
+
+describe('ImportTransactions as a stream (rows written while more arrive, IMPORT_WRITE_BATCH at a time)', () => {
+  test('duplicates and categories are counted across write batches as over the whole file: a stored row matched once, a name in two spellings created once', async () => {
+    const userId = registerUser(h);
+    await h.client.createTransaction(newTransaction(userId, { amount: '4.50', description: 'Coffee', date: date('2026-01-05') }));
+    // Two copies of the stored coffee (uncategorized), 7,000 rows apart: one skipped, one imported.
+    // "Snacks" first, "SNACKS" 7,000 rows later: one category.
+    const rows = [row({ categoryName: undefined }), row({ categoryName: 'Snacks', description: 'a' }), ...distinctRows(7000), row({ categoryName: undefined }), row({ categoryName: 'SNACKS', description: 'b' })];
+    const dry = await h.client.importTransactions(messages(userId, rows, 333, { dryRun: true }));
+    expect(dry).toEqual(answer(7003, 1, 2)); // Food and Snacks
+    expect(await countRows(h, 'transaction', userId)).toBe(1);
+    expect(await h.client.importTransactions(messages(userId, rows, 333))).toEqual(answer(7003, 1, 2));
+    expect((await categoryNames(userId)).map((c) => c.name)).toEqual(['Food', 'Snacks']);
+    expect((await stored(userId)).filter((t) => t.description === 'b')).toEqual([expect.objectContaining({ category: 'Snacks' })]);
+    expect(await countRows(h, 'transaction', userId)).toBe(7004);
+    expect(await outboxCount(userId)).toBe(7004);
+    // Re-importing in other message sizes skips everything.
+    expect(await h.client.importTransactions(messages(userId, rows, 4999))).toEqual(answer(0, 7004, 0));
+  });
+
+  test('a bad row after thousands already written refuses the import with its index over the whole stream; nothing stays written', async () => {
+    const userId = registerUser(h);
+    const rows = distinctRows(12_000, (i) => (i === 11_500 ? { amount: '1.001' } : i === 11_999 ? { currency: 'usd' } : { categoryName: `Cat ${i % 3}` }));
+    const err = await rejected(h.client.importTransactions(messages(userId, rows, 1000)));
+    expect(err).toMatchObject({ status: status.INVALID_ARGUMENT, code: 'LEDGER_INVALID_FIELDS' });
+    expect(err.errors!.map((e) => e.path)).toEqual(['rows[11500].amount', 'rows[11999].currency']);
+    expect(await countRows(h, 'transaction', userId)).toBe(0);
+    expect(await countRows(h, 'category', userId)).toBe(0);
+    expect(await outboxCount(userId)).toBe(0);
+  });
+
+  test('a caller that gives up mid-stream (its iterable throws) cancels the call: nothing stays written and the next import runs', async () => {
+    const userId = registerUser(h);
+    const rows = distinctRows(8000);
+    async function* givesUp() {
+      yield* [...messages(userId, rows, 1000)].map((m) => ({ ...m, endOfRows: false }));
+      // Let the ledger write the first batches before the call goes away.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      throw new Error('the file turned out bad');
+    }
+    await expect(h.client.importTransactions(givesUp())).rejects.toThrow('the file turned out bad');
+    // The next import of the user waits for the cancelled one's rollback (the import lock), then runs alone.
+    expect(await importRows(userId, [row()])).toEqual(answer(1, 0, 1));
+    expect(await countRows(h, 'transaction', userId)).toBe(1);
+    expect(await outboxCount(userId)).toBe(1);
+  });
+
+  test('a stream that ends without end_of_rows (abandoned) writes nothing; rows after end_of_rows are refused', async () => {
+    const userId = registerUser(h);
+    const rows = distinctRows(6000);
+    const abandoned = [...messages(userId, rows, 1000)].map((m) => ({ ...m, endOfRows: false }));
+    expect(await rejected(h.client.importTransactions(abandoned))).toMatchObject({ status: status.INVALID_ARGUMENT, errors: [{ path: 'end_of_rows' }] });
+    const afterEnd = [...messages(userId, rows, 1000)].map((m) => ({ ...m, endOfRows: true }));
+    expect(await rejected(h.client.importTransactions(afterEnd))).toMatchObject({ status: status.INVALID_ARGUMENT, errors: [{ path: 'end_of_rows' }] });
+    expect(await countRows(h, 'transaction', userId)).toBe(0);
+    expect(await countRows(h, 'category', userId)).toBe(0);
+  });
+
+  test('a later message naming another user is refused, nothing written', async () => {
+    const a = registerUser(h);
+    const b = registerUser(h);
+    const err = await rejected(
+      h.client.importTransactions([
+        { userId: a, rows: [row()], dryRun: false, endOfRows: false },
+        { userId: b, rows: [row({ description: 'x' })], dryRun: false, endOfRows: true },
+      ]),
+    );
+    expect(err).toMatchObject({ status: status.INVALID_ARGUMENT, errors: [{ path: 'user_id' }] });
+    expect(await countRows(h, 'transaction', a)).toBe(0);
+    expect(await countRows(h, 'transaction', b)).toBe(0);
+  });
+
+  test('an Idempotency-Key compares the rows, not how they were split into messages; an empty stream is an invalid user', async () => {
+    const userId = registerUser(h);
+    const rows = distinctRows(10);
+    expect(await h.client.importTransactions(messages(userId, rows, 3, { idempotencyKey: 'split-1' }))).toEqual(answer(10, 0, 1));
+    expect(await h.client.importTransactions(messages(userId, rows, 7, { idempotencyKey: 'split-1' }))).toEqual(answer(10, 0, 1, true));
+    expect(await rejected(h.client.importTransactions(messages(userId, rows.slice(1), 7, { idempotencyKey: 'split-1' })))).toMatchObject({ code: 'LEDGER_IDEMPOTENCY_KEY_REUSED' });
+    expect(await rejected(h.client.importTransactions([]))).toMatchObject({ status: status.INVALID_ARGUMENT });
+  });
 });
 
 describe('ImportTransactions and a deleted account', () => {

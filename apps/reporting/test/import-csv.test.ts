@@ -1,13 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { ledgerV1, type reportingV1 } from '@finance/proto';
-import { IMPORT_MAX_LISTED_ERRORS } from '../src/application/import.js';
+import { IMPORT_MAX_LISTED_ERRORS, IMPORT_MESSAGE_ROWS } from '../src/application/import.js';
 import { reportingConfigSchema } from '../src/index.js';
 import { allCalls, date, rejected, startReportingHarness, stubError, type ReportingHarness } from './helpers.js';
 
 // ImportTransactionsCsv against a scripted ledger stub: what reaches the ledger (one
-// ImportTransactions call with the rows exactly as the file means them), what a bad file answers
-// (every problem by line, the ledger never asked), the row limit, and the ledger's verdicts mapped
+// ImportTransactions stream with the rows exactly as the file means them), what a bad file answers
+// (every problem by line; the ledger never asked, or its stream abandoned), the row limit, and the ledger's verdicts mapped
 // back to lines. The file format itself is import-rows.test.ts's; the ledger's writing and
 // duplicate counting are the ledger's tests'; the whole path is e2e/test/import.e2e.test.ts.
 
@@ -61,9 +61,13 @@ describe('ImportTransactionsCsv: a valid file', () => {
     expect(answer).toEqual({ imported: '4', skippedDuplicates: '1', errors: [], replayed: false });
     expect(ledgerImports()).toHaveLength(1);
     const call = ledgerImports()[0]!;
-    expect(call.request).toEqual({
+    // The rows in one message (a small file), then the empty last one that says every row was sent.
+    expect(call.request).toHaveLength(2);
+    expect(call.request[1]).toEqual({ userId: '', dryRun: false, endOfRows: true, rows: [] });
+    expect(call.request[0]).toEqual({
       userId,
       dryRun: false,
+      endOfRows: false,
       idempotencyKey: 'import-key-1',
       rows: [
         { amount: '12.50', currency: 'EUR', transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, date: date('2026-03-01'), description: 'Lunch, with "Bob"', categoryName: 'Food' },
@@ -75,7 +79,7 @@ describe('ImportTransactionsCsv: a valid file', () => {
       ],
     });
     // Uncategorized rows carry no category name at all (not "").
-    const rows = call.request.rows;
+    const rows = call.request[0]!.rows;
     expect(rows[1]!.categoryName).toBeUndefined();
     expect(rows[4]!.categoryName).toBeUndefined();
     // The import's own long deadline (100,000 rows in one transaction), within the caller's.
@@ -90,10 +94,11 @@ describe('ImportTransactionsCsv: a valid file', () => {
     ledgerAnswers({ imported: '1', skippedDuplicates: '0' });
     const answer = await importCsv({ userId, data: bytes(CRLF('date,transaction_type,amount', '2026-03-01,expense,3')), dryRun: true, idempotencyKey: 'k-dry' });
     expect(answer).toEqual({ imported: '1', skippedDuplicates: '0', errors: [], replayed: false });
-    const request = ledgerImports()[0]!.request;
-    expect(request.dryRun).toBe(true);
-    expect(request.idempotencyKey).toBeUndefined();
-    expect(request.rows).toEqual([{ amount: '3.00', currency: 'USD', transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, date: date('2026-03-01'), description: '' }]);
+    const [request, last] = ledgerImports()[0]!.request;
+    expect(request!.dryRun).toBe(true);
+    expect(request!.idempotencyKey).toBeUndefined();
+    expect(last).toMatchObject({ endOfRows: true, rows: [] });
+    expect(request!.rows).toEqual([{ amount: '3.00', currency: 'USD', transactionType: TransactionType.TRANSACTION_TYPE_EXPENSE, date: date('2026-03-01'), description: '' }]);
   });
 
   test('the ledger’s replay of an earlier answer (same Idempotency-Key) is passed on as replayed', async () => {
@@ -101,7 +106,7 @@ describe('ImportTransactionsCsv: a valid file', () => {
     ledgerAnswers({ imported: '2', skippedDuplicates: '0', replayed: true });
     const answer = await importCsv({ userId, data: bytes(CRLF('date,transaction_type,amount', '2026-03-01,expense,3', '2026-03-01,expense,3')), idempotencyKey: 'k-1' });
     expect(answer).toEqual({ imported: '2', skippedDuplicates: '0', errors: [], replayed: true });
-    expect(ledgerImports()[0]!.request.idempotencyKey).toBe('k-1');
+    expect(ledgerImports()[0]!.request[0]!.idempotencyKey).toBe('k-1');
   });
 
   test('a header alone (an empty export) is an import of no rows: the ledger answers 0', async () => {
@@ -109,7 +114,8 @@ describe('ImportTransactionsCsv: a valid file', () => {
     ledgerAnswers();
     const answer = await importCsv({ userId, data: bytes(CRLF('id,date,transaction_type,amount,currency,category,description')) });
     expect(answer).toEqual({ imported: '0', skippedDuplicates: '0', errors: [], replayed: false });
-    expect(ledgerImports()[0]!.request.rows).toEqual([]);
+    // No rows: the one message names the user and ends the stream.
+    expect(ledgerImports()[0]!.request).toEqual([{ userId, rows: [], dryRun: false, endOfRows: true }]);
   });
 });
 
@@ -184,6 +190,44 @@ describe('ImportTransactionsCsv: a bad file is refused whole, the ledger never a
     expect(err.status).toBe(status.INVALID_ARGUMENT);
     expect(err.code).toBe('REPORTING_INVALID_FIELDS');
     expect(allCalls(h)).toEqual([]);
+  });
+});
+
+describe('ImportTransactionsCsv: a large file streams to the ledger while it is read', () => {
+  /** A file of `n` valid rows (one line each), with the given lines (2 = the first row) made bad. */
+  const bigFile = (n: number, bad: Record<number, string> = {}) =>
+    CRLF('date,transaction_type,amount,description', ...Array.from({ length: n }, (_, i) => bad[i + 2] ?? `2026-03-0${(i % 9) + 1},expense,1.00,row ${i}`));
+
+  test('the rows go in messages of IMPORT_MESSAGE_ROWS, in file order, the last message ending the stream', async () => {
+    const userId = h.user();
+    ledgerAnswers({ imported: '2500' });
+    expect(await importCsv({ userId, data: bytes(bigFile(2500)) })).toMatchObject({ imported: '2500', errors: [] });
+    const messages = ledgerImports()[0]!.request;
+    expect(messages.map((m) => [m.userId === userId, m.rows.length, m.endOfRows])).toEqual([
+      [true, IMPORT_MESSAGE_ROWS, false],
+      [false, IMPORT_MESSAGE_ROWS, false],
+      [false, 500, false],
+      [false, 0, true],
+    ]);
+    expect(messages.flatMap((m) => m.rows).map((r) => r.description)).toEqual(Array.from({ length: 2500 }, (_, i) => `row ${i}`));
+  });
+
+  test('bad rows after the first messages: the ledger’s call is abandoned (no end_of_rows, nothing written) and every bad line is named', async () => {
+    const userId = h.user();
+    ledgerAnswers({ imported: '1' });
+    const answer = await importCsv({ userId, data: bytes(bigFile(2500, { 2001: '2026-02-30,expense,1.00,x', 2400: '2026-03-01,expense,-1,y' })) });
+    expect(answer.imported).toBe('0');
+    expect(answer.errors.map((e) => e.line)).toEqual(['2001', '2400']);
+    // The stub answers a cancelled stream as grpc-js shows it (ended): what matters is that the last
+    // message never came, so the real ledger refuses and rolls back.
+    for (const call of ledgerImports()) expect(call.request.some((m) => m.endOfRows)).toBe(false);
+  });
+
+  test('rows the ledger refuses are named by their index over the whole stream', async () => {
+    const userId = h.user();
+    h.ledger.fail('importTransactions', stubError('invalid_argument', 'LEDGER_INVALID_FIELDS', 'x', { errors: [{ path: 'rows[2345].amount', message: 'is too large' }] }));
+    const answer = await importCsv({ userId, data: bytes(bigFile(2500)) });
+    expect(answer.errors).toEqual([{ line: '2347', message: 'amount: is too large' }]);
   });
 });
 
@@ -283,7 +327,7 @@ describe('ImportTransactionsCsv: IMPORT_MAX_ROWS', () => {
     const file = CRLF('date,transaction_type,amount', ...rows(3), '', ',,');
     const answer = await small.client.importTransactionsCsv({ userId, data: bytes(file), dryRun: false });
     expect(answer.imported).toBe('3');
-    expect(small.ledger.lastRequest('importTransactions').rows).toHaveLength(3);
+    expect(small.ledger.lastRequest('importTransactions').flatMap((m) => m.rows)).toHaveLength(3);
   });
 
   test('one record more → RESOURCE_EXHAUSTED REPORTING_IMPORT_TOO_MANY_ROWS, bad records counted too, the ledger not asked', async () => {

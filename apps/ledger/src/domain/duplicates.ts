@@ -38,24 +38,40 @@ export interface NewRows<T> {
   skipped: number;
 }
 
+/**
+ * The duplicate count of one import, kept as its rows arrive: `addStored` the user's stored
+ * transactions (those on the dates of the rows to come, each date once), then `take` each file row in
+ * file order. Counting per key, the result is countNewRows's whatever the batches.
+ */
+export class DuplicateCounter {
+  readonly #stored = new Map<string, number>();
+
+  addStored(rows: Iterable<DuplicateKeyFields>): void {
+    for (const row of rows) {
+      const key = duplicateKey(row);
+      this.#stored.set(key, (this.#stored.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** Whether `row` is one of the stored ones (it is then used up: skipped), or new (to import). */
+  isStored(row: DuplicateKeyFields): boolean {
+    const key = duplicateKey(row);
+    const left = this.#stored.get(key) ?? 0;
+    if (left === 0) return false;
+    this.#stored.set(key, left - 1);
+    return true;
+  }
+}
+
 /** The rows of `fileRows` beyond what `existingRows` (the user's stored transactions, at least those on the file's dates) already hold. */
 export function countNewRows<T extends DuplicateKeyFields>(fileRows: readonly T[], existingRows: Iterable<DuplicateKeyFields>): NewRows<T> {
-  const stored = new Map<string, number>();
-  for (const row of existingRows) {
-    const key = duplicateKey(row);
-    stored.set(key, (stored.get(key) ?? 0) + 1);
-  }
+  const counter = new DuplicateCounter();
+  counter.addStored(existingRows);
   const toImport: T[] = [];
   let skipped = 0;
   for (const row of fileRows) {
-    const key = duplicateKey(row);
-    const left = stored.get(key) ?? 0;
-    if (left > 0) {
-      stored.set(key, left - 1);
-      skipped++;
-    } else {
-      toImport.push(row);
-    }
+    if (counter.isStored(row)) skipped++;
+    else toImport.push(row);
   }
   return { toImport, skipped };
 }

@@ -109,23 +109,67 @@ export interface ImportedTransactionRow {
 }
 
 /**
- * Writes the rows with one COPY (copyRows, text format; `@finance/events`), made from `rows` as they
- * are sent: none of the ~100-byte lines waits for the others. COPY fires the same statement-level
+ * The rows as COPY lines (text format, copyTextValue; `@finance/events`) for copyTransactionLines: a
+ * generator, so a caller may make them as they are sent or ahead of their turn on the connection.
+ */
+export function* transactionCopyLines(userId: string, rows: Iterable<ImportedTransactionRow>, now: Date): Generator<string> {
+  const user = copyTextValue(userId);
+  const at = copyTextValue(now.toISOString());
+  for (const r of rows) {
+    yield `${copyTextValue(r.id)}\t${user}\t${copyTextValue(r.amount_minor)}\t${copyTextValue(r.currency)}\t${copyTextValue(r.transaction_type)}\t${copyTextValue(r.date)}\t${copyTextValue(r.description)}\t${copyTextValue(r.category_id)}\t${at}\t${at}\n`;
+  }
+}
+
+/**
+ * Writes transactionCopyLines' lines with one COPY (copyRows). COPY fires the same statement-level
  * triggers as an INSERT (the daily totals follow, from the transition table of all the rows), and the
  * composite foreign key still keeps every category_id within the user's categories. Returns how many
  * rows were written.
  */
-export async function copyImportedTransactions(tx: EntityManager, userId: string, rows: Iterable<ImportedTransactionRow>, now: Date): Promise<number> {
-  const user = copyTextValue(userId);
-  const at = copyTextValue(now.toISOString());
-  function* lines(): Generator<string> {
-    for (const r of rows) {
-      yield `${copyTextValue(r.id)}\t${user}\t${copyTextValue(r.amount_minor)}\t${copyTextValue(r.currency)}\t${copyTextValue(r.transaction_type)}\t${copyTextValue(r.date)}\t${copyTextValue(r.description)}\t${copyTextValue(r.category_id)}\t${at}\t${at}\n`;
-    }
-  }
+export async function copyTransactionLines(tx: EntityManager, lines: Iterable<string>): Promise<number> {
   return copyRows(
     tx,
     'copy ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at) from stdin',
-    lines(),
+    lines,
+  );
+}
+
+/**
+ * The daily totals stand aside for the rest of this transaction (the insert trigger returns at once,
+ * see Migration20261206000001DeferredDailyTotals): the import adds its own groups by addDailyTotals
+ * before it commits. Transaction-local: it ends with the commit or the rollback.
+ */
+export async function deferDailyTotals(tx: EntityManager): Promise<void> {
+  await tx.execute("select set_config('ledger.daily_total_deferred', 'on', true)");
+}
+
+/** One group of an import's rows: the sum and count of its rows. */
+export interface DailyTotalDelta {
+  date: string;
+  transaction_type: TransactionType;
+  category_id: string | null;
+  currency: string;
+  /** Minor units, a decimal string. */
+  total_minor: string;
+  count: number;
+}
+
+/**
+ * Adds an import's groups to the daily totals in one upsert, in key order like the trigger (so
+ * concurrent writers lock shared rows in the same order), and puts the trigger back for anything
+ * after it in the transaction.
+ */
+export async function addDailyTotals(tx: EntityManager, userId: string, groups: readonly DailyTotalDelta[]): Promise<void> {
+  await tx.execute("select set_config('ledger.daily_total_deferred', 'off', true)");
+  if (groups.length === 0) return;
+  await executeBound(
+    tx,
+    `insert into ledger.daily_total as d (user_id, date, transaction_type, category_id, currency, total_minor, count)
+     select $1::uuid, g.date, g.transaction_type, g.category_id, g.currency, g.total_minor, g.count
+       from jsonb_to_recordset($2::jsonb) as g(date date, transaction_type text, category_id uuid, currency char(3), total_minor numeric, count bigint)
+      order by 1, 2, 3, 4, 5
+     on conflict (user_id, date, transaction_type, category_id, currency)
+     do update set total_minor = d.total_minor + excluded.total_minor, count = d.count + excluded.count`,
+    [userId, JSON.stringify(groups)],
   );
 }

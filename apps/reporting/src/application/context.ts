@@ -58,11 +58,13 @@ export interface Ledger {
   transactionBatches(userId: string, range: OpenDateRange): AsyncIterable<ExportTransaction[]>;
   /**
    * A whole import in one call (ImportTransactions: one database transaction in the ledger; rows
-   * equal to stored transactions skipped counting multiplicity, categories created by name). Rows
-   * the ledger refuses come back as `rejected` (by their index in `rows`), nothing written; any
-   * other refusal or failure is thrown.
+   * equal to stored transactions skipped counting multiplicity, categories created by name), the
+   * rows streamed batch by batch as `batches` yields them: the ledger writes the first while the
+   * file is still being read. Rows the ledger refuses come back as `rejected` (by their index over
+   * all the rows sent), nothing written; any other refusal or failure is thrown. When `batches`
+   * throws, the call is cancelled (nothing written) and that error is thrown.
    */
-  importTransactions(userId: string, rows: readonly ImportRow[], options: LedgerImportOptions): Promise<LedgerImportOutcome>;
+  importTransactions(userId: string, batches: AsyncIterable<readonly ImportRow[]>, options: LedgerImportOptions): Promise<LedgerImportOutcome>;
 }
 
 export interface LedgerImportOptions {

@@ -13,6 +13,7 @@ import {
   updateRecurring,
 } from '../../application/recurring.js';
 import { importTransactions } from '../../application/import.js';
+import type { ImportRowInput } from '../../domain/import.js';
 import { sumTransactions } from '../../application/sums.js';
 import { createTransaction, deleteTransaction, getTransaction, listTransactions, streamTransactions, updateTransaction } from '../../application/transactions.js';
 import type { CategoryView, RecurringView, StreamedTransactionView, TransactionView } from '../../application/views.js';
@@ -208,19 +209,29 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
         for (const rows of streamMessages(batch)) yield { rows: rows.map(toStreamedTransaction) };
       }
     },
-    importTransactions: async (req) => {
+    importTransactions: async (requests) => {
+      const stream = requests[Symbol.asyncIterator]();
+      const first = await stream.next();
+      const head = first.done ? undefined : first.value;
+      // Rows count only from a stream whose last message says so: grpc-js may end the stream of a
+      // cancelled call before it reports the cancellation, and a part must not be imported as a whole.
+      async function* batches() {
+        if (!head) return;
+        yield head.rows.map(importRowInput);
+        let ended = head.endOfRows;
+        for (let next = await stream.next(); !next.done; next = await stream.next()) {
+          if (ended) throw errors.invalidField('end_of_rows', 'was set on a message that is not the last');
+          if (next.value.userId !== '' && next.value.userId !== head.userId) throw errors.invalidField('user_id', 'must be the first message’s (or unset) in every later message');
+          yield next.value.rows.map(importRowInput);
+          ended = next.value.endOfRows;
+        }
+        if (!ended) throw errors.invalidField('end_of_rows', 'no message had it: the import was abandoned before its last rows, and nothing was written');
+      }
       const result = await importTransactions(ctx, {
-        userId: req.userId,
-        rows: req.rows.map((row) => ({
-          amount: row.amount,
-          currency: row.currency,
-          type: importTypeFromProto(row.transactionType),
-          date: row.date,
-          description: row.description,
-          categoryName: row.categoryName,
-        })),
-        dryRun: req.dryRun,
-        idempotencyKey: req.idempotencyKey,
+        userId: head?.userId ?? '',
+        batches: batches(),
+        dryRun: head?.dryRun ?? false,
+        idempotencyKey: head?.idempotencyKey,
       });
       return {
         imported: String(result.imported),
@@ -343,4 +354,16 @@ export function ledgerGrpcService(ctx: LedgerContext): AsyncServiceImplementatio
 /** The ledger service as startGrpcServer registers it (the composition root sees no generated types). */
 export function ledgerGrpcRegistration(ctx: LedgerContext): GrpcServiceRegistration {
   return { definition: ledgerV1.LedgerServiceService, implementation: ledgerGrpcService(ctx) };
+}
+
+/** A row of an import message as the application checks it. */
+function importRowInput(row: ledgerV1.ImportRow): ImportRowInput {
+  return {
+    amount: row.amount,
+    currency: row.currency,
+    type: importTypeFromProto(row.transactionType),
+    date: row.date,
+    description: row.description,
+    categoryName: row.categoryName,
+  };
 }

@@ -21,8 +21,9 @@ const CATEGORY_PAGE_SIZE = 200;
 const EXPORT_STREAM_DEADLINE_MS = 10 * 60_000;
 
 /**
- * One ImportTransactions call writes up to IMPORT_MAX_ROWS (100,000) rows in one database
- * transaction; the gateway's own deadline for the request (longer) is what bounds it further.
+ * One ImportTransactions call (a stream of the file's rows) writes up to IMPORT_MAX_ROWS (100,000)
+ * rows in one database transaction; the gateway's own deadline for the request (longer) is what
+ * bounds it further.
  */
 export const IMPORT_DEADLINE_MS = 120_000;
 
@@ -168,11 +169,22 @@ export function ledgerPort(client: LedgerClient): Ledger {
       }
     },
 
-    async importTransactions(userId, rows, { dryRun, idempotencyKey }) {
-      const request: ledgerV1.ImportTransactionsRequest = { userId, rows: rows.map(importRow), dryRun };
-      if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
+    async importTransactions(userId, batches, { dryRun, idempotencyKey }) {
+      // The first message says whose import it is; an empty last one says every row was sent.
+      async function* requests(): AsyncGenerator<ledgerV1.ImportTransactionsRequest> {
+        let first = true;
+        for await (const rows of batches) {
+          const request: ledgerV1.ImportTransactionsRequest = { userId: first ? userId : '', rows: rows.map(importRow), dryRun: first && dryRun, endOfRows: false };
+          if (first && idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
+          first = false;
+          yield request;
+        }
+        const last: ledgerV1.ImportTransactionsRequest = { userId: first ? userId : '', rows: [], dryRun: first && dryRun, endOfRows: true };
+        if (first && idempotencyKey !== undefined) last.idempotencyKey = idempotencyKey;
+        yield last;
+      }
       try {
-        const answer = await client.importTransactions(request, { deadlineMs: IMPORT_DEADLINE_MS });
+        const answer = await client.importTransactions(requests(), { deadlineMs: IMPORT_DEADLINE_MS });
         return {
           imported: int64FromWire(answer.imported, 'ImportTransactionsResponse.imported'),
           skippedDuplicates: int64FromWire(answer.skippedDuplicates, 'ImportTransactionsResponse.skipped_duplicates'),
