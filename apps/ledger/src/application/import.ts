@@ -114,8 +114,8 @@ export async function importTransactions(ctx: LedgerContext, input: ImportTransa
 
     const writer = new ImportWriter(tx, userId, now, input.dryRun);
     for await (const batch of rows) await writer.write(batch);
-    await writer.finish();
     refuseIfInvalid();
+    await writer.finish();
     const answer: StoredImportAnswer = { imported: writer.imported, skippedDuplicates: writer.skipped, categoriesCreated: writer.categoriesCreated };
     if (input.dryRun) return { ...answer, replayed: false };
     if (key !== undefined) {

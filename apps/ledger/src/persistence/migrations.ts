@@ -77,6 +77,17 @@ const GROUP = 'user_id, date, transaction_type, category_id, currency';
 const PLUS = `select ${GROUP}, amount_minor::numeric as amount, 1 as n from new_rows`;
 const MINUS = `select ${GROUP}, -amount_minor::numeric as amount, -1 as n from old_rows`;
 
+/** The trigger's upsert of the groups of `delta` (rows of GROUP, amount, n), in key order. */
+function dailyTotalUpsert(delta: string): string {
+  return `insert into ledger.daily_total as d (${GROUP}, total_minor, count)
+       select ${GROUP}, sum(amount), sum(n)
+         from (${delta}) delta
+        group by ${GROUP}
+       having sum(n) <> 0 or sum(amount) <> 0
+        order by ${GROUP}
+       on conflict (${GROUP}) do update set total_minor = d.total_minor + excluded.total_minor, count = d.count + excluded.count;`;
+}
+
 function dailyTotalTrigger(event: 'insert' | 'update' | 'delete'): string[] {
   const delta = { insert: PLUS, update: `${PLUS} union all ${MINUS}`, delete: MINUS }[event];
   const transition = { insert: 'new table as new_rows', update: 'old table as old_rows new table as new_rows', delete: 'old table as old_rows' }[event];
@@ -90,13 +101,7 @@ function dailyTotalTrigger(event: 'insert' | 'update' | 'delete'): string[] {
   return [
     `create function ledger.daily_total_on_${event}() returns trigger language plpgsql as $$
      begin
-       insert into ledger.daily_total as d (${GROUP}, total_minor, count)
-       select ${GROUP}, sum(amount), sum(n)
-         from (${delta}) delta
-        group by ${GROUP}
-       having sum(n) <> 0 or sum(amount) <> 0
-        order by ${GROUP}
-       on conflict (${GROUP}) do update set total_minor = d.total_minor + excluded.total_minor, count = d.count + excluded.count;
+       ${dailyTotalUpsert(delta)}
        ${dropEmptied}
        return null;
      end $$`,
@@ -252,13 +257,7 @@ export class Migration20261206000001DeferredDailyTotals extends Migration {
         if current_setting('ledger.daily_total_deferred', true) = 'on' then
           return null;
         end if;
-        insert into ledger.daily_total as d (${GROUP}, total_minor, count)
-        select ${GROUP}, sum(amount), sum(n)
-          from (${PLUS}) delta
-         group by ${GROUP}
-        having sum(n) <> 0 or sum(amount) <> 0
-         order by ${GROUP}
-        on conflict (${GROUP}) do update set total_minor = d.total_minor + excluded.total_minor, count = d.count + excluded.count;
+        ${dailyTotalUpsert(PLUS)}
         return null;
       end $$`);
   }
