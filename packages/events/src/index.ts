@@ -13,7 +13,7 @@ export { assertNamespace, namespacedDurable, namespacedStream, namespacedSubject
 export { connectNats, NatsClient, type ConnectNatsOptions } from './nats/connect.js';
 export { ensureDurableConsumer, ensureStream, STREAM_DUPLICATE_WINDOW_MS, STREAM_MAX_AGE_MS } from './nats/streams.js';
 export { copyRows, copyTextRow, copyTextValue, type CopyValue } from './outbox/copy-rows.js';
-export { copyOutboxLines, enqueueEvent, enqueueEvents, outboxCopyLines } from './outbox/enqueue.js';
+export { enqueueEvent, enqueueEvents } from './outbox/enqueue.js';
 export {
   OutboxMessageEntity,
   outboxEntities,

@@ -7,8 +7,8 @@ import type { AsyncServiceImplementation, CallContext, ServiceDefinition } from 
 // nothing and tryShutdown waits for those handlers. So the server ends such calls itself: the promise
 // of each handler that answers once (unary, client-streaming) is raced with an end that `cancelAll()`
 // triggers, and the caller gets UNAVAILABLE (which the gateway answers as a 503, and a read may retry
-// on another replica). The handler itself runs on; its result goes nowhere. Server-streaming calls are not tracked: a stream left at the
-// deadline ends with the process.
+// on another replica). The handler itself runs on; its result goes nowhere. Server-streaming calls
+// are not tracked: a stream left at the deadline ends with the process.
 
 const shuttingDown = () => new DomainError('unavailable', 'SERVER_SHUTTING_DOWN', 'The service is shutting down; try again.');
 

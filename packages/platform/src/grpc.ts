@@ -508,6 +508,7 @@ export async function sendRequests<Res>(
   return answer;
 }
 
+/** Resolves at the next `event`; unlike node:events' once it never rejects (an 'error' after the call ended would be nobody's). */
 function once(emitter: grpc.ClientWritableStream<unknown>, event: string): Promise<void> {
   return new Promise((resolve) => emitter.once(event, () => resolve()));
 }

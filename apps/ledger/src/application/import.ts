@@ -1,7 +1,7 @@
 import { randomFillSync, randomInt, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
-import { copyOutboxLines, outboxCopyLines } from '@finance/events';
+import { enqueueEvents } from '@finance/events';
 import { transactionCreated } from '@finance/events/contracts/ledger';
 import { money } from '@finance/money';
 import { DuplicateCounter, type DuplicateKeyFields } from '../domain/duplicates.js';
@@ -10,13 +10,12 @@ import { IDEMPOTENCY_TTL_MS, validateIdempotencyKey } from '../domain/idempotenc
 import { IMPORTED_CATEGORY_COLOR, ImportFingerprint, ImportRowChecker, type ImportRowInput, type ValidImportRow } from '../domain/import.js';
 import {
   addDailyTotals,
-  copyTransactionLines,
+  copyImportedTransactions,
   deferDailyTotals,
   insertMissingCategories,
   lockUserImports,
   selectCategoriesByName,
   selectStoredOnDates,
-  transactionCopyLines,
   type CategoryByName,
   type DailyTotalDelta,
   type ImportedTransactionRow,
@@ -238,19 +237,14 @@ class ImportWriter {
       await deferDailyTotals(this.tx);
       this.#deferred = true;
     }
-    for (const row of toImport) this.#dailyTotals.add(row, this.categoryIdOf(row));
-    const { transactions, events } = importedRowLines(this.userId, toImport, this.#idOfStoredName, this.#ids, this.now);
-    await copyTransactionLines(this.tx, transactions);
-    await copyOutboxLines(this.tx, events);
+    const categoryIdOf = (row: ValidImportRow) => (row.categoryName === null ? null : this.#idOfStoredName.get(row.categoryName)!);
+    for (const row of toImport) this.#dailyTotals.add(row, categoryIdOf(row));
+    await writeImportedRows(this.tx, this.userId, toImport, categoryIdOf, this.#ids, this.now);
   }
 
   /** The rows' groups are added to the daily totals. */
   async finish(): Promise<void> {
     if (this.#deferred) await addDailyTotals(this.tx, this.userId, this.#dailyTotals.groups());
-  }
-
-  private categoryIdOf(row: ValidImportRow): string | null {
-    return row.categoryName === null ? null : this.#idOfStoredName.get(row.categoryName)!;
   }
 
   private async resolveCategories(rows: readonly ValidImportRow[]): Promise<void> {
@@ -303,28 +297,21 @@ class DailyTotals {
   }
 }
 
-/** One batch's COPY lines: its transactions and their events, made as they are taken. */
-interface ImportedRowLines {
-  transactions: Iterable<string>;
-  events: Iterable<string>;
-}
-
 /**
- * A batch's new rows as COPY lines for the transactions, then for their
- * ledger.transaction.created.v1 events (the payload CreateTransaction writes, validated against the
- * contract): generators, so each line is made while PostgreSQL stores the ones before it and no
- * array of the batch's lines or events exists.
+ * A batch's new rows by one COPY, then their ledger.transaction.created.v1 events by another
+ * (enqueueEvents), each made row by row while PostgreSQL stores the earlier ones: no array of records
+ * or events exists at any time.
  */
-function importedRowLines(
+async function writeImportedRows(
+  tx: EntityManager,
   userId: string,
   toImport: readonly ValidImportRow[],
-  idOfStoredName: ReadonlyMap<string, string>,
+  categoryIdOf: (row: ValidImportRow) => string | null,
   ids: TimeOrderedIds,
   now: Date,
-): ImportedRowLines {
+): Promise<void> {
   // Time-ordered like every transaction id (recordTransaction).
   const transactionIds = ids.next(toImport.length);
-  const categoryIdOf = (row: ValidImportRow) => (row.categoryName === null ? null : idOfStoredName.get(row.categoryName)!);
   const records = function* (): Generator<ImportedTransactionRow> {
     for (let i = 0; i < toImport.length; i++) {
       const row = toImport[i]!;
@@ -339,12 +326,14 @@ function importedRowLines(
       };
     }
   };
+  await copyImportedTransactions(tx, userId, records(), now);
   // Time-ordered event ids: the outbox rows go into the primary key in order, not at random places
   // (about a third less PostgreSQL time for the outbox's writes here).
   const eventIds = ids.next(toImport.length);
   const events = function* () {
     for (let i = 0; i < toImport.length; i++) {
       const row = toImport[i]!;
+      // The payload CreateTransaction writes (recordTransaction), so consumers see no difference.
       yield {
         event_id: eventIds[i]!,
         user_id: userId,
@@ -359,7 +348,7 @@ function importedRowLines(
       };
     }
   };
-  return { transactions: transactionCopyLines(userId, records(), now), events: outboxCopyLines(transactionCreated, events()) };
+  await enqueueEvents(tx, transactionCreated, events());
 }
 
 /**

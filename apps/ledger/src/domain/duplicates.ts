@@ -40,8 +40,8 @@ export interface NewRows<T> {
 
 /**
  * The duplicate count of one import, kept as its rows arrive: `addStored` the user's stored
- * transactions (those on the dates of the rows to come, each date once), then `take` each file row in
- * file order. Counting per key, the result is countNewRows's whatever the batches.
+ * transactions (those on the dates of the rows to come, each date once), then ask `isStored` of each
+ * file row in file order. Counting per key, the result is countNewRows's whatever the batches.
  */
 export class DuplicateCounter {
   readonly #stored = new Map<string, number>();

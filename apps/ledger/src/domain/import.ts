@@ -51,11 +51,6 @@ export class ImportRowChecker {
   #badRows = 0;
   #seen = 0;
 
-  /** Rows checked so far. */
-  get count(): number {
-    return this.#seen;
-  }
-
   get failed(): boolean {
     return this.#badRows > 0;
   }

@@ -109,28 +109,24 @@ export interface ImportedTransactionRow {
 }
 
 /**
- * The rows as COPY lines (text format, copyTextValue; `@finance/events`) for copyTransactionLines: a
- * generator, so a caller may make them as they are sent or ahead of their turn on the connection.
+ * Writes the rows with one COPY (copyRows, text format; `@finance/events`), made from `rows` as they
+ * are sent: none of the ~100-byte lines waits for the others. COPY fires the same statement-level
+ * triggers as an INSERT (the daily totals follow, from the transition table of all the rows, unless
+ * the import deferred them: deferDailyTotals), and the composite foreign key still keeps every
+ * category_id within the user's categories. Returns how many rows were written.
  */
-export function* transactionCopyLines(userId: string, rows: Iterable<ImportedTransactionRow>, now: Date): Generator<string> {
+export async function copyImportedTransactions(tx: EntityManager, userId: string, rows: Iterable<ImportedTransactionRow>, now: Date): Promise<number> {
   const user = copyTextValue(userId);
   const at = copyTextValue(now.toISOString());
-  for (const r of rows) {
-    yield `${copyTextValue(r.id)}\t${user}\t${copyTextValue(r.amount_minor)}\t${copyTextValue(r.currency)}\t${copyTextValue(r.transaction_type)}\t${copyTextValue(r.date)}\t${copyTextValue(r.description)}\t${copyTextValue(r.category_id)}\t${at}\t${at}\n`;
+  function* lines(): Generator<string> {
+    for (const r of rows) {
+      yield `${copyTextValue(r.id)}\t${user}\t${copyTextValue(r.amount_minor)}\t${copyTextValue(r.currency)}\t${copyTextValue(r.transaction_type)}\t${copyTextValue(r.date)}\t${copyTextValue(r.description)}\t${copyTextValue(r.category_id)}\t${at}\t${at}\n`;
+    }
   }
-}
-
-/**
- * Writes transactionCopyLines' lines with one COPY (copyRows). COPY fires the same statement-level
- * triggers as an INSERT (the daily totals follow, from the transition table of all the rows), and the
- * composite foreign key still keeps every category_id within the user's categories. Returns how many
- * rows were written.
- */
-export async function copyTransactionLines(tx: EntityManager, lines: Iterable<string>): Promise<number> {
   return copyRows(
     tx,
     'copy ledger.transaction (id, user_id, amount_minor, currency, transaction_type, date, description, category_id, created_at, updated_at) from stdin',
-    lines,
+    lines(),
   );
 }
 

@@ -1,6 +1,6 @@
 import { ImportFileReader, type ImportError, type ImportRow } from '../domain/csv/import-rows.js';
 import { errors } from '../domain/errors.js';
-import type { LedgerRowRejection, ReportingContext } from './context.js';
+import type { LedgerImportOutcome, LedgerRowRejection, ReportingContext } from './context.js';
 import { requireUserId } from './users.js';
 
 /**
@@ -83,7 +83,7 @@ export async function importTransactionsCsv(ctx: ReportingContext, input: Import
     if (fileIsBad()) throw new FileRefused(); // a problem found at the very end (an unclosed quote)
   }
 
-  let outcome: Awaited<ReturnType<ReportingContext['ledger']['importTransactions']>>;
+  let outcome: LedgerImportOutcome;
   try {
     outcome = await ctx.ledger.importTransactions(userId, batches(), {
       dryRun: input.dryRun,

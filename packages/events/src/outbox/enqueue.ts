@@ -36,31 +36,18 @@ export function enqueueEvent<C extends EventContract<string, any>>(em: EntityMan
  * the transaction: none of the events is written. Returns how many were written.
  */
 export async function enqueueEvents<C extends EventContract<string, any>>(em: SqlEntityManager, contract: C, inputs: Iterable<EventInput<C>>): Promise<number> {
-  return copyOutboxLines(em, outboxCopyLines(contract, inputs), `enqueueEvents(${contract.subject})`);
-}
-
-/**
- * The outbox rows of events of one contract as COPY lines (each event validated against its contract
- * and serialised, as enqueueEvents does), for a caller that makes them ahead of their turn on the
- * connection (an import makes the next batch's while PostgreSQL stores the one before), then writes
- * them with copyOutboxLines. A generator: the events are made as the lines are taken; an event that
- * breaks its contract throws there.
- */
-export function* outboxCopyLines<C extends EventContract<string, any>>(contract: C, inputs: Iterable<EventInput<C>>): Generator<string> {
+  if (!em.isInTransaction()) {
+    throw new Error(`enqueueEvents(${contract.subject}) outside a transaction: run it inside em.transactional(...) with the change it describes`);
+  }
   const occurredAt = new Date().toISOString();
   const subject = copyTextValue(contract.subject);
   // Every event of the batch continues the trace of the request that imports them.
   const traceContext = copyTextValue(serializeActiveTraceContext() ?? null);
-  for (const input of inputs) {
-    const event = contract.schema.parse({ ...input, event_id: input.event_id ?? randomUUID(), occurred_at: input.occurred_at ?? occurredAt }) as { event_id: string };
-    yield `${copyTextValue(event.event_id)}\t${subject}\t${copyTextValue(JSON.stringify(event))}\t${traceContext}\n`;
+  function* lines(): Generator<string> {
+    for (const input of inputs) {
+      const event = contract.schema.parse({ ...input, event_id: input.event_id ?? randomUUID(), occurred_at: input.occurred_at ?? occurredAt }) as { event_id: string };
+      yield `${copyTextValue(event.event_id)}\t${subject}\t${copyTextValue(JSON.stringify(event))}\t${traceContext}\n`;
+    }
   }
-}
-
-/** Writes outbox lines made by outboxCopyLines with one COPY, inside the transaction of the change they describe. Returns how many rows were written. */
-export async function copyOutboxLines(em: SqlEntityManager, lines: Iterable<string>, caller = 'copyOutboxLines'): Promise<number> {
-  if (!em.isInTransaction()) {
-    throw new Error(`${caller} outside a transaction: run it inside em.transactional(...) with the change it describes`);
-  }
-  return copyRows(em, 'copy outbox_message (id, subject, payload, trace_context) from stdin', lines);
+  return copyRows(em, 'copy outbox_message (id, subject, payload, trace_context) from stdin', lines());
 }

@@ -173,15 +173,14 @@ export function ledgerPort(client: LedgerClient): Ledger {
       // The first message says whose import it is; an empty last one says every row was sent.
       async function* requests(): AsyncGenerator<ledgerV1.ImportTransactionsRequest> {
         let first = true;
-        for await (const rows of batches) {
-          const request: ledgerV1.ImportTransactionsRequest = { userId: first ? userId : '', rows: rows.map(importRow), dryRun: first && dryRun, endOfRows: false };
+        const message = (rows: ledgerV1.ImportRow[], endOfRows: boolean): ledgerV1.ImportTransactionsRequest => {
+          const request: ledgerV1.ImportTransactionsRequest = { userId: first ? userId : '', rows, dryRun: first && dryRun, endOfRows };
           if (first && idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
           first = false;
-          yield request;
-        }
-        const last: ledgerV1.ImportTransactionsRequest = { userId: first ? userId : '', rows: [], dryRun: first && dryRun, endOfRows: true };
-        if (first && idempotencyKey !== undefined) last.idempotencyKey = idempotencyKey;
-        yield last;
+          return request;
+        };
+        for await (const rows of batches) yield message(rows.map(importRow), false);
+        yield message([], true);
       }
       try {
         const answer = await client.importTransactions(requests(), { deadlineMs: IMPORT_DEADLINE_MS });
